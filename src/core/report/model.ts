@@ -1,0 +1,101 @@
+import type { Plan } from '../plan/schema.js';
+import type { IntervalInfo, ShardArtifact } from './shard-artifact.js';
+import type { MergedResult } from './combine.js';
+import type { RunResults } from './run-results.js';
+
+/** The id of the finalTests job's folder and artifact. */
+export const FINAL_SHARD_ID = 'final';
+
+/** A problem found while reading a shard folder, named by file so the user can look at it. */
+export interface ReportProblem {
+  level: 'error' | 'warning';
+  /** shard id, when the problem belongs to one */
+  shard: string | null;
+  /** the file at fault, when there is one */
+  file: string | null;
+  message: string;
+}
+
+/** One shard folder as read from disk: whatever parsed, and what did not. */
+export interface ShardInput {
+  /** the folder name, which is the shard id */
+  id: string;
+  /** shard.json, or null when absent or malformed (then `problems` says why) */
+  artifact: ShardArtifact | null;
+  /** run_results.json, or null when absent or malformed */
+  results: RunResults | null;
+  problems: ReportProblem[];
+}
+
+export interface MergeInput {
+  plan: Plan;
+  shards: readonly ShardInput[];
+  /** ISO timestamp written as metadata.generated_at */
+  generatedAt: string;
+  /** invocation id of the merged file (the caller makes one: this module stays pure) */
+  invocationId: string;
+}
+
+/**
+ * - reported: run_results.json read
+ * - missing: planned, but no folder (the job died before uploading, or never ran)
+ * - no-results: a folder without a readable run_results.json
+ * - unplanned: a folder the plan does not name (merged, with a warning)
+ */
+export type ShardState = 'reported' | 'missing' | 'no-results' | 'unplanned';
+
+export interface ShardRow {
+  id: string;
+  kind: 'shard' | 'final';
+  stage: number;
+  /** position in the report: plan shard index, final after every shard, unplanned last */
+  order: number;
+  state: ShardState;
+  /** shard.json's status, 'missing' without one */
+  status: string;
+  /** worst node status in this shard, null without results */
+  worstStatus: string | null;
+  plannedNodes: number;
+  reportedNodes: number;
+  failingNodes: number;
+  startedAt: string | null;
+  endedAt: string | null;
+  durationSeconds: number | null;
+  estimatedSeconds: number | null;
+  /** workflow run attempt of the merged artifact */
+  attempt: number | null;
+  /** dbt invocations summed over chunks (retries included) */
+  dbtAttempts: number | null;
+  chunks: number;
+  /** the shard itself failed: missing, unreadable, timed out, cancelled, or dbt failed with no failing node to show for it */
+  failed: boolean;
+}
+
+export interface Totals {
+  /** node count by dbt status */
+  byStatus: Record<string, number>;
+  nodes: number;
+  /** success, pass, no-op */
+  passed: number;
+  /** failing nodes + failed shards (a missing shard is one failure) */
+  failed: number;
+  failingNodes: number;
+  failedShards: number;
+  warned: number;
+  skipped: number;
+}
+
+export interface MergedRunResults extends Omit<RunResults, 'results'> {
+  results: MergedResult[];
+}
+
+export interface MergedReport {
+  runResults: MergedRunResults;
+  shards: ShardRow[];
+  totals: Totals;
+  problems: ReportProblem[];
+  interval: IntervalInfo | null;
+  /** wall span of the run: earliest shard start to latest shard end */
+  window: { startedAt: string; endedAt: string; seconds: number } | null;
+  plannedMakespanSeconds: number;
+}

@@ -1,0 +1,50 @@
+import { z } from 'zod';
+
+/**
+ * shard.json: what one run step writes beside run_results.json and dbt.log (DESIGN §3).
+ * `vars` is exactly the object passed to dbt (per chunk when chunked).
+ */
+export const SHARD_ARTIFACT_VERSION = 1;
+
+export const IntervalSchema = z.object({
+  start: z.string(),
+  end: z.string(),
+  overlap: z.boolean(),
+  source: z.enum(['explicit', 'schedule', 'trigger-date']),
+  timezone: z.string(),
+});
+export type IntervalInfo = z.infer<typeof IntervalSchema>;
+
+export const ChunkRecordSchema = z.object({
+  index: z.number().int().nonnegative(),
+  start: z.string(),
+  end: z.string(),
+  vars: z.record(z.string(), z.unknown()),
+  exitCode: z.number().int().nullable(),
+  status: z.enum(['success', 'error', 'skipped', 'cancelled', 'timeout']),
+  attempts: z.number().int().nonnegative(),
+  startedAt: z.string().nullable(),
+  endedAt: z.string().nullable(),
+});
+export type ChunkRecord = z.infer<typeof ChunkRecordSchema>;
+
+export const ShardArtifactSchema = z.object({
+  version: z.literal(SHARD_ARTIFACT_VERSION),
+  id: z.string(),
+  /** 'final' for the finalTests job */
+  kind: z.enum(['shard', 'final']),
+  stage: z.number().int().nonnegative(),
+  attempt: z.number().int().positive(),
+  interval: IntervalSchema,
+  vars: z.record(z.string(), z.unknown()),
+  /** argv of the first dbt invocation (vars included, secrets redacted) */
+  command: z.array(z.string()),
+  dbtVersion: z.string().nullable(),
+  exitCode: z.number().int(),
+  status: z.enum(['success', 'error', 'cancelled', 'timeout']),
+  startedAt: z.string(),
+  endedAt: z.string(),
+  chunks: z.array(ChunkRecordSchema),
+  nodes: z.array(z.string()),
+});
+export type ShardArtifact = z.infer<typeof ShardArtifactSchema>;

@@ -1,0 +1,144 @@
+import type { MergedResult } from './combine.js';
+import { code, fenced, formatDuration, iconFor, percentDelta } from './format.js';
+import { renderGantt } from './gantt.js';
+import type { MergedReport, ShardRow } from './model.js';
+import { isFailing } from './run-results.js';
+import type { RunStatus } from './totals.js';
+
+export interface SummaryOptions {
+  status: RunStatus;
+  /** the node's file relative to the project root (manifest original_file_path), when known */
+  fileOf: (uniqueId: string) => string | null;
+  /** how many of the slowest nodes to list */
+  slowest?: number;
+  /** failures listed in full before "and N more" (the step summary is capped at 1 MiB) */
+  maxFailures?: number;
+}
+
+const STATUS_WORD: Record<RunStatus, string> = { success: '✅ success', warning: '⚠️ passed with warnings', failure: '❌ failed' };
+
+/** The job summary (summary.md and GITHUB_STEP_SUMMARY). Deterministic for the same report. */
+export function renderSummary(report: MergedReport, opts: SummaryOptions): string {
+  const parts = [
+    renderHeadline(report, opts.status),
+    renderFacts(report),
+    renderTotals(report),
+    renderFailures(report, opts),
+    renderProblems(report),
+    renderShards(report.shards),
+    renderTimeline(report.shards),
+    renderSlowest(report.runResults.results, opts.slowest ?? 10),
+  ];
+  return `${parts.filter((p) => p !== '').join('\n\n')}\n`;
+}
+
+/** One heading line: the verdict and the counts that matter. */
+export function renderHeadline(report: MergedReport, status: RunStatus): string {
+  const t = report.totals;
+  const counts = [`${t.passed} passed`, `${t.failingNodes} failed`];
+  if (t.warned > 0) counts.push(`${t.warned} warned`);
+  if (t.skipped > 0) counts.push(`${t.skipped} skipped`);
+  if (t.failedShards > 0) counts.push(`${t.failedShards} shard${t.failedShards === 1 ? '' : 's'} failed or missing`);
+  return `## dbt-matrix: ${STATUS_WORD[status]} — ${counts.join(' · ')}`;
+}
+
+function renderFacts(report: MergedReport): string {
+  const lines: string[] = [];
+  const iv = report.interval;
+  if (iv) lines.push(`- **Interval:** ${code(iv.start)} → ${code(iv.end)} (${iv.source}, ${iv.timezone}${iv.overlap ? ', overlap' : ''})`);
+  const w = report.window;
+  if (w) {
+    const planned = report.plannedMakespanSeconds;
+    lines.push(`- **Wall time:** ${formatDuration(w.seconds)} (${code(w.startedAt)} → ${code(w.endedAt)})`);
+    lines.push(`- **Makespan:** planned ${formatDuration(planned)}, actual ${formatDuration(w.seconds)} (${percentDelta(w.seconds, planned)})`);
+  }
+  const reported = report.shards.filter((s) => s.state === 'reported' || s.state === 'unplanned').length;
+  lines.push(`- **Shards:** ${reported} of ${report.shards.length} reported · ${report.totals.nodes} nodes`);
+  return lines.join('\n');
+}
+
+function renderTotals(report: MergedReport): string {
+  const rows = Object.entries(report.totals.byStatus).map(([status, n]) => `| ${iconFor(status)} ${status} | ${n} |`);
+  const missing = report.shards.filter((s) => s.state === 'missing' || s.state === 'no-results').length;
+  if (missing > 0) rows.push(`| ${iconFor('missing')} shard without results | ${missing} |`);
+  if (rows.length === 0) return '';
+  return ['| Status | Count |', '|---|---:|', ...rows].join('\n');
+}
+
+function renderFailures(report: MergedReport, opts: SummaryOptions): string {
+  const failing = report.runResults.results.filter((r) => isFailing(r.status));
+  const failedShards = report.shards.filter((s) => s.failed);
+  if (failing.length === 0 && failedShards.length === 0) return '';
+  const max = opts.maxFailures ?? 50;
+  const out = [`### Failures (${failing.length + failedShards.length})`];
+  for (const s of failedShards) out.push(`- ${iconFor(s.state === 'reported' ? 'error' : 'missing')} **shard ${code(s.id)}** (stage ${s.stage}): ${shardFailure(s)}`);
+  for (const r of failing.slice(0, max)) out.push(failureItem(r, opts.fileOf(r.unique_id)));
+  if (failing.length > max) out.push(`- … and ${failing.length - max} more (see run_results.json and junit.xml)`);
+  return out.join('\n');
+}
+
+export function shardFailure(s: ShardRow): string {
+  switch (s.state) {
+    case 'missing':
+      return `no artifact — the job failed before uploading or never ran (${s.plannedNodes} planned nodes without results)`;
+    case 'no-results':
+      return `no readable run_results.json (${s.plannedNodes} planned nodes without results)`;
+    default:
+      return s.status === 'error' ? 'dbt exited with an error before any node failed (see dbt.log)' : `${s.status} after ${s.reportedNodes} of ${s.plannedNodes} nodes`;
+  }
+}
+
+function failureItem(r: MergedResult, file: string | null): string {
+  const where = [file ? code(file) : null, `shard ${code(r.dbt_matrix.shard)}`].filter(Boolean).join(' · ');
+  const head = `- ${iconFor(r.status)} **${code(r.unique_id)}** — ${r.status} · ${where}`;
+  const message = (r.message ?? '').trim();
+  if (message === '') return head;
+  // Indented under the list item so GitHub keeps the block inside it.
+  const block = fenced(message.length > 2000 ? `${message.slice(0, 2000)}…` : message);
+  return `${head}\n${block.replace(/^/gm, '  ')}`;
+}
+
+function renderProblems(report: MergedReport): string {
+  if (report.problems.length === 0) return '';
+  const lines = report.problems.map((p) => `- ${p.level === 'error' ? '❌' : '⚠️'} ${p.message}`);
+  return ['### Problems reading shard artifacts', ...lines].join('\n');
+}
+
+function renderShards(rows: readonly ShardRow[]): string {
+  if (rows.length === 0) return '';
+  const head = ['### Shards', '', '| Stage | Shard | Status | Nodes | Duration | Estimate | Attempts |', '|---:|---|---|---:|---:|---:|---:|'];
+  const body = rows.map((r) => {
+    const status = r.state === 'reported' || r.state === 'unplanned' ? shardStatusText(r) : `${iconFor('missing')} ${r.state}`;
+    const nodes = r.state === 'missing' ? `0 / ${r.plannedNodes}` : `${r.reportedNodes} / ${r.plannedNodes}`;
+    const attempts = r.attempt === null ? '–' : `${r.dbtAttempts ?? 1}${r.attempt > 1 ? ` (re-run #${r.attempt})` : ''}`;
+    const stage = r.kind === 'final' ? 'final' : String(r.stage);
+    return `| ${stage} | ${code(r.id)} | ${status} | ${nodes} | ${formatDuration(r.durationSeconds)} | ${formatDuration(r.estimatedSeconds)} | ${attempts} |`;
+  });
+  return [...head, ...body].join('\n');
+}
+
+function shardStatusText(r: ShardRow): string {
+  if (r.failingNodes > 0) return `${iconFor('error')} ${r.failingNodes} failed`;
+  if (r.failed) return `${iconFor('error')} ${r.status}`;
+  if (r.worstStatus === 'warn') return `${iconFor('warn')} warn`;
+  return `${iconFor('success')} ${r.status}`;
+}
+
+function renderTimeline(rows: readonly ShardRow[]): string {
+  const chart = renderGantt(rows);
+  return chart ? `### Timeline\n\n${fenced(chart, 'mermaid')}` : '';
+}
+
+function renderSlowest(results: readonly MergedResult[], n: number): string {
+  if (n <= 0 || results.length === 0) return '';
+  const top = [...results].sort((a, b) => b.execution_time - a.execution_time || (a.unique_id < b.unique_id ? -1 : 1)).slice(0, n);
+  const rows = top.map((r) => `| ${code(r.unique_id)} | ${iconFor(r.status)} ${r.status} | ${formatDuration(r.execution_time)} | ${code(r.dbt_matrix.shard)} |`);
+  return [`### Slowest ${top.length} nodes`, '', '| Node | Status | Time | Shard |', '|---|---|---:|---|', ...rows].join('\n');
+}
+
+/** The PR comment body: the headline, failures, and a link to the run. Kept short on purpose. */
+export function renderComment(report: MergedReport, opts: SummaryOptions & { marker: string; runUrl: string | null }): string {
+  const parts = [opts.marker, renderHeadline(report, opts.status), renderFacts(report), renderFailures(report, { ...opts, maxFailures: opts.maxFailures ?? 20 })];
+  if (opts.runUrl) parts.push(`[Full report](${opts.runUrl})`);
+  return `${parts.filter((p) => p !== '').join('\n\n')}\n`;
+}

@@ -1,0 +1,45 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { z } from 'zod';
+import { UserError } from '../core/errors.js';
+
+/** Writes via a temp file in the same folder and a rename, so readers never see half a file. */
+export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  await fs.mkdir(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    await fs.writeFile(tmp, data);
+    await fs.rename(tmp, file);
+  } catch (err) {
+    await fs.rm(tmp, { force: true });
+    throw err;
+  }
+}
+
+export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
+  await writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Reads and validates a JSON file; every failure is one line naming the file. */
+export async function readJsonFile<S extends z.ZodType>(file: string, schema: S, label: string): Promise<z.infer<S>> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(`${label}: cannot read ${file} (${code === 'ENOENT' ? 'no such file' : code ?? String(err)})`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    throw new UserError(`${label}: ${file} is not valid JSON (${(err as Error).message})`);
+  }
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+    throw new UserError(`${label}: ${file} is not what was expected${where}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}

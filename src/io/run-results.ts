@@ -1,0 +1,64 @@
+import { promises as fs } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * dbt's run_results.json (schema v6 for dbt 1.8+, DESIGN §5), validated only as far as we use
+ * it: every other field passes through untouched so the combined file still reads as dbt's.
+ */
+export const RunResultSchema = z.looseObject({
+  unique_id: z.string(),
+  /** success, error, fail, warn, skipped, pass, runtime error, no-op (1.10+), partial success */
+  status: z.string(),
+  execution_time: z.number().optional(),
+  message: z.string().nullable().optional(),
+});
+export type RunResult = z.infer<typeof RunResultSchema>;
+
+export const RunResultsSchema = z.looseObject({
+  metadata: z.looseObject({
+    dbt_schema_version: z.string().regex(/run-results\/v\d+/, 'expected a dbt run-results schema URL'),
+    dbt_version: z.string().optional(),
+    generated_at: z.string().optional(),
+    invocation_id: z.string().nullable().optional(),
+  }),
+  results: z.array(RunResultSchema),
+  elapsed_time: z.number(),
+  args: z.record(z.string(), z.unknown()).optional(),
+});
+export type RunResults = z.infer<typeof RunResultsSchema>;
+
+export const RUN_RESULTS_SCHEMA_V6 = 'https://schemas.getdbt.com/dbt/run-results/v6.json';
+
+/**
+ * Reads the run_results.json dbt left in `targetDir`, or null when there is none (dbt failed
+ * before running anything, or was killed before writing it) or it is unreadable: the caller
+ * records the attempt as having no results rather than crashing the shard's bookkeeping.
+ */
+export async function readRunResults(file: string): Promise<{ results: RunResults | null; problem: string | null }> {
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { results: null, problem: code === 'ENOENT' ? null : `cannot read ${file} (${code ?? String(err)})` };
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    return { results: null, problem: `${file} is not valid JSON (${(err as Error).message})` };
+  }
+  const parsed = RunResultsSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { results: null, problem: `${file} is not a dbt run_results.json (${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'})` };
+  }
+  return { results: parsed.data, problem: null };
+}
+
+/** Statuses that count as passed (dbt exits 0 with them, `warn` included); the rest fail the shard. */
+export const PASSING_STATUSES: ReadonlySet<string> = new Set(['success', 'pass', 'warn', 'no-op']);
+
+export function isPassing(status: string): boolean {
+  return PASSING_STATUSES.has(status);
+}

@@ -1,0 +1,78 @@
+import path from 'node:path';
+import { promises as fs } from 'node:fs';
+import { DefaultArtifactClient } from '@actions/artifact';
+
+/** Where shard artifacts come from: this run's artifact store (GitHub), or a fake in tests. */
+export interface ArtifactSource {
+  list(): Promise<Array<{ name: string; id: number }>>;
+  /** extracts the artifact's files into `dir` */
+  download(id: number, dir: string): Promise<void>;
+}
+
+/** The runner names each upload `dbt-matrix-shard-<shard id>-attempt-<run attempt>` (DESIGN §3). */
+export const SHARD_ARTIFACT_PATTERN = /^dbt-matrix-shard-([A-Za-z0-9_.-]+)-attempt-(\d+)$/;
+export const shardArtifactName = (shardId: string, attempt: number): string => `dbt-matrix-shard-${shardId}-attempt-${attempt}`;
+export const REPORT_ARTIFACT_NAME = 'dbt-matrix-report';
+
+export interface ChosenArtifact {
+  shardId: string;
+  attempt: number;
+  name: string;
+  id: number;
+}
+
+/** Per shard id the latest attempt wins: a re-run job's upload replaces the failed one's. */
+export function latestShardArtifacts(artifacts: ReadonlyArray<{ name: string; id: number }>): ChosenArtifact[] {
+  const best = new Map<string, ChosenArtifact>();
+  for (const a of artifacts) {
+    const m = SHARD_ARTIFACT_PATTERN.exec(a.name);
+    if (!m) continue;
+    const chosen = { shardId: m[1]!, attempt: Number(m[2]), name: a.name, id: a.id };
+    const seen = best.get(chosen.shardId);
+    if (!seen || chosen.attempt > seen.attempt || (chosen.attempt === seen.attempt && chosen.id > seen.id)) best.set(chosen.shardId, chosen);
+  }
+  return [...best.values()].sort((a, b) => (a.shardId < b.shardId ? -1 : a.shardId > b.shardId ? 1 : 0));
+}
+
+/**
+ * Downloads the latest attempt of every shard artifact into `dir/<shard id>/`. A folder that
+ * already exists is replaced, so a stale copy never mixes with the downloaded one.
+ */
+export async function downloadShardArtifacts(source: ArtifactSource, dir: string): Promise<ChosenArtifact[]> {
+  const chosen = latestShardArtifacts(await source.list());
+  await fs.mkdir(dir, { recursive: true });
+  for (const a of chosen) {
+    const target = path.join(dir, a.shardId);
+    await fs.rm(target, { recursive: true, force: true });
+    await fs.mkdir(target, { recursive: true });
+    await source.download(a.id, target);
+  }
+  return chosen;
+}
+
+/** This workflow run's artifacts through GitHub's artifact service (the runtime token). */
+export class GitHubArtifactSource implements ArtifactSource {
+  private readonly client = new DefaultArtifactClient();
+
+  async list(): Promise<Array<{ name: string; id: number }>> {
+    const { artifacts } = await this.client.listArtifacts();
+    return artifacts.map((a) => ({ name: a.name, id: a.id }));
+  }
+
+  async download(id: number, dir: string): Promise<void> {
+    await this.client.downloadArtifact(id, { path: dir });
+  }
+}
+
+/** Uploads the report folder as the `dbt-matrix-report` artifact the next plan's `--timings github` finds. */
+export interface ReportUploader {
+  upload(name: string, files: string[], rootDir: string): Promise<void>;
+}
+
+export class GitHubReportUploader implements ReportUploader {
+  private readonly client = new DefaultArtifactClient();
+
+  async upload(name: string, files: string[], rootDir: string): Promise<void> {
+    await this.client.uploadArtifact(name, files, rootDir);
+  }
+}

@@ -1,0 +1,4 @@
+import { runAction } from '../io/action.js';
+import { planAction } from './action.js';
+
+await runAction(planAction);

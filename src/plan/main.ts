@@ -1,0 +1,124 @@
+import path from 'node:path';
+import { promises as fs } from 'node:fs';
+import { UserError } from '../core/errors.js';
+import { DbtGraph } from '../core/graph/graph.js';
+import type { Manifest } from '../core/manifest/types.js';
+import { costsFromRunResults, RunResultsSchema } from '../core/partition/index.js';
+import { partition } from '../core/partition/index.js';
+import { PLAN_VERSION, type Plan, matrixForStage, type Matrix } from '../core/plan/schema.js';
+import { planSummaryLines } from '../core/plan/summary.js';
+import { selectNodes, selectorsFromManifest } from '../core/select/index.js';
+import { readJsonFile, writeJsonAtomic } from '../io/files.js';
+import { readManifest } from '../io/manifest-reader.js';
+import type { Logger } from '../shared/log.js';
+import type { PlanInputs } from './inputs.js';
+
+export interface PlanDeps {
+  log: Logger;
+  now(): Date;
+  /** runs `dbt parse` and returns the manifest it wrote (only when --manifest is not given) */
+  parseProject(inputs: PlanInputs): Promise<string>;
+}
+
+export interface PlanOutcome {
+  plan: Plan;
+  planFile: string;
+  manifestFile: string;
+  /** one matrix per stage (index 0 = stage 1) */
+  matrices: Matrix[];
+  hasWork: boolean;
+  summary: string[];
+}
+
+export async function runPlan(inputs: PlanInputs, deps: PlanDeps): Promise<PlanOutcome> {
+  const manifestFile = inputs.manifest ?? (await deps.parseProject(inputs));
+  const manifest = await readManifest(manifestFile);
+  const graph = DbtGraph.fromManifest(manifest);
+  const state = inputs.state ? DbtGraph.fromManifest(await readStateManifest(inputs.state)) : null;
+  const selected = selectNodes(graph, {
+    select: inputs.select,
+    exclude: inputs.exclude,
+    selector: inputs.selector,
+    selectors: selectorsFromManifest(manifest.selectors),
+    state,
+  });
+  const timings = await Promise.all(
+    inputs.timings.map(async (file) => ({ file, data: await readJsonFile(file, RunResultsSchema, '--timings') })),
+  );
+  const costs = costsFromRunResults(timings, graph);
+  for (const w of costs.warnings) deps.log.warning(w);
+  const parts = partition({
+    graph,
+    selected,
+    costs,
+    connectionBudget: inputs.connectionBudget,
+    threads: inputs.threads ?? undefined,
+    maxShards: inputs.maxShards,
+    maxStages: inputs.maxStages,
+    shardOverheadSeconds: inputs.shardOverheadSeconds,
+  });
+  const plan = buildPlan(inputs, manifest, parts, costs, deps.now());
+  const planFile = path.join(inputs.out, 'plan.json');
+  const copiedManifest = path.join(inputs.out, 'manifest.json');
+  // Everything is validated above: only now is anything written.
+  if (path.resolve(manifestFile) !== path.resolve(copiedManifest)) await copyAtomic(manifestFile, copiedManifest);
+  await writeJsonAtomic(planFile, plan);
+  const matrices = Array.from({ length: Math.max(plan.stages, 1) }, (_, i) => matrixForStage(plan, i + 1));
+  return {
+    plan,
+    planFile,
+    manifestFile: copiedManifest,
+    matrices,
+    hasWork: plan.shards.length > 0,
+    summary: planSummaryLines(plan, selected.size),
+  };
+}
+
+function buildPlan(
+  inputs: PlanInputs,
+  manifest: Manifest,
+  parts: ReturnType<typeof partition>,
+  costs: ReturnType<typeof costsFromRunResults>,
+  now: Date,
+): Plan {
+  return {
+    version: PLAN_VERSION,
+    createdAt: now.toISOString(),
+    dbtVersion: manifest.metadata.dbtVersion,
+    projectName: manifest.metadata.projectName,
+    selection: { select: inputs.select, exclude: inputs.exclude, selector: inputs.selector, state: inputs.state },
+    threads: parts.threads,
+    maxParallel: parts.maxParallel,
+    connectionBudget: inputs.connectionBudget,
+    stages: parts.stages,
+    shards: parts.shards,
+    finalTests: parts.finalTests,
+    estimates: {
+      ...parts.estimates,
+      shardOverheadSeconds: inputs.shardOverheadSeconds,
+      nodesWithHistory: costs.withHistory,
+      nodesEstimated: costs.estimated,
+      assumption: costs.assumption,
+    },
+  };
+}
+
+async function readStateManifest(dir: string): Promise<Manifest> {
+  const file = path.join(dir, 'manifest.json');
+  try {
+    await fs.access(file);
+  } catch {
+    throw new UserError(`--state: ${dir} has no manifest.json; expected a folder holding the production manifest`);
+  }
+  return readManifest(file).catch((err: unknown) => {
+    if (err instanceof UserError) throw new UserError(err.message.replace(/^--manifest/, '--state'));
+    throw err;
+  });
+}
+
+async function copyAtomic(from: string, to: string): Promise<void> {
+  const tmp = `${to}.${process.pid}.tmp`;
+  await fs.mkdir(path.dirname(to), { recursive: true });
+  await fs.copyFile(from, tmp);
+  await fs.rename(tmp, to);
+}
