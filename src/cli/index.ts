@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerMerge } from './merge.js';
 import { registerPlan } from './plan.js';
 
 const program = new Command('dbt-matrix')
@@ -9,4 +10,5 @@ const program = new Command('dbt-matrix')
     process.exit(err.exitCode === 0 ? 0 : 2);
   });
 registerPlan(program);
+registerMerge(program);
 await program.parseAsync(process.argv);

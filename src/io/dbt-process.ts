@@ -9,8 +9,8 @@ import { createInterface } from 'node:readline';
  * Stopping (timeout, the runner being cancelled, an AbortSignal): only SIGINT makes dbt cancel
  * its in-flight warehouse queries and write a partial run_results.json (DESIGN §5), so that goes
  * first; SIGTERM follows after `graceMs` if dbt is still alive, SIGKILL after another `graceMs`.
- * A second cancellation request (e.g. GitHub's SIGTERM 7.5 s after its SIGINT) skips ahead one
- * step instead of waiting out the grace period.
+ * A repeated stop request (e.g. GitHub's SIGTERM 7.5 s after its SIGINT) skips ahead one step
+ * instead of waiting out the grace period: the runner must still write artifacts before SIGKILL.
  */
 export interface DbtProcessOptions {
   /** executable: `dbt`, a venv path, `dbtf`... */
@@ -24,10 +24,8 @@ export interface DbtProcessOptions {
   timeoutMs?: number;
   /** wait between SIGINT, SIGTERM and SIGKILL; default 10 s */
   graceMs?: number;
-  /** aborting it stops dbt like a timeout does, but reports `cancelled` */
-  signal?: AbortSignal;
-  /** stop dbt when this process gets SIGINT/SIGTERM (GitHub cancellation); default true */
-  handleProcessSignals?: boolean;
+  /** requests to stop from outside (cancellation): the first sends SIGINT, each repeat escalates */
+  stop?: StopController;
   /** told about each signal sent, for the log */
   onSignal?(signal: NodeJS.Signals, reason: StopReason): void;
 }
@@ -92,15 +90,8 @@ export const runDbtProcess: SpawnDbt = (opts) =>
 
     const onTimeout = (): void => stop('timeout');
     const timeoutTimer = opts.timeoutMs !== undefined ? setTimeout(onTimeout, Math.max(0, opts.timeoutMs)) : undefined;
-    const onAbort = (): void => stop('cancelled');
-    const onProcessSignal = (): void => stop('cancelled');
-    if (opts.signal?.aborted) queueMicrotask(onAbort);
-    else opts.signal?.addEventListener('abort', onAbort);
-    const handleSignals = opts.handleProcessSignals ?? true;
-    if (handleSignals) {
-      process.on('SIGINT', onProcessSignal);
-      process.on('SIGTERM', onProcessSignal);
-    }
+    const unsubscribe = opts.stop?.subscribe((reason) => stop(reason));
+    if (opts.stop?.requested) queueMicrotask(() => stop(opts.stop!.requested!));
 
     for (const [stream, name] of [[child.stdout, 'stdout'], [child.stderr, 'stderr']] as const) {
       createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => opts.onLine(line, name));
@@ -112,11 +103,7 @@ export const runDbtProcess: SpawnDbt = (opts) =>
     child.on('close', (code, sig) => {
       clearTimeout(timeoutTimer);
       clearTimeout(escalationTimer);
-      opts.signal?.removeEventListener('abort', onAbort);
-      if (handleSignals) {
-        process.off('SIGINT', onProcessSignal);
-        process.off('SIGTERM', onProcessSignal);
-      }
+      unsubscribe?.();
       resolve({
         exitCode: code,
         signal: sig,
@@ -126,3 +113,45 @@ export const runDbtProcess: SpawnDbt = (opts) =>
       });
     });
   });
+
+/**
+ * Stop requests shared by a whole shard run: the runner's own SIGINT/SIGTERM (GitHub's
+ * cancellation), an AbortSignal, or anything else. Requests made while no dbt runs are kept,
+ * so the next invocation never starts (see `requested`).
+ */
+export class StopController {
+  private readonly listeners = new Set<(reason: StopReason) => void>();
+  private first: StopReason | null = null;
+
+  get requested(): StopReason | null {
+    return this.first;
+  }
+
+  request(reason: StopReason): void {
+    this.first ??= reason;
+    for (const listener of [...this.listeners]) listener(reason);
+  }
+
+  subscribe(listener: (reason: StopReason) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
+/**
+ * While installed, SIGINT/SIGTERM to this process become stop requests instead of killing it,
+ * so the shard can stop dbt properly and still write its artifacts. Returns the uninstaller;
+ * call it when the run is over so the process's default handling comes back.
+ */
+export function stopOnProcessSignals(controller: StopController, onSignal?: (sig: NodeJS.Signals) => void): () => void {
+  const handler = (sig: NodeJS.Signals): void => {
+    onSignal?.(sig);
+    controller.request('cancelled');
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}

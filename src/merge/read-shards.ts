@@ -18,9 +18,12 @@ export async function readShardFolders(dir: string): Promise<ShardInput[]> {
   try {
     entries = await fs.readdir(dir, { withFileTypes: true });
   } catch (err) {
+    // No folder at all: every shard is missing, which the merge reports shard by shard.
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw new UserError(`--in: cannot read ${dir} (${(err as NodeJS.ErrnoException).code ?? String(err)}); expected a folder of shard folders`);
   }
-  const folders = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  // Dot-folders are not shards (the runner keeps its scratch space in `<out>/.work`).
+  const folders = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
   return Promise.all(folders.map((id) => readShardFolder(path.join(dir, id), id)));
 }
 

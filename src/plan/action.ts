@@ -1,14 +1,27 @@
 import * as core from '@actions/core';
+import path from 'node:path';
 import { actionLogger, readActionInputs, writeJobSummary } from '../io/action.js';
 import { dbtParse } from '../io/dbt-parse.js';
+import { uploadPlanFolder } from '../io/plan-artifact.js';
+import { resolveGithubHistory } from './github-history.js';
 import { parsePlanInputs, PLAN_OPTIONS } from './inputs.js';
 import { runPlan } from './main.js';
 
 /** `command: plan` — plans, sets the matrix outputs, writes the job summary. */
 export async function planAction(): Promise<void> {
-  const inputs = parsePlanInputs(readActionInputs(PLAN_OPTIONS));
+  const raw = readActionInputs(PLAN_OPTIONS);
+  const token = String(raw['github-token'] ?? '');
+  if (token) core.setSecret(token);
+  const log = actionLogger();
+  const parsed = parsePlanInputs(raw);
+  const inputs = await resolveGithubHistory(parsed, process.env, {
+    token,
+    workflow: String(raw['report-workflow'] ?? '') || null,
+    downloadDir: path.join(process.env['RUNNER_TEMP'] ?? parsed.out, 'dbt-matrix-history'),
+    log,
+  });
   const outcome = await runPlan(inputs, {
-    log: actionLogger(),
+    log,
     now: () => new Date(),
     parseProject: (i) => dbtParse({ dbtCommand: i.dbtCommand, projectDir: i.projectDir, profilesDir: i.profilesDir, target: i.target }),
   });
@@ -23,6 +36,8 @@ export async function planAction(): Promise<void> {
   core.setOutput('has-work', String(outcome.hasWork));
   core.setOutput('has-final-tests', String(plan.finalTests.length > 0));
   core.setOutput('plan-dir', inputs.out);
+  const attempt = Number(process.env['GITHUB_RUN_ATTEMPT'] ?? '1') || 1;
+  core.setOutput('plan-artifact', await uploadPlanFolder(inputs.out, attempt));
   for (const line of outcome.summary) core.info(line);
   await writeJobSummary(['### dbt-matrix plan', '', '```', ...outcome.summary, '```', ''].join('\n'));
 }

@@ -12,12 +12,14 @@ export const PLAN_OPTIONS: OptionSpec[] = [
   { name: 'select', value: 'SPEC', multiple: true, description: "dbt node selection (dbt's --select grammar)" },
   { name: 'exclude', value: 'SPEC', multiple: true, description: 'nodes to leave out (same grammar)' },
   { name: 'selector', value: 'NAME', description: 'a named selector from selectors.yml' },
-  { name: 'state', value: 'DIR', description: 'folder with the production manifest.json, for state:modified / state:new' },
+  { name: 'state', value: 'DIR', description: 'folder with the production manifest.json, for state:modified / state:new (copied into the plan so run can --defer to it); in the action, `github` = the manifest of the latest dbt-matrix-report of --report-workflow' },
+  { name: 'report-workflow', value: 'FILE', description: 'workflow file whose latest successful dbt-matrix-report on the default branch `github` timings and state come from (default: this workflow)', actionOnly: true },
+  { name: 'github-token', value: 'TOKEN', description: 'token for `github` timings/state and PR comments (needs actions: read; pull-requests: write to comment)', defaultText: '${{ github.token }}', actionOnly: true },
   { name: 'connection-budget', value: 'N', description: 'warehouse connections this run may use at once (every shard holds threads + 1)' },
   { name: 'threads', value: 'N', description: 'dbt threads per shard (default: the planner picks)' },
   { name: 'max-shards', value: 'N', description: 'most shards in one stage (≤ 256, the matrix limit)', defaultText: '256' },
   { name: 'max-stages', value: 'N', description: 'most stages (matrix jobs run stage after stage)', defaultText: '3' },
-  { name: 'timings', value: 'FILE', multiple: true, description: 'run_results.json of earlier runs, for per-node seconds' },
+  { name: 'timings', value: 'FILE', multiple: true, description: 'run_results.json of earlier runs, for per-node seconds; in the action, `github` = the latest dbt-matrix-report of --report-workflow on the default branch' },
   { name: 'shard-overhead-seconds', value: 'S', description: 'fixed cost of one job (runner start, setup, dbt start-up)', defaultText: '60' },
   { name: 'out', value: 'DIR', description: 'folder for plan.json and the manifest planned from', defaultText: 'dbt-matrix-plan' },
 ];
@@ -39,6 +41,8 @@ export interface PlanInputs {
   timings: string[];
   shardOverheadSeconds: number;
   out: string;
+  /** `--state github` found no production manifest: every node counts as new */
+  stateMissing?: boolean;
 }
 
 /** dbt splits --select on spaces; each CLI repeat or action line may hold several. */

@@ -34,12 +34,13 @@ export async function runPlan(inputs: PlanInputs, deps: PlanDeps): Promise<PlanO
   const manifestFile = inputs.manifest ?? (await deps.parseProject(inputs));
   const manifest = await readManifest(manifestFile);
   const graph = DbtGraph.fromManifest(manifest);
-  const state = inputs.state ? DbtGraph.fromManifest(await readStateManifest(inputs.state)) : null;
+  const stateGraph = inputs.state ? DbtGraph.fromManifest(await readStateManifest(inputs.state)) : null;
+  const state = stateGraph ?? (inputs.stateMissing ? new DbtGraph([]) : null);
   const selected = selectNodes(graph, {
     select: inputs.select,
     exclude: inputs.exclude,
     selector: inputs.selector,
-    selectors: selectorsFromManifest(manifest.selectors),
+    selectors: selectorsFromManifest(manifest.selectors, manifestFile),
     state,
   });
   const timings = await Promise.all(
@@ -62,6 +63,8 @@ export async function runPlan(inputs: PlanInputs, deps: PlanDeps): Promise<PlanO
   const copiedManifest = path.join(inputs.out, 'manifest.json');
   // Everything is validated above: only now is anything written.
   if (path.resolve(manifestFile) !== path.resolve(copiedManifest)) await copyAtomic(manifestFile, copiedManifest);
+  // run jobs --defer to the state the plan was made against: it travels inside the plan folder
+  if (inputs.state) await copyAtomic(path.join(inputs.state, 'manifest.json'), path.join(inputs.out, 'state', 'manifest.json'));
   await writeJsonAtomic(planFile, plan);
   const matrices = Array.from({ length: Math.max(plan.stages, 1) }, (_, i) => matrixForStage(plan, i + 1));
   return {
@@ -70,7 +73,7 @@ export async function runPlan(inputs: PlanInputs, deps: PlanDeps): Promise<PlanO
     manifestFile: copiedManifest,
     matrices,
     hasWork: plan.shards.length > 0,
-    summary: planSummaryLines(plan, selected.size),
+    summary: planSummaryLines(plan, plan.shards.reduce((n, s) => n + s.nodes.length, plan.finalTests.length)),
   };
 }
 

@@ -14,7 +14,20 @@ export interface DbtMatrixTag {
   attempt: number;
 }
 
-export type TaggedResult = RunResult & { dbt_matrix: DbtMatrixTag };
+export interface TaggedResult {
+  unique_id: string;
+  status: string;
+  dbt_matrix: DbtMatrixTag;
+  [field: string]: unknown;
+}
+
+export interface CombinedRunResults {
+  metadata: RunResults['metadata'];
+  results: TaggedResult[];
+  elapsed_time: number;
+  args?: Record<string, unknown>;
+  [field: string]: unknown;
+}
 
 /**
  * Combines a shard's run_results (chunks × attempts) into one file shaped like dbt's own:
@@ -23,7 +36,7 @@ export type TaggedResult = RunResult & { dbt_matrix: DbtMatrixTag };
  * metadata and args come from the latest invocation; elapsed_time is the sum of all of them.
  * Returns null when no attempt left results (dbt never got to run anything).
  */
-export function combineRunResults(shard: string, attempts: readonly AttemptResults[]): (RunResults & { results: TaggedResult[] }) | null {
+export function combineRunResults(shard: string, attempts: readonly AttemptResults[]): CombinedRunResults | null {
   if (attempts.length === 0) return null;
   const ordered = [...attempts].sort((a, b) => a.chunk - b.chunk || a.attempt - b.attempt);
   const byKey = new Map<string, TaggedResult>();

@@ -78,6 +78,27 @@ describe('splitChunks', () => {
     expect(chunks.some((c) => c.start.includes('T02:'))).toBe(false);
   });
 
+  it('a 30-minute fall-back (Australia/Lord_Howe): the local hour 01:00 lasts 90 minutes', () => {
+    // 2024-04-07 02:00 +11:00 falls back to 01:30 +10:30.
+    const chunks = splitChunks(interval('2024-04-07T00:00:00+11:00', '2024-04-07T04:00:00+10:30', 'Australia/Lord_Howe'), 'hour');
+    expect(pairs(chunks)).toEqual([
+      ['2024-04-07T00:00:00+11:00', '2024-04-07T01:00:00+11:00'],
+      ['2024-04-07T01:00:00+11:00', '2024-04-07T02:00:00+10:30'],
+      ['2024-04-07T02:00:00+10:30', '2024-04-07T03:00:00+10:30'],
+      ['2024-04-07T03:00:00+10:30', '2024-04-07T04:00:00+10:30'],
+    ]);
+    expect(hours(chunks[1]!)).toBe(1.5);
+  });
+
+  it('a day that starts at 01:00 because DST skipped midnight (America/Sao_Paulo 2015)', () => {
+    const chunks = splitChunks(interval('2015-10-17T00:00:00-03:00', '2015-10-20T00:00:00-02:00', 'America/Sao_Paulo'), 'day');
+    expect(pairs(chunks)).toEqual([
+      ['2015-10-17T00:00:00-03:00', '2015-10-18T01:00:00-02:00'],
+      ['2015-10-18T01:00:00-02:00', '2015-10-19T00:00:00-02:00'],
+      ['2015-10-19T00:00:00-02:00', '2015-10-20T00:00:00-02:00'],
+    ]);
+  });
+
   it('hours align to the local hour in a half-hour zone', () => {
     const chunks = splitChunks(interval('2024-01-15T10:00:00+05:30', '2024-01-15T11:30:00+05:30', 'Asia/Kolkata'), 'hour');
     expect(pairs(chunks)).toEqual([
@@ -92,7 +113,7 @@ describe('splitChunks', () => {
   });
 
   const zones = ['UTC', 'Europe/Berlin', 'America/New_York', 'Asia/Kolkata', 'Australia/Lord_Howe', 'America/Sao_Paulo'];
-  const units: ChunkUnit[] = ['hour', 'day', 'week', 'month'];
+  const units = ['hour', 'day', 'week', 'month'] as const satisfies readonly ChunkUnit[];
 
   it('property: consecutive, in time order, covering [start, end) exactly, inner bounds aligned', () => {
     const base = Date.parse('2015-01-01T00:00:00Z');
@@ -118,6 +139,9 @@ describe('splitChunks', () => {
               const b = DateTime.fromISO(c.start, { zone });
               expect(b.equals(b.startOf(unit))).toBe(true);
             }
+            // No boundary skipped: the chunk's last instant is still in the unit its start is in.
+            const lastInstant = DateTime.fromMillis(Date.parse(c.end) - 1, { zone });
+            expect(lastInstant.startOf(unit).toMillis()).toBeLessThanOrEqual(Date.parse(c.start));
           });
         },
       ),

@@ -38,13 +38,22 @@ export function splitChunks(interval: ResolvedInterval, unit: ChunkUnit): Chunk[
   return chunks;
 }
 
-/** The first boundary of `unit` strictly after `t`, in t's zone. */
+/**
+ * The first boundary of `unit` strictly after `t`, in t's zone: the start of the unit holding
+ * t + k units, for the smallest k that lands after t. Usually k = 1. A larger k is needed where a
+ * local unit is longer than the unit itself: Australia/Lord_Howe falls back by 30 minutes, so its
+ * local hour 01:00–02:00 lasts 90 minutes and t + 1 hour can still be inside it. Adding to t (not
+ * to t's unit start) also handles days that begin at 01:00 because DST skipped midnight
+ * (America/Sao_Paulo until 2019). luxon's weeks start on Monday (ISO); we never ask for locale weeks.
+ */
 function nextBoundary(t: DateTime, unit: CalendarUnit): DateTime {
-  // luxon's weeks start on Monday (ISO) unless locale weeks are asked for; we never ask.
-  // The second startOf matters where DST skips midnight (America/Sao_Paulo until 2019): that day
-  // starts at 01:00, and adding a day to it keeps 01:00 instead of the next day's 00:00.
-  const next = t.startOf(unit).plus(ONE[unit]).startOf(unit);
-  // Belt and braces for wall-clock oddities (a midnight skipped by DST, an ambiguous hour):
-  // the loop must always move forward.
-  return next > t ? next : t.plus(ONE[unit]).startOf(unit);
+  for (let k = 1; k <= 4; k += 1) {
+    const candidate = t.plus(times(ONE[unit], k)).startOf(unit);
+    if (candidate > t) return candidate;
+  }
+  throw new Error(`no ${unit} boundary after ${t.toISO()} in ${t.zoneName}`);
+}
+
+function times(duration: DurationLikeObject, k: number): DurationLikeObject {
+  return Object.fromEntries(Object.entries(duration).map(([key, n]) => [key, (n as number) * k]));
 }

@@ -130,8 +130,9 @@ export class JsonSectionSplitter {
     this.depth--;
     if (this.depth < 0) throw new Error('malformed JSON: a closing bracket without an opening one');
     if (this.captureDepth > 0 && this.depth === this.captureDepth) {
-      this.captureParts.push(chunk.subarray(this.captureStart, i + 1));
-      const json = Buffer.concat(this.captureParts).toString('utf8');
+      const last = chunk.subarray(this.captureStart, i + 1);
+      // most entries sit inside one chunk: decode in place instead of copying
+      const json = this.captureParts.length === 0 ? last.toString('utf8') : Buffer.concat([...this.captureParts, last]).toString('utf8');
       const depth = this.captureDepth;
       this.captureDepth = 0;
       this.captureParts = [];

@@ -27,13 +27,22 @@ const RawEntrySchema = z.object({
   path: z.string().default(''),
   original_file_path: z.string().default(''),
   tags: z.array(z.string()).default([]),
-  config: z.record(z.string(), z.unknown()).default({}),
+  // any object: config keys are user-defined (config.<key> selection); checking each would cost
+  // a copy per node on manifests with tens of thousands of nodes
+  config: z.custom<Record<string, unknown>>(isPlainObject, 'expected an object').default({}),
   depends_on: z.object({ nodes: z.array(z.string()).default([]) }).partial().default({}),
-  checksum: z.object({ checksum: z.string() }).nullish(),
+  // unit tests carry a bare sha256 string; other nodes { name, checksum }
+  checksum: z.union([z.string(), z.object({ checksum: z.string() })]).nullish(),
+  unrendered_config: z.record(z.string(), z.unknown()).nullish(),
+  patch_path: z.string().nullish(),
   test_metadata: z.object({ name: z.string(), namespace: z.string().nullish() }).nullish(),
   source_name: z.string().nullish(),
   relation_name: z.string().nullish(),
 });
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
 
 /** The manifest's schema number from `https://schemas.getdbt.com/dbt/manifest/v12.json`. */
 export function schemaVersionOf(url: string): number | null {
@@ -88,10 +97,12 @@ export function normalizeEntry(json: string, section: string, key: string, file:
     tags: r.tags,
     config: r.config,
     dependsOn: r.depends_on.nodes ?? [],
-    checksum: r.checksum?.checksum ?? null,
+    checksum: typeof r.checksum === 'string' ? r.checksum : (r.checksum?.checksum ?? null),
     testMetadata: r.test_metadata ? { name: r.test_metadata.name, namespace: r.test_metadata.namespace ?? null } : null,
     sourceName: r.source_name ?? null,
     relationName: r.relation_name ?? null,
+    unrenderedConfig: r.unrendered_config ?? null,
+    patchPath: r.patch_path ?? null,
   };
 }
 

@@ -47,6 +47,10 @@ export interface ManifestNode {
   sourceName: string | null;
   /** database.schema.alias for state comparison and reporting */
   relationName: string | null;
+  /** config as written (before Jinja rendering and defaults): dbt compares this for state:modified */
+  unrenderedConfig?: Record<string, unknown> | null;
+  /** the YAML file that patched this node, project-relative (dbt's `patch_path` minus `pkg://`) */
+  patchPath?: string | null;
 }
 
 export interface ManifestMetadata {

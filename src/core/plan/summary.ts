@@ -7,14 +7,16 @@ const fmt = (s: number): string => {
   return m < 90 ? `${m}m${rest.toString().padStart(2, '0')}s` : `${Math.floor(m / 60)}h${(m % 60).toString().padStart(2, '0')}m`;
 };
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 /** The one-screen summary printed by `plan` on stdout and in the job summary (Markdown-safe). */
-export function planSummaryLines(plan: Plan, selectedCount: number): string[] {
+export function planSummaryLines(plan: Plan, scheduledCount: number): string[] {
   const e = plan.estimates;
   if (plan.shards.length === 0) {
     return ['dbt-matrix plan: nothing to run (the selection is empty); has-work=false'];
   }
   const lines = [
-    `dbt-matrix plan: ${selectedCount} selected nodes → ${plan.shards.length} shards in ${plan.stages} stage(s), ` +
+    `dbt-matrix plan: ${scheduledCount} nodes to run → ${plural(plan.shards.length, 'shard')} in ${plural(plan.stages, 'stage')}, ` +
       `${plan.finalTests.length} final tests`,
     `  budget ${plan.connectionBudget} connections: ${plan.maxParallel} shards at once × (${plan.threads} threads + 1) = ` +
       `${plan.maxParallel * (plan.threads + 1)}`,
@@ -27,7 +29,7 @@ export function planSummaryLines(plan: Plan, selectedCount: number): string[] {
     const sizes = shards.map((s) => s.nodes.length);
     const secs = shards.map((s) => s.estimatedSeconds);
     lines.push(
-      `  stage ${stage}: ${shards.length} shards, ${sizes.reduce((a, b) => a + b, 0)} nodes ` +
+      `  stage ${stage}: ${plural(shards.length, 'shard')}, ${sizes.reduce((a, b) => a + b, 0)} nodes ` +
         `(${Math.min(...sizes)}–${Math.max(...sizes)} per shard), ${fmt(Math.min(...secs))}–${fmt(Math.max(...secs))} each`,
     );
   }

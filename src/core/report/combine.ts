@@ -22,6 +22,12 @@ export type MergedResult = NodeResult & { dbt_matrix: MergedTag };
  * earliest start to its latest end.
  */
 export function combineShardResults(results: readonly NodeResult[], shard: string, stage: number, attempt: number): MergedResult {
+  if (results.length === 1) {
+    // The common case (one chunk, no retry), kept allocation-light for 50k-result merges.
+    const only = results[0]!;
+    const chunk = only.dbt_matrix?.chunk;
+    return { ...only, dbt_matrix: { shard, stage, attempt, chunks: chunk === undefined ? [] : [chunk] } };
+  }
   const latest = latestPerChunk(results);
   const chunks = [...new Set(latest.map((r) => r.dbt_matrix?.chunk).filter((c): c is number => c !== undefined))].sort((a, b) => a - b);
   const merged = combine(latest);

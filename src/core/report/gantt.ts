@@ -44,7 +44,7 @@ export function escapeTaskName(text: string): string {
 
 function taskName(r: ShardRow): string {
   const suffix = r.failed ? ` ${r.state === 'reported' ? r.status : r.state}` : r.failingNodes > 0 ? ` ${r.failingNodes} failed` : '';
-  return escapeTaskName(`${r.id} (${r.reportedNodes} nodes)${suffix}`);
+  return escapeTaskName(`${r.id} (${r.reportedNodes} node${r.reportedNodes === 1 ? '' : 's'})${suffix}`);
 }
 
 /** Mermaid ids: letters, digits and underscores; made unique when two ids sanitize alike. */

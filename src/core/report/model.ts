@@ -85,8 +85,19 @@ export interface Totals {
   skipped: number;
 }
 
-export interface MergedRunResults extends Omit<RunResults, 'results'> {
+/** metadata.dbt_matrix: which shards were merged, and which had no results. */
+export interface MergedMetadata {
+  merged: true;
+  plan_version: number;
+  shards: Array<{ id: string; stage: number; state: ShardState; status: string; attempt: number | null; invocation_id: string | null }>;
+  missing: string[];
+}
+
+export interface MergedRunResults {
+  metadata: RunResults['metadata'] & { dbt_matrix: MergedMetadata };
   results: MergedResult[];
+  elapsed_time: number;
+  args: Record<string, unknown>;
 }
 
 export interface MergedReport {

@@ -24,7 +24,7 @@ export const ResultTagSchema = z.looseObject({
 export const NodeResultSchema = z.looseObject({
   unique_id: z.string(),
   status: z.string(),
-  execution_time: z.number().nonnegative(),
+  execution_time: z.number().nonnegative().default(0),
   message: z.string().nullable().optional(),
   failures: z.number().nullable().optional(),
   timing: z.array(TimingSchema).optional(),

@@ -99,8 +99,10 @@ function failureItem(r: MergedResult, file: string | null): string {
 }
 
 function renderProblems(report: MergedReport): string {
-  if (report.problems.length === 0) return '';
-  const lines = report.problems.map((p) => `- ${p.level === 'error' ? '❌' : '⚠️'} ${p.message}`);
+  // A missing shard already heads the failures; list what names a file or only warns.
+  const shown = report.problems.filter((p) => p.file !== null || p.level === 'warning');
+  if (shown.length === 0) return '';
+  const lines = shown.map((p) => `- ${p.level === 'error' ? '❌' : '⚠️'} ${p.message}`);
   return ['### Problems reading shard artifacts', ...lines].join('\n');
 }
 

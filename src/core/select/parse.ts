@@ -38,6 +38,7 @@ export function parseCriteria(raw: string, input = '--select', context = raw): C
   const value = g['value'] ?? '';
   const { method, methodArgs } = parseMethod(g['method'], value, input, context);
   return criteria({
+    kind: 'criteria',
     raw,
     method,
     methodArgs,

@@ -33,7 +33,7 @@ export function parseSelectorsYaml(text: string, file: string): SelectorsFile {
     throw new UserError(`${file}: not valid YAML (${(err as Error).message.split('\n')[0]})`);
   }
   if (data === null || data === undefined) return { source: file, selectors: new Map(), defaultSelector: null };
-  if (/\{\{|\{%/.test(text)) {
+  if (hasJinja(data)) {
     throw new UserError(`${file}: contains Jinja ({{ … }}), which only dbt can render; plan from a manifest (its "selectors" are rendered)`);
   }
   const parsed = SelectorsYamlSchema.safeParse(data);
@@ -129,6 +129,7 @@ function criteriaFromDict(dct: Record<string, unknown>, input: string): Criteria
   const value = scalar(dct['value'], input);
   const { method, methodArgs } = parseMethod(dct['method'], value, input, raw);
   return criteria({
+    kind: 'criteria',
     raw,
     method,
     methodArgs,
@@ -177,6 +178,13 @@ function depthOf(v: unknown, input: string): number | null {
   const n = Number(v);
   if (!Number.isSafeInteger(n) || n < 0) throw new UserError(`${input}: got depth ${JSON.stringify(v)}, expected a whole number`);
   return n;
+}
+
+/** dbt renders selectors.yml with Jinja (env_var, var); a value holding a template cannot be evaluated here. */
+function hasJinja(v: unknown): boolean {
+  if (typeof v === 'string') return v.includes('{{') || v.includes('{%');
+  if (Array.isArray(v)) return v.some(hasJinja);
+  return isRecord(v) && Object.values(v).some(hasJinja);
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -1,0 +1,20 @@
+/**
+ * `npm run bench`: figures measured side by side in one run (ratios, not absolute targets).
+ * Sections: plan (vs JSON.parse, memory, quality), merge (256 shards × 200 results),
+ * runner overhead (vs a direct dbt build), local pipeline (wall time vs sum of shard times).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { benchPlan } from './plan.js';
+
+const only = process.argv.slice(2);
+const tmp = mkdtempSync(path.join(tmpdir(), 'dbt-matrix-bench-'));
+const sections: Record<string, (tmp: string) => Promise<void>> = { plan: benchPlan };
+try {
+  for (const [name, run] of Object.entries(sections)) {
+    if (only.length === 0 || only.includes(name)) await run(tmp);
+  }
+} finally {
+  rmSync(tmp, { recursive: true, force: true });
+}

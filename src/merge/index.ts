@@ -1,0 +1,4 @@
+import { runAction } from '../io/action.js';
+import { mergeAction } from './action.js';
+
+await runAction(mergeAction);

@@ -1,0 +1,133 @@
+import { randomUUID } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { isUserError, UserError } from '../core/errors.js';
+import type { Manifest } from '../core/manifest/types.js';
+import { PLAN_VERSION, PlanSchema, type Plan } from '../core/plan/schema.js';
+import { buildAnnotations, emitAnnotations, type Annotator } from '../core/report/annotations.js';
+import { renderJunit } from '../core/report/junit.js';
+import { mergeShardResults } from '../core/report/merge.js';
+import type { MergedReport, Totals } from '../core/report/model.js';
+import { renderSummary } from '../core/report/summary.js';
+import { exitCodeFor, runStatus, type RunStatus } from '../core/report/totals.js';
+import { readJsonFile, writeFileAtomic, writeJsonAtomic } from '../io/files.js';
+import type { Logger } from '../shared/log.js';
+import { downloadShardArtifacts, type ArtifactSource } from './artifacts.js';
+import type { MergeInputs } from './inputs.js';
+import { readShardFolders } from './read-shards.js';
+
+export interface MergeDeps {
+  log: Pick<Logger, 'info' | 'warning'>;
+  readManifest(file: string): Promise<Manifest>;
+  /** the action's artifact store; absent on the CLI (shard folders are already in --in) */
+  artifacts?: ArtifactSource | null;
+  /** errors on failing nodes; absent on the CLI */
+  annotator?: Annotator | null;
+  now?: () => Date;
+  newInvocationId?: () => string;
+}
+
+export interface MergeOutcome {
+  status: RunStatus;
+  exitCode: 0 | 1;
+  totals: Totals;
+  reportDir: string;
+  files: { runResults: string; summary: string; junit: string; manifest: string | null; plan: string };
+  summaryMarkdown: string;
+  report: MergedReport;
+  /** node id → file relative to the project root, from the plan folder's manifest */
+  fileOf(uniqueId: string): string | null;
+}
+
+/**
+ * merge: (download) → read shard folders → merge → write run_results.json, summary.md,
+ * junit.xml, and copy manifest.json + plan.json so the report folder is a dbt state directory
+ * (`--state <report dir>` with `result:fail+`, `dbt retry`, and the next plan's `--timings`).
+ */
+export async function mergeReports(inputs: MergeInputs, deps: MergeDeps): Promise<MergeOutcome> {
+  if (deps.artifacts && inputs.download) {
+    const got = await downloadShardArtifacts(deps.artifacts, inputs.inDir);
+    deps.log.info(`downloaded ${got.length} shard artifact(s): ${got.map((a) => a.name).join(', ') || 'none'}`);
+  }
+  const plan = await readPlanFile(inputs.planFile);
+  const manifestFile = path.join(path.dirname(inputs.planFile), 'manifest.json');
+  const manifestPresent = await exists(manifestFile);
+  const manifest = manifestPresent ? await readManifestSafely(manifestFile, deps) : null;
+  if (!manifestPresent) {
+    deps.log.warning(`no manifest.json beside the plan (${manifestFile}): failures are listed without their files, and the report folder is not a dbt state directory`);
+  }
+  const fileOf = (id: string): string | null => manifest?.nodes.get(id)?.originalFilePath ?? null;
+
+  const shards = await readShardFolders(inputs.inDir);
+  const report = mergeShardResults({
+    plan,
+    shards,
+    generatedAt: (deps.now?.() ?? new Date()).toISOString(),
+    invocationId: deps.newInvocationId?.() ?? randomUUID(),
+  });
+  for (const p of report.problems) deps.log.warning(p.message);
+  const status = runStatus(report);
+  const summaryMarkdown = renderSummary(report, { status, fileOf, slowest: inputs.slowest });
+
+  const out = inputs.outDir;
+  const files = {
+    runResults: path.join(out, 'run_results.json'),
+    summary: path.join(out, 'summary.md'),
+    junit: path.join(out, 'junit.xml'),
+    manifest: manifestPresent ? path.join(out, 'manifest.json') : null,
+    plan: path.join(out, 'plan.json'),
+  };
+  await writeJsonAtomic(files.runResults, report.runResults);
+  await writeFileAtomic(files.summary, summaryMarkdown);
+  await writeFileAtomic(files.junit, renderJunit(report, fileOf));
+  if (files.manifest) await copyFileAtomic(manifestFile, files.manifest);
+  await copyFileAtomic(inputs.planFile, files.plan);
+
+  if (deps.annotator) emitAnnotations(buildAnnotations(report, fileOf, inputs.projectDir), deps.annotator);
+  return { status, exitCode: exitCodeFor(status, inputs.failOn), totals: report.totals, reportDir: out, files, summaryMarkdown, report, fileOf };
+}
+
+/** plan.json, rejecting a newer version with a message that says what to do. */
+export async function readPlanFile(file: string): Promise<Plan> {
+  const { version } = await readJsonFile(file, z.looseObject({ version: z.unknown() }), '--plan');
+  if (typeof version === 'number' && version > PLAN_VERSION) {
+    throw new UserError(`--plan: ${file} is plan version ${version}; this dbt-matrix reads version ${PLAN_VERSION} — use the same dbt-matrix version for plan and merge`);
+  }
+  return readJsonFile(file, PlanSchema, '--plan');
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await fs.access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Without the manifest the report still merges; only file paths are lost. */
+async function readManifestSafely(file: string, deps: MergeDeps): Promise<Manifest | null> {
+  try {
+    return await deps.readManifest(file);
+  } catch (err) {
+    if (!isUserError(err)) throw err;
+    // The manifest only adds file paths to the report: a bad one must not cost the whole merge.
+    deps.log.warning(`${err.message}; failures are listed without their files`);
+    return null;
+  }
+}
+
+/** Streams the copy (manifests reach hundreds of MB) to a temp name, then renames. */
+async function copyFileAtomic(from: string, to: string): Promise<void> {
+  if (path.resolve(from) === path.resolve(to)) return;
+  await fs.mkdir(path.dirname(to), { recursive: true });
+  const tmp = `${to}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    await fs.copyFile(from, tmp);
+    await fs.rename(tmp, to);
+  } catch (err) {
+    await fs.rm(tmp, { force: true });
+    throw err;
+  }
+}

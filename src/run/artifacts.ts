@@ -1,0 +1,44 @@
+import path from 'node:path';
+import { ShardArtifactSchema, type ShardArtifact } from '../core/report/shard-artifact.js';
+import { writeFileAtomic, writeJsonAtomic } from '../io/files.js';
+import type { Redactor } from '../io/redact.js';
+import { RUN_RESULTS_SCHEMA_V6, type RunResults } from '../io/run-results.js';
+import { combineRunResults, type AttemptResults } from './combine-results.js';
+
+/** File names inside DIR/<shard id>/ (DESIGN §3); merge reads the same names. */
+export const RUN_RESULTS_FILE = 'run_results.json';
+export const SHARD_FILE = 'shard.json';
+export const DBT_LOG_FILE = 'dbt.log';
+
+/**
+ * Writes run_results.json (chunks and attempts combined, redacted) and shard.json, both
+ * atomically. When dbt left no results at all (it never started, failed to parse, was killed
+ * first) an empty run_results.json in dbt's shape is written, so the folder is always complete
+ * and merge can tell "ran nothing" from "artifact missing".
+ */
+export async function writeShardArtifacts(
+  dir: string,
+  artifact: ShardArtifact,
+  attempts: readonly AttemptResults[],
+  redact: Redactor,
+): Promise<void> {
+  const combined = combineRunResults(artifact.id, attempts) ?? emptyRunResults(artifact);
+  // compiled SQL and error messages may quote a secret (e.g. a password var): redact the text
+  await writeFileAtomic(path.join(dir, RUN_RESULTS_FILE), `${redact(JSON.stringify(combined, null, 2))}\n`);
+  const checked = ShardArtifactSchema.parse(artifact);
+  await writeJsonAtomic(path.join(dir, SHARD_FILE), JSON.parse(redact(JSON.stringify(checked))));
+}
+
+function emptyRunResults(artifact: ShardArtifact): RunResults {
+  return {
+    metadata: {
+      dbt_schema_version: RUN_RESULTS_SCHEMA_V6,
+      dbt_version: artifact.dbtVersion ?? undefined,
+      generated_at: artifact.endedAt,
+      invocation_id: null,
+    },
+    results: [],
+    elapsed_time: 0,
+    args: {},
+  };
+}

@@ -1,0 +1,60 @@
+import { SELECTOR_NAME, type Selection } from './selection.js';
+
+/**
+ * The argv of each dbt invocation of a shard, as arrays (no shell ever parses them).
+ * Paths should be absolute: dbt resolves a relative --target-path against the project root,
+ * and a long selection runs dbt on a view of the project in another folder.
+ */
+export interface DbtInvocationBase {
+  projectDir: string;
+  profilesDir: string | null;
+  target: string | null;
+  threads: number;
+  /** this shard's own folders: shards never share files */
+  targetPath: string;
+  logPath: string;
+  vars: Record<string, unknown>;
+  fullRefresh: boolean;
+  defer: boolean;
+  state: string | null;
+}
+
+export type SelectionArgs = { kind: 'select'; selection: Selection } | { kind: 'selector' };
+
+/**
+ * `dbt build` of exactly the selected nodes. `--indirect-selection empty`: tests run only when
+ * listed (the plan put each test where all its parents are, or in finalTests).
+ * `--vars` is ONE argv element of JSON: quotes, `$()` and newlines in values stay inert.
+ */
+export function buildArgs(base: DbtInvocationBase, sel: SelectionArgs): string[] {
+  const args = ['build', ...commonArgs(base), '--indirect-selection', 'empty'];
+  if (base.target !== null) args.push('--target', base.target);
+  if (sel.kind === 'selector') {
+    args.push('--selector', SELECTOR_NAME);
+  } else {
+    args.push('--select', ...sel.selection.select);
+    if (sel.selection.exclude.length > 0) args.push('--exclude', ...sel.selection.exclude);
+  }
+  if (base.fullRefresh) args.push('--full-refresh');
+  if (base.defer && base.state !== null) args.push('--defer', '--state', base.state);
+  return args;
+}
+
+/**
+ * `dbt retry` re-runs what failed or was skipped, reading run_results.json from the same
+ * --target-path. It restores the other flags (target, selection, full-refresh, defer/state)
+ * from that file's args; vars and threads are passed again so they are certain to match the
+ * chunk. `--state` must NOT be passed: retry would read run_results from there instead.
+ */
+export function retryArgs(base: DbtInvocationBase): string[] {
+  return ['retry', ...commonArgs(base)];
+}
+
+function commonArgs(base: DbtInvocationBase): string[] {
+  const args = ['--project-dir', base.projectDir];
+  if (base.profilesDir !== null) args.push('--profiles-dir', base.profilesDir);
+  args.push('--target-path', base.targetPath, '--log-path', base.logPath);
+  args.push('--threads', String(base.threads));
+  args.push('--vars', JSON.stringify(base.vars));
+  return args;
+}

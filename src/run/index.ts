@@ -1,0 +1,4 @@
+import { runAction } from '../io/action.js';
+import { runShardAction } from './action.js';
+
+await runAction(runShardAction);

@@ -1,0 +1,55 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readManifest } from '../../src/io/manifest-reader.js';
+
+const REAL = path.resolve(__dirname, '../../../shared/benchmarks/real-manifests');
+const realManifests = readdirSync(REAL).filter((f) => f.endsWith('manifest.json'));
+const tmp = mkdtempSync(path.join(tmpdir(), 'manifest-reader-'));
+
+describe('readManifest on real manifests', () => {
+  it.each(realManifests)('%s: every node, source, exposure and unit test, as JSON.parse sees them', async (name) => {
+    const file = path.join(REAL, name);
+    const m = await readManifest(file);
+    const j = JSON.parse(readFileSync(file, 'utf8'));
+    const ids = ['nodes', 'sources', 'exposures', 'unit_tests'].flatMap((s) => Object.keys(j[s] ?? {}));
+    expect([...m.nodes.keys()].sort()).toEqual(ids.sort());
+    expect(m.metadata.dbtVersion).toBe(j.metadata.dbt_version);
+    for (const [id, node] of m.nodes) {
+      const raw = j.nodes[id] ?? j.sources[id] ?? j.exposures?.[id] ?? j.unit_tests?.[id];
+      expect(node.resourceType).toBe(raw.resource_type);
+      expect(node.dependsOn).toEqual(raw.depends_on?.nodes ?? []);
+      expect(node.originalFilePath).toBe(raw.original_file_path);
+    }
+  });
+});
+
+describe('readManifest rejects bad input with one clear line', () => {
+  const write = (name: string, text: string): string => {
+    const f = path.join(tmp, name);
+    writeFileSync(f, text);
+    return f;
+  };
+  const meta = (v: number) => `{"metadata":{"dbt_schema_version":"https://schemas.getdbt.com/dbt/manifest/v${v}.json","dbt_version":"9.9.9"},"nodes":{}}`;
+
+  it('missing file', async () => {
+    await expect(readManifest(path.join(tmp, 'nope.json'))).rejects.toThrow(/^--manifest: cannot read .*nope\.json \(ENOENT\)/);
+  });
+  it('corrupt JSON', async () => {
+    await expect(readManifest(write('corrupt.json', meta(12).slice(0, 40)))).rejects.toThrow(/^--manifest: .* is not valid JSON/);
+  });
+  it('a newer schema than supported', async () => {
+    await expect(readManifest(write('v13.json', meta(13)))).rejects.toThrow(/manifest v13 \(dbt 9\.9\.9\), newer than the v12/);
+  });
+  it('an older schema than supported', async () => {
+    await expect(readManifest(write('v3.json', meta(3)))).rejects.toThrow(/older than v4/);
+  });
+  it('not a manifest at all', async () => {
+    await expect(readManifest(write('other.json', '{"results": []}'))).rejects.toThrow(/no "metadata" object/);
+  });
+  it('a node missing required fields', async () => {
+    const text = meta(12).replace('"nodes":{}', '"nodes":{"model.a.b":{"name":"b"}}');
+    await expect(readManifest(write('badnode.json', text))).rejects.toThrow(/nodes\.model\.a\.b is not a dbt node/);
+  });
+});

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { isUserError } from '../../src/core/errors.js';
+import { latestShardArtifacts, shardArtifactName } from '../../src/merge/artifacts.js';
+import { MERGE_OPTIONS, parseMergeInputs } from '../../src/merge/inputs.js';
+
+describe('parseMergeInputs', () => {
+  it('applies defaults', () => {
+    expect(parseMergeInputs({ plan: 'p/plan.json', in: 'shards' })).toEqual({
+      planFile: 'p/plan.json',
+      inDir: 'shards',
+      outDir: 'dbt-matrix-report',
+      failOn: 'error',
+      projectDir: '.',
+      slowest: 10,
+      download: true,
+      comment: false,
+      token: null,
+      json: false,
+    });
+  });
+
+  it('reads action-style strings and CLI booleans alike; empty action inputs are absent', () => {
+    const got = parseMergeInputs({ plan: 'plan.json', 'fail-on': 'WARN', comment: 'true', 'github-token': 't', download: 'false', json: true, slowest: '', out: '' });
+    expect(got).toMatchObject({ failOn: 'warn', comment: true, token: 't', download: false, json: true, slowest: 10, outDir: 'dbt-matrix-report' });
+  });
+
+  it.each([
+    [{ in: 'x' }, '--plan'],
+    [{ plan: 'p', 'fail-on': 'sometimes' }, '--fail-on: got "sometimes", expected one of error, warn, never'],
+    [{ plan: 'p', slowest: '-1' }, '--slowest'],
+    [{ plan: 'p', comment: 'yes please' }, '--comment'],
+    [{ plan: 'p', comment: 'true' }, 'github-token'],
+  ])('rejects %j with one line naming the input', (raw, expected) => {
+    let err: unknown;
+    try {
+      parseMergeInputs(raw);
+    } catch (e) {
+      err = e;
+    }
+    expect(isUserError(err)).toBe(true);
+    expect((err as Error).message).toContain(expected);
+    expect((err as Error).message).not.toContain('\n');
+  });
+
+  it('declares every option once, kebab-case', () => {
+    const names = MERGE_OPTIONS.map((o) => o.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const n of names) expect(n).toMatch(/^[a-z]+(-[a-z]+)*$/);
+  });
+});
+
+describe('latestShardArtifacts', () => {
+  it('keeps the latest attempt per shard id and ignores other artifacts', () => {
+    const got = latestShardArtifacts([
+      { name: shardArtifactName('s1-00', 1), id: 1 },
+      { name: shardArtifactName('s1-00', 3), id: 7 },
+      { name: shardArtifactName('s1-00', 2), id: 9 },
+      { name: shardArtifactName('final', 1), id: 4 },
+      { name: 'dbt-matrix-report', id: 5 },
+      { name: 'dbt-matrix-shard-s1-01-attempt-x', id: 6 },
+      { name: shardArtifactName('s1-01-attempt-2', 1), id: 8 },
+    ]);
+    expect(got.map((a) => [a.shardId, a.attempt, a.id])).toEqual([
+      ['final', 1, 4],
+      ['s1-00', 3, 7],
+      ['s1-01-attempt-2', 1, 8],
+    ]);
+  });
+});

@@ -1,0 +1,143 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DbtGraph } from '../../src/core/graph/graph.js';
+import type { ManifestNode } from '../../src/core/manifest/types.js';
+import { partition, type PartitionInput } from '../../src/core/partition/partition.js';
+
+const TYPES = ['model', 'model', 'model', 'ephemeral', 'seed', 'snapshot', 'test', 'test', 'test', 'unit_test', 'source'] as const;
+
+function node(i: number, kind: (typeof TYPES)[number], deps: number[]): ManifestNode {
+  const resourceType = kind === 'ephemeral' ? 'model' : kind;
+  return {
+    uniqueId: `${resourceType}.p.n${String(i).padStart(3, '0')}`, resourceType, name: `n${i}`, packageName: 'p', fqn: [], path: '',
+    originalFilePath: '', tags: [], config: kind === 'ephemeral' ? { materialized: 'ephemeral' } : {},
+    dependsOn: deps.map(String), checksum: null, testMetadata: null, sourceName: null, relationName: null,
+  };
+}
+
+/** A random DAG: node i depends only on earlier nodes; tests are never parents, seeds and sources have none. */
+const scenario = fc
+  .record({
+    kinds: fc.array(fc.constantFrom(...TYPES), { minLength: 0, maxLength: 45, size: 'max' }),
+    edgeSeeds: fc.array(fc.array(fc.nat(), { minLength: 1, maxLength: 3 }), { minLength: 45, maxLength: 45 }),
+    costs: fc.array(fc.nat(1000).map((x) => x / 10), { minLength: 45, maxLength: 45 }),
+    selectedMask: fc.array(fc.boolean(), { minLength: 45, maxLength: 45 }),
+    selectAll: fc.boolean(), // or a random subset: ephemeral-like pass-through of unselected nodes
+    budget: fc.integer({ min: 2, max: 40 }),
+    // few threads per shard, so that plans have many shards and tests can span them
+    threads: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined, freq: 4 }),
+    maxThreads: fc.integer({ min: 1, max: 4 }),
+    maxStages: fc.integer({ min: 1, max: 4 }),
+    maxShards: fc.integer({ min: 1, max: 12 }),
+    overhead: fc.constantFrom(0, 1, 30),
+  })
+  .map((s) => {
+    const ids: string[] = [];
+    const nodes = s.kinds.map((kind, i) => {
+      // seeds and sources have no parents; others pick among earlier non-test nodes
+      const candidates = ids.filter((id) => !id.startsWith('test.') && !id.startsWith('unit_test.'));
+      // many roots and few edges per model: several components, so tests can span shards
+      const seeds = s.edgeSeeds[i]!;
+      const isRoot = kind === 'seed' || kind === 'source' || candidates.length === 0 || (kind !== 'test' && (seeds[0] ?? 0) % 3 === 0);
+      const deps = isRoot ? [] : [...new Set(seeds.slice(0, kind === 'test' ? 3 : 1).map((k) => candidates[k % candidates.length]!))];
+      const n = node(i, kind, []);
+      n.dependsOn = deps;
+      ids.push(n.uniqueId);
+      return n;
+    });
+    const graph = new DbtGraph(nodes);
+    const selected = new Set(ids.filter((_, i) => s.selectAll || s.selectedMask[i]));
+    const seconds = new Map(ids.map((id, i) => [id, s.costs[i]!]));
+    const threads = s.threads !== undefined && s.threads + 1 <= s.budget ? s.threads : undefined;
+    const input: PartitionInput = {
+      graph, selected, costs: { seconds, withHistory: 0, estimated: 0, assumption: '', warnings: [] },
+      connectionBudget: s.budget, threads, maxThreads: s.maxThreads, maxShards: s.maxShards, maxStages: s.maxStages, shardOverheadSeconds: s.overhead,
+    };
+    return { input, nodes };
+  });
+
+const schedulable = (n: ManifestNode | undefined, selected: Set<string>): boolean =>
+  n !== undefined && selected.has(n.uniqueId) && ['model', 'seed', 'snapshot', 'test', 'unit_test'].includes(n.resourceType) && n.config['materialized'] !== 'ephemeral';
+
+/** Brute force: nearest schedulable ancestors, through anything else. */
+function effectiveParents(graph: DbtGraph, id: string, selected: Set<string>): Set<string> {
+  const out = new Set<string>();
+  const walk = (x: string): void => {
+    for (const p of graph.parents(x)) {
+      if (schedulable(graph.get(p), selected)) out.add(p);
+      else walk(p);
+    }
+  };
+  walk(id);
+  return out;
+}
+
+describe('partition (property)', () => {
+  it('keeps every plan invariant on random DAGs, budgets and selections', () => {
+    fc.assert(
+      fc.property(scenario, ({ input }) => {
+        const { graph, selected } = input;
+        const r = partition(input);
+        const expected = [...selected].filter((id) => schedulable(graph.get(id), selected)).sort();
+
+        // every schedulable selected node exactly once, nothing else
+        const placed = [...r.shards.flatMap((s) => s.nodes), ...r.finalTests];
+        expect([...placed].sort()).toEqual(expected);
+
+        // shards: global index order, stage order, ids, sorted nodes, limits
+        const stageOf = new Map<string, number>();
+        const shardOf = new Map<string, number>();
+        r.shards.forEach((s, i) => {
+          expect(s.index).toBe(i);
+          expect(s.id).toMatch(new RegExp(`^s${s.stage}-\\d{2,}$`));
+          expect(s.nodes).toEqual([...s.nodes].sort());
+          expect(s.nodes.length).toBeGreaterThan(0);
+          if (i > 0) expect(s.stage).toBeGreaterThanOrEqual(r.shards[i - 1]!.stage);
+          for (const id of s.nodes) {
+            stageOf.set(id, s.stage);
+            shardOf.set(id, i);
+          }
+        });
+        expect(r.stages).toBe(new Set(r.shards.map((s) => s.stage)).size);
+        expect(r.stages).toBeLessThanOrEqual(input.maxStages);
+        if (input.threads !== undefined) expect(r.threads).toBe(input.threads);
+        for (let stage = 1; stage <= r.stages; stage++) {
+          const count = r.shards.filter((s) => s.stage === stage).length;
+          expect(count).toBeGreaterThan(0);
+          expect(count).toBeLessThanOrEqual(input.maxShards);
+          expect(Math.min(count, r.maxParallel) * (r.threads + 1)).toBeLessThanOrEqual(input.connectionBudget);
+        }
+
+        // DAG safety: a parent sits in the same shard or in an earlier stage
+        for (const [id, shard] of shardOf) {
+          for (const p of effectiveParents(graph, id, selected)) {
+            const sameShard = shardOf.get(p) === shard;
+            const earlier = stageOf.has(p) && stageOf.get(p)! < stageOf.get(id)!;
+            expect(sameShard || earlier, `${id} in shard ${shard} depends on ${p}`).toBe(true);
+          }
+        }
+        // finalTests are tests, and only there because their parents span shards
+        for (const t of r.finalTests) {
+          expect(['test', 'unit_test']).toContain(graph.get(t)!.resourceType);
+          const parentShards = new Set([...effectiveParents(graph, t, selected)].map((p) => shardOf.get(p)));
+          expect(parentShards.size).toBeGreaterThan(1);
+        }
+
+        const e = r.estimates;
+        expect(e.makespanSeconds).toBeGreaterThanOrEqual(e.lowerBoundSeconds - 1e-6 * Math.max(1, e.lowerBoundSeconds) - 0.002);
+        expect(e.makespanSeconds).toBeLessThanOrEqual(e.sequentialSeconds + (2 * input.maxStages + 1) * input.shardOverheadSeconds + 0.002);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('gives the same plan for the same input, whatever the node order', () => {
+    fc.assert(
+      fc.property(scenario, ({ input, nodes }) => {
+        const reordered = { ...input, graph: new DbtGraph([...nodes].reverse()), selected: new Set([...input.selected].reverse()) };
+        expect(partition(reordered)).toEqual(partition(input));
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
