@@ -10,6 +10,8 @@ __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __we
  * planner's code. It reads INPUT_COMMAND directly to avoid bundling @actions/core twice.
  */
 const COMMANDS = ['plan', 'run', 'merge'];
+// a bundled dependency of @actions/artifact requires the deprecated `punycode`: noise in job logs
+process.noDeprecation = true;
 const command = (process.env['INPUT_COMMAND'] ?? '').trim();
 if (!COMMANDS.includes(command)) {
     process.stdout.write(`::error::command: got ${JSON.stringify(command)}, expected one of ${COMMANDS.join(', ')}\n`);

@@ -4,6 +4,8 @@
  * planner's code. It reads INPUT_COMMAND directly to avoid bundling @actions/core twice.
  */
 const COMMANDS = ['plan', 'run', 'merge'] as const;
+// a bundled dependency of @actions/artifact requires the deprecated `punycode`: noise in job logs
+process.noDeprecation = true;
 const command = (process.env['INPUT_COMMAND'] ?? '').trim();
 if (!(COMMANDS as readonly string[]).includes(command)) {
   process.stdout.write(`::error::command: got ${JSON.stringify(command)}, expected one of ${COMMANDS.join(', ')}\n`);

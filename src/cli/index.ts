@@ -1,6 +1,8 @@
 import { Command } from 'commander';
+import { registerLocal } from './local.js';
 import { registerMerge } from './merge.js';
 import { registerPlan } from './plan.js';
+import { registerRun } from './run.js';
 
 const program = new Command('dbt-matrix')
   .description('Run a dbt project in parallel shards: plan → run → merge (or all at once with `local`).')
@@ -10,5 +12,7 @@ const program = new Command('dbt-matrix')
     process.exit(err.exitCode === 0 ? 0 : 2);
   });
 registerPlan(program);
+registerRun(program);
 registerMerge(program);
+registerLocal(program);
 await program.parseAsync(process.argv);

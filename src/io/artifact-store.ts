@@ -1,27 +1,14 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../core/errors.js';
+import { assertArtifactName } from '../shared/artifact-names.js';
+
+export { assertArtifactName, shardArtifactName } from '../shared/artifact-names.js';
 
 /** Where a shard's artifact folder goes: GitHub's artifact service, or a local folder (CLI, tests). */
 export interface ArtifactStore {
   /** uploads every file under `dir` as artifact `name`; an empty folder is an error, never a silent no-op */
   upload(name: string, dir: string): Promise<void>;
-}
-
-/** GitHub rejects these in artifact names (DESIGN §5). */
-const FORBIDDEN_NAME_CHARS = /[":<>|*?\r\n\\/]/;
-
-/** Unique per run *and attempt*: a re-run never collides with the first attempt's artifact. */
-export function shardArtifactName(shardId: string, attempt: number): string {
-  const name = `dbt-matrix-shard-${shardId}-attempt-${attempt}`;
-  assertArtifactName(name);
-  return name;
-}
-
-export function assertArtifactName(name: string): void {
-  if (name === '' || FORBIDDEN_NAME_CHARS.test(name)) {
-    throw new UserError(`artifact name: got ${JSON.stringify(name)}, expected no " : < > | * ? \\ / or line breaks`);
-  }
 }
 
 /** Every regular file under `dir`, absolute paths, sorted; an empty or missing folder is a UserError. */

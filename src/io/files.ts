@@ -43,3 +43,12 @@ export async function readJsonFile<S extends z.ZodType>(file: string, schema: S,
   }
   return parsed.data;
 }
+
+export async function pathExists(file: string): Promise<boolean> {
+  try {
+    await fs.access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,21 +1,17 @@
 import { DefaultArtifactClient } from '@actions/artifact';
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../core/errors.js';
+import { planArtifactName } from '../shared/artifact-names.js';
+import { str, type RawOptions } from '../shared/options.js';
+import { GithubArtifactStore } from './artifact-store.js';
 
 /**
- * The plan folder travels from the plan job to the run and merge jobs as an artifact. Its name
- * carries the run attempt: re-running the plan job must not collide with the first attempt's.
+ * The plan folder travels from the plan job to the run and merge jobs as an artifact, named with
+ * the run attempt so re-running the plan job never collides with the first attempt's upload.
  */
-export const planArtifactName = (attempt: number): string => `dbt-matrix-plan-attempt-${attempt}`;
-
-export async function uploadPlanFolder(dir: string, attempt: number): Promise<string> {
-  const files = (await fs.readdir(dir, { recursive: true, withFileTypes: true }))
-    .filter((e) => e.isFile())
-    .map((e) => path.join(e.parentPath, e.name));
-  if (files.length === 0) throw new UserError(`plan: ${dir} is empty; nothing to upload`);
+export async function uploadPlanFolder(dir: string, attempt: number, log: (m: string) => void): Promise<string> {
   const name = planArtifactName(attempt);
-  await new DefaultArtifactClient().uploadArtifact(name, files, dir, { retentionDays: 7 });
+  await new GithubArtifactStore({ retentionDays: 7, log }).upload(name, dir);
   return name;
 }
 
@@ -30,4 +26,15 @@ export async function downloadPlanFolder(name: string, dir: string): Promise<str
   }
   await client.downloadArtifact(id, { path: dir });
   return path.join(dir, 'plan.json');
+}
+
+/**
+ * For run and merge in the action: when `plan-artifact` is given, fetch the plan folder and point
+ * `plan` at its plan.json (an explicit `plan` input wins, for workflows that download it themselves).
+ */
+export async function withPlanFromArtifact(raw: RawOptions, env: NodeJS.ProcessEnv): Promise<RawOptions> {
+  const name = str(raw, 'plan-artifact');
+  if (name === undefined || str(raw, 'plan') !== undefined) return raw;
+  const dir = path.join(env['RUNNER_TEMP'] ?? '.', 'dbt-matrix-plan');
+  return { ...raw, plan: await downloadPlanFolder(name, dir) };
 }

@@ -3,9 +3,11 @@ import path from 'node:path';
 import { DefaultArtifactClient } from '@actions/artifact';
 import { getOctokit } from '@actions/github';
 import { httpStatus } from './comment.js';
+import { pathExists } from './files.js';
+import { REPORT_ARTIFACT_NAME } from '../shared/artifact-names.js';
 
 /** The artifact `merge` uploads; its run_results.json is the next plan's timing history. */
-export const REPORT_ARTIFACT = 'dbt-matrix-report';
+const REPORT_ARTIFACT = REPORT_ARTIFACT_NAME;
 
 export interface FindBy {
   token: string;
@@ -59,7 +61,7 @@ export async function findLatestReportTimings(req: ReportTimingsRequest, deps: {
       const downloader = deps.downloader ?? githubArtifactDownloader();
       await downloader.download(artifact.id, dir, { token: req.token, workflowRunId: run.id, repositoryOwner: owner, repositoryName: repo });
       const file = path.join(dir, 'run_results.json');
-      if (await exists(file)) {
+      if (await pathExists(file)) {
         deps.log.info(`--timings github: run_results.json of run ${run.id} (${run.html_url}) on ${branch}`);
         return file;
       }
@@ -104,11 +106,3 @@ export function githubArtifactDownloader(): ArtifactDownloader {
   };
 }
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await fs.access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}

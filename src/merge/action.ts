@@ -5,13 +5,14 @@ import { renderComment, renderHeadline } from '../core/report/summary.js';
 import { actionLogger, readActionInputs, writeJobSummary } from '../io/action.js';
 import { commentMarker, upsertStickyComment } from '../io/comment.js';
 import { readManifest } from '../io/manifest-reader.js';
+import { withPlanFromArtifact } from '../io/plan-artifact.js';
 import { GitHubArtifactSource, GitHubReportUploader, REPORT_ARTIFACT_NAME } from './artifacts.js';
 import { MERGE_OPTIONS, parseMergeInputs, type MergeInputs } from './inputs.js';
 import { mergeReports, type MergeOutcome } from './main.js';
 
 /** `command: merge` — downloads shard artifacts, merges, reports, and fails per `fail-on`. */
 export async function mergeAction(): Promise<void> {
-  const inputs = parseMergeInputs(readActionInputs(MERGE_OPTIONS));
+  const inputs = parseMergeInputs(await withPlanFromArtifact(readActionInputs(MERGE_OPTIONS), process.env));
   if (inputs.token) core.setSecret(inputs.token);
   const log = actionLogger();
   const outcome = await mergeReports(inputs, {

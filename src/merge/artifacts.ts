@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { promises as fs } from 'node:fs';
 import { DefaultArtifactClient } from '@actions/artifact';
+import { SHARD_ARTIFACT_PATTERN } from '../shared/artifact-names.js';
 
 /** Where shard artifacts come from: this run's artifact store (GitHub), or a fake in tests. */
 export interface ArtifactSource {
@@ -9,10 +10,7 @@ export interface ArtifactSource {
   download(id: number, dir: string): Promise<void>;
 }
 
-/** The runner names each upload `dbt-matrix-shard-<shard id>-attempt-<run attempt>` (DESIGN §3). */
-export const SHARD_ARTIFACT_PATTERN = /^dbt-matrix-shard-([A-Za-z0-9_.-]+)-attempt-(\d+)$/;
-export const shardArtifactName = (shardId: string, attempt: number): string => `dbt-matrix-shard-${shardId}-attempt-${attempt}`;
-export const REPORT_ARTIFACT_NAME = 'dbt-matrix-report';
+export { REPORT_ARTIFACT_NAME, shardArtifactName } from '../shared/artifact-names.js';
 
 export interface ChosenArtifact {
   shardId: string;

@@ -1,6 +1,6 @@
 import { badInput } from '../core/errors.js';
 import { FAIL_ON_LEVELS, type FailOn } from '../core/report/totals.js';
-import type { OptionSpec, RawOptions } from '../shared/options.js';
+import { type OptionSpec, type RawOptions, PLAN_ARTIFACT_OPTION } from '../shared/options.js';
 import { str } from '../shared/options.js';
 import { parseBoolOption, parseEnumOption, parseIntOption } from '../shared/parse.js';
 
@@ -12,6 +12,7 @@ export const MERGE_OPTIONS: OptionSpec[] = [
   { name: 'fail-on', value: 'LEVEL', description: 'exit non-zero on: error (failed nodes, failed or missing shards), warn (also warnings), never', defaultText: 'error' },
   { name: 'project-dir', value: 'DIR', description: 'the dbt project folder relative to the repository root, so annotations point at the right files', defaultText: '.' },
   { name: 'slowest', value: 'N', description: 'how many of the slowest nodes the summary lists', defaultText: '10' },
+  PLAN_ARTIFACT_OPTION,
   { name: 'download', description: 'download this run\'s shard artifacts into --in first (false when an earlier step did)', defaultText: 'true', actionOnly: true },
   { name: 'comment', description: 'post or update one sticky PR comment per workflow with the headline and failures', defaultText: 'false', actionOnly: true },
   { name: 'github-token', value: 'TOKEN', description: 'token for the PR comment (needs pull-requests: write)', defaultText: '${{ github.token }}', actionOnly: true },

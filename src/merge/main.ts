@@ -1,17 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
-import { isUserError, UserError } from '../core/errors.js';
+import { isUserError } from '../core/errors.js';
 import type { Manifest } from '../core/manifest/types.js';
-import { PLAN_VERSION, PlanSchema, type Plan } from '../core/plan/schema.js';
 import { buildAnnotations, emitAnnotations, type Annotator } from '../core/report/annotations.js';
 import { renderJunit } from '../core/report/junit.js';
 import { mergeShardResults } from '../core/report/merge.js';
 import type { MergedReport, Totals } from '../core/report/model.js';
 import { renderSummary } from '../core/report/summary.js';
 import { exitCodeFor, runStatus, type RunStatus } from '../core/report/totals.js';
-import { readJsonFile, writeFileAtomic, writeJsonAtomic } from '../io/files.js';
+import { pathExists, writeFileAtomic, writeJsonAtomic } from '../io/files.js';
+import { readPlan } from '../io/plan-file.js';
 import type { Logger } from '../shared/log.js';
 import { downloadShardArtifacts, type ArtifactSource } from './artifacts.js';
 import type { MergeInputs } from './inputs.js';
@@ -50,9 +49,9 @@ export async function mergeReports(inputs: MergeInputs, deps: MergeDeps): Promis
     const got = await downloadShardArtifacts(deps.artifacts, inputs.inDir);
     deps.log.info(`downloaded ${got.length} shard artifact(s): ${got.map((a) => a.name).join(', ') || 'none'}`);
   }
-  const plan = await readPlanFile(inputs.planFile);
+  const plan = await readPlan(inputs.planFile);
   const manifestFile = path.join(path.dirname(inputs.planFile), 'manifest.json');
-  const manifestPresent = await exists(manifestFile);
+  const manifestPresent = await pathExists(manifestFile);
   const manifest = manifestPresent ? await readManifestSafely(manifestFile, deps) : null;
   if (!manifestPresent) {
     deps.log.warning(`no manifest.json beside the plan (${manifestFile}): failures are listed without their files, and the report folder is not a dbt state directory`);
@@ -88,23 +87,6 @@ export async function mergeReports(inputs: MergeInputs, deps: MergeDeps): Promis
   return { status, exitCode: exitCodeFor(status, inputs.failOn), totals: report.totals, reportDir: out, files, summaryMarkdown, report, fileOf };
 }
 
-/** plan.json, rejecting a newer version with a message that says what to do. */
-export async function readPlanFile(file: string): Promise<Plan> {
-  const { version } = await readJsonFile(file, z.looseObject({ version: z.unknown() }), '--plan');
-  if (typeof version === 'number' && version > PLAN_VERSION) {
-    throw new UserError(`--plan: ${file} is plan version ${version}; this dbt-matrix reads version ${PLAN_VERSION} — use the same dbt-matrix version for plan and merge`);
-  }
-  return readJsonFile(file, PlanSchema, '--plan');
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await fs.access(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Without the manifest the report still merges; only file paths are lost. */
 async function readManifestSafely(file: string, deps: MergeDeps): Promise<Manifest | null> {

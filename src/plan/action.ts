@@ -37,7 +37,7 @@ export async function planAction(): Promise<void> {
   core.setOutput('has-final-tests', String(plan.finalTests.length > 0));
   core.setOutput('plan-dir', inputs.out);
   const attempt = Number(process.env['GITHUB_RUN_ATTEMPT'] ?? '1') || 1;
-  core.setOutput('plan-artifact', await uploadPlanFolder(inputs.out, attempt));
+  core.setOutput('plan-artifact', await uploadPlanFolder(inputs.out, attempt, (m) => core.info(m)));
   for (const line of outcome.summary) core.info(line);
   await writeJobSummary(['### dbt-matrix plan', '', '```', ...outcome.summary, '```', ''].join('\n'));
 }

@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { actionLogger, readActionInputs, writeJobSummary } from '../io/action.js';
 import { GithubArtifactStore, shardArtifactName } from '../io/artifact-store.js';
 import { readGithubContext } from '../io/github-context.js';
+import { withPlanFromArtifact } from '../io/plan-artifact.js';
 import { parseRunInputs, RUN_OPTIONS } from './inputs.js';
 import { runShard } from './main.js';
 
@@ -11,7 +12,7 @@ import { runShard } from './main.js';
  * and fails the step when any node did not pass.
  */
 export async function runShardAction(): Promise<void> {
-  const inputs = parseRunInputs(readActionInputs(RUN_OPTIONS));
+  const inputs = parseRunInputs(await withPlanFromArtifact(readActionInputs(RUN_OPTIONS), process.env));
   const context = await readGithubContext(process.env, () => new Date());
   const outcome = await runShard(inputs, {
     trigger: context.trigger,

@@ -1,7 +1,8 @@
+import path from 'node:path';
 import { badInput } from '../core/errors.js';
 import { CHUNK_UNITS, DATETIME_FORMATS, type ChunkUnit, type DatetimeFormat } from '../core/interval/index.js';
 import { ARRAY_FORMATS, parseExtraVars, type ArrayFormat } from '../core/vars/index.js';
-import type { OptionSpec, RawOptions } from '../shared/options.js';
+import { type OptionSpec, type RawOptions, PLAN_ARTIFACT_OPTION } from '../shared/options.js';
 import { list, present, str } from '../shared/options.js';
 import { parseBoolOption, parseEnumOption, parseIntOption, parseNumberOption } from '../shared/parse.js';
 
@@ -27,10 +28,11 @@ export const RUN_OPTIONS: OptionSpec[] = [
   { name: 'grace-seconds', value: 'S', description: 'wait after SIGINT before SIGTERM, and again before SIGKILL', defaultText: '10' },
   { name: 'dbt-command', value: 'CMD', description: 'dbt executable', defaultText: 'dbt' },
   { name: 'full-refresh', description: 'pass --full-refresh to dbt' },
-  { name: 'defer', description: 'pass --defer --state (Slim CI); needs --state' },
-  { name: 'state', value: 'DIR', description: 'folder with the production manifest.json for --defer' },
+  { name: 'defer', description: 'pass --defer --state (Slim CI): unbuilt parents resolve to production' },
+  { name: 'state', value: 'DIR', description: "folder with the production manifest.json for --defer (default: the plan's state/ folder, copied there by `plan --state`)" },
+  PLAN_ARTIFACT_OPTION,
   { name: 'secrets', value: 'NAME', multiple: true, description: 'names of env vars whose values must never reach logs or artifacts (beyond *PASSWORD*, *SECRET*, *TOKEN*, *KEY*, *CREDENTIAL*)' },
-  { name: 'out', value: 'DIR', description: "folder for the shard's artifacts (written to DIR/<shard id>/)", defaultText: 'dbt-matrix-out' },
+  { name: 'out', value: 'DIR', description: "folder for the shard's artifacts (written to DIR/<shard id>/)", defaultText: 'dbt-matrix-shards' },
 ];
 
 export interface RunInputs {
@@ -82,7 +84,6 @@ export function parseRunInputs(raw: RawOptions): RunInputs {
   }
   const defer = parseBoolOption('defer', flag(raw, 'defer'), false);
   const state = str(raw, 'state') ?? null;
-  if (defer && state === null) throw badInput('--state', '(missing)', 'the folder with the production manifest.json, needed by --defer');
   const timeout = parseNumberOption('timeout-minutes', str(raw, 'timeout-minutes'), { min: 0 });
   if (timeout !== undefined && timeout <= 0) throw badInput('--timeout-minutes', str(raw, 'timeout-minutes'), 'a number of minutes > 0');
   const dbtCommand = str(raw, 'dbt-command') ?? 'dbt';
@@ -110,9 +111,10 @@ export function parseRunInputs(raw: RawOptions): RunInputs {
     dbtCommand,
     fullRefresh: parseBoolOption('full-refresh', flag(raw, 'full-refresh'), false),
     defer,
-    state,
+    // the plan carries the state it was made against (plan --state copies it to <plan dir>/state)
+    state: state ?? (defer ? path.join(path.dirname(plan), 'state') : null),
     secrets: list(raw, 'secrets'),
-    out: str(raw, 'out') ?? 'dbt-matrix-out',
+    out: str(raw, 'out') ?? 'dbt-matrix-shards',
     selectorThreshold: DEFAULT_SELECTOR_THRESHOLD,
   };
 }

@@ -1,14 +1,14 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { z } from 'zod';
 import { UserError } from '../core/errors.js';
 import { formatDttm, resolveInterval, splitChunks, type Chunk, type ResolvedInterval, type TriggerContext } from '../core/interval/index.js';
-import { PLAN_VERSION, PlanSchema, type Plan } from '../core/plan/schema.js';
+import type { Plan } from '../core/plan/schema.js';
 import type { ChunkRecord, ShardArtifact } from '../core/report/shard-artifact.js';
 import { SHARD_ARTIFACT_VERSION } from '../core/report/shard-artifact.js';
 import { buildDbtVars, dispatchInputsToForward } from '../core/vars/index.js';
 import { runDbtProcess, StopController, stopOnProcessSignals, type SpawnDbt } from '../io/dbt-process.js';
-import { readJsonFile } from '../io/files.js';
+import { pathExists } from '../io/files.js';
+import { readPlan } from '../io/plan-file.js';
 import { createRedactor } from '../io/redact.js';
 import type { Logger } from '../shared/log.js';
 import { DBT_LOG_FILE, writeShardArtifacts } from './artifacts.js';
@@ -65,6 +65,7 @@ export async function runShard(inputs: RunInputs, deps: RunDeps): Promise<RunOut
     deps.trigger,
   );
   const chunks = splitChunks(interval, inputs.chunk);
+  if (inputs.defer) await assertStateDir(inputs.state);
   const varsFor = varsBuilder(inputs, deps.trigger, interval);
   const redact = createRedactor({ env: deps.env, secretEnvNames: inputs.secrets, secretValues: deps.secretValues ?? [] });
 
@@ -189,17 +190,11 @@ function varsBuilder(inputs: RunInputs, trigger: TriggerContext, interval: Resol
 }
 
 /** Reads plan.json; a newer version gets its own message rather than a schema complaint. */
-export async function readPlan(file: string): Promise<Plan> {
-  const head = await readJsonFile(file, z.looseObject({ version: z.number() }), '--plan');
-  if (head.version > PLAN_VERSION) {
-    throw new UserError(`--plan: ${file} has version ${head.version}, newer than this dbt-matrix reads (${PLAN_VERSION}); run it with the dbt-matrix version that wrote the plan`);
+async function assertStateDir(state: string | null): Promise<void> {
+  const file = path.join(state ?? '.', 'manifest.json');
+  if (!(await pathExists(file))) {
+    throw new UserError(`--state: ${file} does not exist; --defer needs the production manifest (pass --state DIR, or plan with --state so the plan carries it)`);
   }
-  const parsed = PlanSchema.safeParse(head);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new UserError(`--plan: ${file} is not a dbt-matrix plan${issue ? ` (${issue.path.join('.')}: ${issue.message})` : ''}`);
-  }
-  return parsed.data;
 }
 
 function pickWork(plan: Plan, inputs: RunInputs): Work {

@@ -44,3 +44,11 @@ export function list(raw: RawOptions, name: string): string[] {
   const items = Array.isArray(v) ? v : String(v).split('\n');
   return items.map((s) => s.trim()).filter((s) => s.length > 0);
 }
+
+/** run and merge in the action: where the plan folder comes from when no `plan` path is given. */
+export const PLAN_ARTIFACT_OPTION: OptionSpec = {
+  name: 'plan-artifact',
+  value: 'NAME',
+  description: "the plan job's `plan-artifact` output: downloads the plan folder and uses its plan.json as --plan",
+  actionOnly: true,
+};

@@ -98,11 +98,10 @@ export function costsFromRunResults(files: Array<{ file: string; data: RunResult
 }
 
 function fillEstimates(graph: DbtGraph, measured: Map<string, number>, fileCount: number, warnings: string[]): CostTable {
-  const ids = [...graph.nodes.keys()].sort();
+  // medians and counts do not depend on node order: graph order, no sort of 40k ids
   const knownByType = new Map<string, number[]>();
   const missingByType = new Map<string, number>();
-  for (const id of ids) {
-    const node = graph.get(id)!;
+  for (const [id, node] of graph.nodes) {
     if (!isSchedulable(node)) continue;
     const s = measured.get(id);
     if (s === undefined) missingByType.set(node.resourceType, (missingByType.get(node.resourceType) ?? 0) + 1);
@@ -122,8 +121,7 @@ function fillEstimates(graph: DbtGraph, measured: Map<string, number>, fileCount
   const seconds = new Map<string, number>();
   let withHistory = 0;
   let estimated = 0;
-  for (const id of ids) {
-    const node = graph.get(id)!;
+  for (const [id, node] of graph.nodes) {
     const s = measured.get(id);
     if (s !== undefined) seconds.set(id, s);
     if (!isSchedulable(node)) continue;

@@ -96,6 +96,19 @@ export function coreByStart(dag: WorkDag): Int32Array {
 }
 
 /**
+ * Non-attached nodes by remaining path, longest first (so the critical chains are placed first and
+ * short leaves are the ones deferred); ties in topological order. With positive costs a parent's
+ * tail exceeds its child's, so this is a topological order too.
+ */
+export function coreByTail(dag: WorkDag): Int32Array {
+  const core: number[] = [];
+  for (const v of dag.topo) if (!dag.attached[v]) core.push(v);
+  const { tail } = dag;
+  core.sort((a, b) => tail[b]! - tail[a]!);
+  return Int32Array.from(core);
+}
+
+/**
  * Nearest schedulable ancestors of every schedulable node, ascending. The set a non-scheduled node
  * passes on is memoised once per graph node and shared (not copied) when it comes from a single
  * parent, so long chains of ephemeral or unselected nodes cost O(nodes + edges), not a copy per hop.

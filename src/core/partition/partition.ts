@@ -2,7 +2,7 @@ import { UserError, badInput } from '../errors.js';
 import type { DbtGraph } from '../graph/graph.js';
 import type { Shard } from '../plan/schema.js';
 import type { CostTable } from './costs.js';
-import { buildWorkDag, coreByStart, type WorkDag } from './dag.js';
+import { buildWorkDag, coreByStart, coreByTail, type WorkDag } from './dag.js';
 import { PlanSimulator, estimateLayout, type LayoutEstimate, type LayoutPlan, type Limits } from './evaluate.js';
 import { layoutCapped, layoutStages, type StageLayout } from './stages.js';
 
@@ -42,9 +42,17 @@ export interface PartitionResult {
 }
 
 /** Candidates whose quick estimate ranks best are simulated; the rest are not worth the time. */
-const SIMULATED_CANDIDATES = 4;
+const SIMULATED_CANDIDATES = 8;
 /** Thread counts tried when the planner picks them; each multiplies the layouts estimated. */
 const MAX_THREAD_OPTIONS = 4;
+/**
+ * Thread counts (most first) that also get capped cuts, which cost a pass over the DAG each (the
+ * uniform cuts are shared by all thread counts). Two kinds: by work, and by shard time in order of
+ * remaining path; the latter fixes heavy-tailed DAGs whose critical path is one long node (the
+ * uniform slices then put nearly everything in stage 1). More threads use the connections better,
+ * so the options with the most threads are the ones worth cutting for.
+ */
+const CUT_THREAD_OPTIONS = 2;
 
 /**
  * Splits the selection into stages of shards (DESIGN §3 invariants) and keeps the plan with the
@@ -55,9 +63,7 @@ export function partition(input: PartitionInput): PartitionResult {
   const { threads: fixedThreads, connectionBudget: budget } = validate(input);
   const maxShardsPerStage = Math.min(input.maxShards, MAX_SHARDS_PER_STAGE);
   const overhead = input.shardOverheadSeconds;
-  const T: Array<[string, number]> = [['start', performance.now()]]; const lap = (n: string) => T.push([n, performance.now()]);
   const dag = buildWorkDag(input.graph, input.selected, input.costs);
-  lap('dag');
   if (dag.ids.length === 0) {
     return {
       threads: fixedThreads ?? 1,
@@ -70,31 +76,28 @@ export function partition(input: PartitionInput): PartitionResult {
   }
 
   const uniform = distinct(Array.from({ length: input.maxStages }, (_, k) => layoutStages(dag, k + 1)));
-  lap('uniform');
   const widest = Math.max(...uniform.flatMap((l) => l.stages.map((s) => Math.min(s.size, maxShardsPerStage))));
   const threadOptions =
     fixedThreads !== undefined ? [fixedThreads] : pickableThreads(budget, input.maxThreads ?? DEFAULT_MAX_THREADS, widest);
 
-  const order = coreByStart(dag);
-  lap('order');
-  let tl = 0, te = 0;
+  const byStart = input.maxStages > 1 ? coreByStart(dag) : undefined;
+  const byTail = input.maxStages > 1 ? coreByTail(dag) : undefined;
   const candidates: LayoutEstimate[] = [];
-  const consider = (layout: StageLayout, limits: Limits): void => {
-    const t0 = performance.now(); candidates.push(estimateLayout(dag, layout, limits)); te += performance.now() - t0;
-  };
-  for (const threads of threadOptions) {
+  threadOptions.forEach((threads, option) => {
     const limits: Limits = { threads, slots: Math.floor(budget / (threads + 1)), maxShardsPerStage, overhead };
-    for (const layout of uniform) consider(layout, limits);
-    // capped cuts aim at components of about one shard's share of a stage's work
+    for (const layout of uniform) candidates.push(estimateLayout(dag, layout, limits));
+    const parallel = Math.min(limits.slots, maxShardsPerStage);
+    // one shard-time for every stage but the last: the bound of a plan with these threads
+    const target = Math.max(dag.criticalPath, dag.totalWork / (Math.min(parallel, widest) * threads));
+    if (option >= CUT_THREAD_OPTIONS) return;
     for (let k = 2; k <= input.maxStages; k++) {
-      const parallel = Math.min(limits.slots, maxShardsPerStage);
-      const t0 = performance.now(); const l = layoutCapped(dag, k, dag.totalWork / (k * parallel), order); tl += performance.now() - t0;
-      consider(l, limits);
+      // capped cuts aim at components of about one shard's share of a stage's work
+      candidates.push(estimateLayout(dag, layoutCapped(dag, k, dag.totalWork / (k * parallel), byStart), limits));
+      candidates.push(estimateLayout(dag, layoutCapped(dag, k, target, byTail, threads), limits));
     }
-  }
+  });
   // stable sort: on equal estimates, the order of construction (more threads, fewer stages) wins
   candidates.sort((a, b) => a.seconds - b.seconds);
-  lap('cands'); T.push(['  capped', tl], ['  estimate', te]);
 
   const sim = new PlanSimulator(dag);
   let best: { plan: LayoutPlan; limits: Limits } | undefined;
@@ -104,11 +107,7 @@ export function partition(input: PartitionInput): PartitionResult {
     const plan = sim.simulate(candidate);
     if (!best || better(plan, best.plan)) best = { plan, limits: candidate.limits };
   }
-  lap('sim');
-  const r = toResult(dag, best!.plan, best!.limits);
-  lap('result');
-  if (process.env['PT']) { const laps = T.filter(([n]) => !n.startsWith(' ')); console.error(laps.slice(1).map(([n, t], i) => `${n} ${(t - laps[i]![1]).toFixed(1)}`).join(' | ') + ' ||' + T.filter(([n]) => n.startsWith(' ')).map(([n, t]) => `${n} ${t.toFixed(1)}`).join(' ')); }
-  return r;
+  return toResult(dag, best!.plan, best!.limits);
 }
 
 function better(a: LayoutPlan, b: LayoutPlan): boolean {

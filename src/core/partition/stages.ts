@@ -54,11 +54,13 @@ export function layoutStages(dag: WorkDag, count: number): StageLayout {
 
 /**
  * Real DAGs are one big component whichever way they are sliced by time: shared dimensions glue
- * the domains together. This cut grows each stage greedily in earliest-start order and defers a
- * node (and so its descendants) to the next stage when joining it would make its component's work
- * exceed `cap`, so every stage but the last splits into components no bigger than a shard should be.
+ * the domains together. This cut grows each stage greedily in `order` (a topological order of the
+ * core nodes) and defers a node (and so its descendants) to the next stage when joining it would
+ * make its component bigger than `cap`, so every stage but the last splits into components no
+ * bigger than a shard should be. Size is work (seconds of one thread) when `threads` is 0, else the
+ * component's shard time max(longest path in the stage, work / threads).
  */
-export function layoutCapped(dag: WorkDag, count: number, cap: number, order: Int32Array = coreByStart(dag)): StageLayout {
+export function layoutCapped(dag: WorkDag, count: number, cap: number, order: Int32Array = coreByStart(dag), threads = 0): StageLayout {
   const { attached, parentStart, parentList, est, cost } = dag;
   const n = dag.ids.length;
   const weight = new Float64Array(cost);
@@ -71,6 +73,8 @@ export function layoutCapped(dag: WorkDag, count: number, cap: number, order: In
   const raw = new Int32Array(n);
   const root = new Int32Array(n);
   const load = new Float64Array(n);
+  const path = new Float64Array(n); // per root: the component's longest path in the stage
+  const finish = new Float64Array(n); // per node: its longest path in the stage
   const find = (v: number): number => {
     while (root[v] !== v) v = root[v] = root[root[v]!]!;
     return v;
@@ -81,22 +85,31 @@ export function layoutCapped(dag: WorkDag, count: number, cap: number, order: In
       const v = order[k]!;
       if (raw[v] !== 0) continue;
       let merged = weight[v]!;
+      let longest = 0;
+      let start = 0;
       let blocked = false;
       joined.length = 0;
       for (let e = parentStart[v]!; e < parentStart[v + 1]!; e++) {
         const p = parentList[e]!;
         if (raw[p] === 0) blocked = true; // a parent deferred in this stage
         if (raw[p] !== stage) continue;
+        if (finish[p]! > start) start = finish[p]!;
         const r = find(p);
         if (!joined.includes(r)) {
           joined.push(r);
           merged += load[r]!;
+          if (path[r]! > longest) longest = path[r]!;
         }
       }
-      if (blocked || (stage < count && joined.length > 0 && merged > cap)) continue;
+      if (blocked) continue;
+      finish[v] = start + cost[v]!;
+      if (finish[v]! > longest) longest = finish[v]!;
+      const size = threads > 0 ? Math.max(longest, merged / threads) : merged;
+      if (stage < count && joined.length > 0 && size > cap) continue;
       raw[v] = stage;
       root[v] = v;
       load[v] = merged;
+      path[v] = longest;
       for (const r of joined) root[r] = v;
     }
   }

@@ -1,0 +1,67 @@
+import path from 'node:path';
+import { FAIL_ON_LEVELS, type FailOn } from '../core/report/totals.js';
+import { parsePlanInputs, PLAN_OPTIONS, type PlanInputs } from '../plan/inputs.js';
+import { parseRunInputs, RUN_OPTIONS, type RunInputs } from '../run/inputs.js';
+import type { OptionSpec, RawOptions } from '../shared/options.js';
+import { str } from '../shared/options.js';
+import { parseEnumOption, parseIntOption } from '../shared/parse.js';
+
+/** Options of `run` that `local` sets itself (one plan, every shard, its own folders). */
+const RUN_ONLY_HIDDEN = new Set(['plan', 'shard', 'final', 'out']);
+
+/**
+ * `dbt-matrix local`: the options of plan and run under the same names (shared ones, such as
+ * --project-dir or --state, once), plus where everything goes and how the report fails.
+ */
+export const LOCAL_OPTIONS: OptionSpec[] = [
+  ...PLAN_OPTIONS.filter((o) => o.name !== 'out'),
+  ...RUN_OPTIONS.filter((o) => !RUN_ONLY_HIDDEN.has(o.name) && !PLAN_OPTIONS.some((p) => p.name === o.name)),
+  { name: 'out', value: 'DIR', description: 'folder for everything: DIR/plan/, DIR/shards/<id>/, DIR/report/ (and DIR/db/ on DuckDB)', defaultText: 'dbt-matrix-local' },
+  { name: 'fail-on', value: 'LEVEL', description: 'exit non-zero on: error (failed nodes or shards), warn (also warnings), never', defaultText: 'error' },
+  { name: 'slowest', value: 'N', description: 'how many of the slowest nodes the report lists', defaultText: '10' },
+  {
+    name: 'duckdb-path',
+    value: 'FILE',
+    description: 'DuckDB only: an existing database to start from (default: env DBT_DUCKDB_PATH; the result is a new file under DIR/db/)',
+  },
+  { name: 'python', value: 'FILE', description: "DuckDB only: Python with the duckdb module (default: the interpreter in dbt's shebang)" },
+];
+
+export interface LocalInputs {
+  /** plan options; out = DIR/plan */
+  plan: PlanInputs;
+  /** run options shared by every shard; plan = DIR/plan/plan.json, out = DIR/shards */
+  run: RunInputs;
+  out: string;
+  failOn: FailOn;
+  slowest: number;
+  /** null: env DBT_DUCKDB_PATH when set, else an empty database */
+  duckdbPath: string | null;
+  /** null: from dbt's shebang */
+  python: string | null;
+}
+
+export const localPaths = (out: string) => ({
+  planDir: path.join(out, 'plan'),
+  planFile: path.join(out, 'plan', 'plan.json'),
+  shardsDir: path.join(out, 'shards'),
+  reportDir: path.join(out, 'report'),
+  dbDir: path.join(out, 'db'),
+});
+
+export function parseLocalInputs(raw: RawOptions): LocalInputs {
+  const out = path.resolve(str(raw, 'out') ?? 'dbt-matrix-local');
+  const paths = localPaths(out);
+  const plan = parsePlanInputs({ ...raw, out: paths.planDir });
+  // the shard index is set per shard; 0 only satisfies the run parser
+  const run = parseRunInputs({ ...raw, plan: paths.planFile, shard: '0', final: undefined, out: paths.shardsDir });
+  return {
+    plan,
+    run,
+    out,
+    failOn: parseEnumOption('fail-on', str(raw, 'fail-on')?.trim().toLowerCase(), FAIL_ON_LEVELS, 'error'),
+    slowest: parseIntOption('slowest', str(raw, 'slowest'), { min: 0, max: 1000, fallback: 10 })!,
+    duckdbPath: str(raw, 'duckdb-path') ?? null,
+    python: str(raw, 'python') ?? null,
+  };
+}

@@ -1,0 +1,216 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { UserError } from '../core/errors.js';
+import type { TriggerContext } from '../core/interval/index.js';
+import type { Manifest } from '../core/manifest/types.js';
+import type { Plan, Shard } from '../core/plan/schema.js';
+import { DuckDbTool, pythonOfDbt } from '../io/duckdb-state.js';
+import type { SpawnDbt } from '../io/dbt-process.js';
+import { mergeReports, type MergeOutcome } from '../merge/main.js';
+import type { PlanInputs } from '../plan/inputs.js';
+import { runPlan } from '../plan/main.js';
+import { runShard, type RunOutcome } from '../run/main.js';
+import type { Logger } from '../shared/log.js';
+import { localPaths, type LocalInputs } from './inputs.js';
+import { runPool } from './pool.js';
+import type { Progress, ShardState } from './progress.js';
+import { projectDatabase } from './relations.js';
+import { duckDbState, sharedWarehouse, type WarehouseState } from './warehouse.js';
+
+export interface LocalDeps {
+  env: NodeJS.ProcessEnv;
+  /** resolved once, so every shard gets the same interval even across midnight */
+  trigger: TriggerContext;
+  now(): Date;
+  /** our own lines: the plan summary, the warehouse note, warnings */
+  log: Logger;
+  progress: Progress;
+  parseProject(inputs: PlanInputs): Promise<string>;
+  readManifest(file: string): Promise<Manifest>;
+  /** Ctrl-C: cancels every running shard (SIGINT to its dbt), starts nothing new, still merges */
+  signal?: AbortSignal;
+  spawnDbt?: SpawnDbt;
+}
+
+export interface LocalOutcome {
+  /** the merge's verdict under --fail-on */
+  exitCode: number;
+  planFile: string;
+  plan: Plan;
+  reportDir: string;
+  summaryFile: string;
+  merge: MergeOutcome;
+  /** every runShard outcome, stages in order, final tests last */
+  shards: RunOutcome[];
+  /** shards (or `final`) never started: cancelled, or an earlier stage failed */
+  notRun: string[];
+  /** why later work was not started, null when everything ran */
+  stopped: string | null;
+  /** DuckDB: the merged result database; null on a server warehouse */
+  database: string | null;
+  wallSeconds: number;
+}
+
+/**
+ * plan → every stage's shards as parallel dbt processes (at most plan.maxParallel at once, so
+ * the connection budget holds) → the final tests → merge. A failed stage stops later ones (as a
+ * workflow's later matrix jobs need the earlier ones); the report always gets written.
+ */
+export async function runLocal(inputs: LocalInputs, deps: LocalDeps): Promise<LocalOutcome> {
+  const started = deps.now();
+  const paths = localPaths(inputs.out);
+  // stale shard folders from an earlier run would be merged as this run's
+  await Promise.all([paths.shardsDir, paths.reportDir].map((d) => fs.rm(d, { recursive: true, force: true })));
+
+  const planned = await runPlan(inputs.plan, { log: deps.log, now: deps.now, parseProject: deps.parseProject });
+  const plan = planned.plan;
+  for (const line of planned.summary) deps.log.info(line);
+  const manifest = await deps.readManifest(planned.manifestFile);
+  const warehouse = await openWarehouse(inputs, manifest, deps);
+  deps.log.info(warehouse.description);
+
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort();
+  if (deps.signal?.aborted) onAbort();
+  deps.signal?.addEventListener('abort', onAbort);
+
+  for (const s of plan.shards) deps.progress.addShard(s.id, s.stage, s.nodes.length);
+  if (plan.finalTests.length > 0) deps.progress.addShard('final', 'final', plan.finalTests.length);
+
+  const outcomes: RunOutcome[] = [];
+  const notRun: string[] = [];
+  let stopped: string | null = null;
+  const runOne = (shard: Shard | 'final'): Promise<RunOutcome | null> =>
+    runOneShard(shard, inputs, deps, warehouse, stop.signal).then((o) => {
+      if (o === null) notRun.push(shard === 'final' ? 'final' : shard.id);
+      return o;
+    });
+
+  try {
+    for (let stage = 1; stage <= plan.stages; stage++) {
+      const shards = plan.shards.filter((s) => s.stage === stage);
+      if (stopped !== null) {
+        for (const s of shards) skip(s.id, deps.progress, notRun);
+        continue;
+      }
+      const atOnce = Math.min(plan.maxParallel, shards.length);
+      deps.progress.stage(`stage ${stage} of ${plan.stages}: ${shards.length} shard(s), ${atOnce} at once × ${plan.threads + 1} connections`);
+      await warehouse.prepareStage(shards.map((s) => s.id));
+      const ran = (await runPool(shards, plan.maxParallel, (s) => runOne(s))).filter((o): o is RunOutcome => o !== null);
+      outcomes.push(...ran);
+      await warehouse.finishStage(ran.map((o) => ({ id: o.artifact.id, shardDir: o.shardDir })));
+      stopped = stopReason(stage, ran, stop.signal.aborted);
+    }
+    if (plan.finalTests.length > 0) {
+      if (stopped !== null) skip('final', deps.progress, notRun);
+      else {
+        deps.progress.stage(`final tests: ${plan.finalTests.length} test(s) whose parents span shards`);
+        const final = await runOne('final');
+        if (final) outcomes.push(final);
+        if (stop.signal.aborted) stopped = 'cancelled';
+      }
+    }
+  } finally {
+    deps.signal?.removeEventListener('abort', onAbort);
+    deps.progress.close();
+  }
+  if (stopped !== null) deps.log.warning(`not run: ${notRun.join(', ') || 'nothing'} (${stopped})`);
+
+  const merge = await mergeReports(
+    { planFile: planned.planFile, inDir: paths.shardsDir, outDir: paths.reportDir, failOn: inputs.failOn, projectDir: inputs.plan.projectDir, slowest: inputs.slowest, download: false, comment: false, token: null, json: false },
+    { log: deps.log, readManifest: deps.readManifest, now: deps.now },
+  );
+  return {
+    exitCode: merge.exitCode,
+    planFile: planned.planFile,
+    plan,
+    reportDir: merge.reportDir,
+    summaryFile: merge.files.summary,
+    merge,
+    shards: outcomes,
+    notRun,
+    stopped,
+    database: warehouse.resultDatabase,
+    wallSeconds: (deps.now().getTime() - started.getTime()) / 1000,
+  };
+}
+
+/** One shard (or the final tests) as one runShard call = one dbt subprocess at a time. */
+async function runOneShard(shard: Shard | 'final', inputs: LocalInputs, deps: LocalDeps, warehouse: WarehouseState, signal: AbortSignal): Promise<RunOutcome | null> {
+  const id = shard === 'final' ? 'final' : shard.id;
+  if (signal.aborted) {
+    deps.progress.finish(id, 'not run');
+    return null;
+  }
+  deps.progress.start(id);
+  const runInputs = shard === 'final' ? { ...inputs.run, shard: null, final: true } : { ...inputs.run, shard: shard.index, final: false };
+  try {
+    const outcome = await runShard(runInputs, {
+      trigger: deps.trigger,
+      env: warehouse.envFor(id),
+      attempt: 1,
+      now: deps.now,
+      log: shardLogger(id, deps.progress),
+      signal,
+      handleProcessSignals: false,
+      ...(deps.spawnDbt ? { spawnDbt: deps.spawnDbt } : {}),
+    });
+    deps.progress.finish(id, STATE_OF[outcome.status]);
+    return outcome;
+  } catch (err) {
+    // e.g. an invalid interval: the same for every shard, so stop the others and report it
+    deps.progress.finish(id, 'failed');
+    throw err;
+  }
+}
+
+const STATE_OF: Record<RunOutcome['status'], Exclude<ShardState, 'queued' | 'running'>> = {
+  success: 'passed',
+  error: 'failed',
+  timeout: 'failed',
+  cancelled: 'cancelled',
+};
+
+/** dbt's output goes to the shard's dbt.log (runShard writes it); the screen only counts it. */
+function shardLogger(id: string, progress: Progress): Logger {
+  return {
+    info: (line) => progress.dbtLine(id, line),
+    warning: (m) => progress.message(`${id}: warning: ${m}`),
+    error: (m) => progress.message(`${id}: error: ${m}`),
+    group: async (name, fn) => {
+      progress.chunk(id, name);
+      return fn();
+    },
+  };
+}
+
+function skip(id: string, progress: Progress, notRun: string[]): void {
+  progress.finish(id, 'not run');
+  notRun.push(id);
+}
+
+function stopReason(stage: number, ran: readonly RunOutcome[], cancelled: boolean): string | null {
+  if (cancelled) return 'cancelled';
+  const failed = ran.filter((o) => o.status !== 'success').map((o) => o.artifact.id);
+  return failed.length > 0 ? `stage ${stage} failed in ${failed.join(', ')}; later work needs it` : null;
+}
+
+async function openWarehouse(inputs: LocalInputs, manifest: Manifest, deps: LocalDeps): Promise<WarehouseState> {
+  const adapter = manifest.metadata.adapterType;
+  if (adapter !== 'duckdb') return sharedWarehouse(deps.env, adapter);
+  const database = projectDatabase(manifest) ?? 'dbt_matrix';
+  const python = inputs.python ?? (await pythonOfDbt(inputs.run.dbtCommand, deps.env));
+  if (python === null) {
+    throw new UserError(`--python: cannot tell which Python runs ${inputs.run.dbtCommand} (no python shebang); expected --python with the interpreter that has the duckdb module`);
+  }
+  const startFrom = inputs.duckdbPath ?? deps.env['DBT_DUCKDB_PATH'] ?? null;
+  return duckDbState({
+    dir: localPaths(inputs.out).dbDir,
+    database,
+    startFrom: startFrom === null || startFrom === '' ? null : path.resolve(startFrom),
+    env: deps.env,
+    tool: new DuckDbTool(python),
+    manifest,
+    log: deps.log,
+  });
+}

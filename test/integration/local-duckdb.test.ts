@@ -1,0 +1,171 @@
+/**
+ * `dbt-matrix local` end to end with real dbt on DuckDB (copies of examples/shop): several shards
+ * in parallel over two stages plus final tests, the database equal to a plain sequential
+ * `dbt build` with the same vars, a failing test that fails the run, and Ctrl-C.
+ */
+import { spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TriggerContext } from '../../src/core/interval/index.js';
+import { EXECUTABLE_TYPES, isEnabled, isEphemeral } from '../../src/core/manifest/types.js';
+import { readManifest } from '../../src/io/manifest-reader.js';
+import { dbtParse } from '../../src/io/dbt-parse.js';
+import { parseLocalInputs } from '../../src/local/inputs.js';
+import { runLocal, type LocalOutcome } from '../../src/local/main.js';
+import { Progress } from '../../src/local/progress.js';
+import { memoryLogger } from '../../src/shared/log.js';
+import { copyExampleProject, DBT_BIN, queryDuckDb, REPO_ROOT, removeDir, runDbt } from '../helpers/dbt.js';
+
+const trigger: TriggerContext = { eventName: null, schedule: null, dispatchInputs: {}, triggerTime: new Date('2024-01-20T12:00:00Z') };
+const INTERVAL = { start: '2024-01-05', end: '2024-01-25' };
+/** 2 shards at once × (2 threads + 1) = 6; no per-job overhead so the planner uses stages */
+const BUDGET = { 'connection-budget': '6', threads: '2', 'max-stages': '3', 'shard-overhead-seconds': '0' };
+
+const dirs: string[] = [];
+
+/** the test runner's env without a DuckDB path: local starts from an empty database */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' };
+  delete env['DBT_DUCKDB_PATH'];
+  return env;
+}
+let project: string;
+let local: LocalOutcome;
+let screen: string[];
+
+async function runLocalIn(dir: string, raw: Record<string, string>, opts: { signal?: AbortSignal; onProgress?: (text: string) => void } = {}) {
+  const inputs = parseLocalInputs({ 'project-dir': dir, 'profiles-dir': dir, 'dbt-command': DBT_BIN, out: path.join(dir, 'local-out'), ...BUDGET, ...INTERVAL, ...raw });
+  const lines: string[] = [];
+  const stream = { write: (t: string) => (lines.push(t), opts.onProgress?.(t), true), isTTY: false };
+  const env = cleanEnv();
+  const outcome = await runLocal(inputs, {
+    env,
+    trigger,
+    now: () => new Date(),
+    log: memoryLogger(),
+    progress: new Progress(stream),
+    readManifest,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    parseProject: (i) => dbtParse({ dbtCommand: i.dbtCommand, projectDir: i.projectDir, profilesDir: i.profilesDir, target: i.target, env }),
+  });
+  return { outcome, lines };
+}
+
+async function copy(): Promise<string> {
+  const dir = await copyExampleProject();
+  dirs.push(dir);
+  return dir;
+}
+
+beforeAll(async () => {
+  project = await copy();
+  const r = await runLocalIn(project, {});
+  local = r.outcome;
+  screen = r.lines;
+}, 600_000);
+
+afterAll(async () => {
+  for (const d of dirs) await removeDir(d);
+});
+
+const overlaps = (a: { startedAt: string; endedAt: string }, b: { startedAt: string; endedAt: string }): boolean =>
+  Date.parse(a.startedAt) < Date.parse(b.endedAt) && Date.parse(b.startedAt) < Date.parse(a.endedAt);
+
+describe('dbt-matrix local on DuckDB', () => {
+  it('runs several shards at once over stages, and the report has every selected node once, all passing', async () => {
+    expect(local.exitCode, screen.join('')).toBe(0);
+    expect(local.plan.stages).toBeGreaterThanOrEqual(2);
+    const stage1 = local.shards.filter((s) => s.artifact.stage === 1).map((s) => s.artifact);
+    expect(stage1.length).toBeGreaterThanOrEqual(2);
+    expect(overlaps(stage1[0]!, stage1[1]!)).toBe(true);
+    // never more dbt processes at once than the plan allows
+    for (const a of local.shards.map((s) => s.artifact)) {
+      expect(local.shards.filter((b) => overlaps(a, b.artifact)).length).toBeLessThanOrEqual(local.plan.maxParallel);
+    }
+
+    const manifest = await readManifest(path.join(local.reportDir, 'manifest.json'));
+    const selected = [...manifest.nodes.values()].filter((n) => EXECUTABLE_TYPES.has(n.resourceType) && isEnabled(n) && !isEphemeral(n)).map((n) => n.uniqueId);
+    const report = JSON.parse(await fs.readFile(path.join(local.reportDir, 'run_results.json'), 'utf8')) as { results: Array<{ unique_id: string; status: string }> };
+    const ids = report.results.map((r) => r.unique_id);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect([...ids].sort()).toEqual([...selected].sort());
+    expect(report.results.filter((r) => !['success', 'pass'].includes(r.status))).toEqual([]);
+    expect(local.database).toBe(path.join(project, 'local-out', 'db', 'shop.duckdb'));
+    // plain lines when stdout is not a terminal: one per shard state change, dbt's output only in dbt.log
+    expect(screen.join('')).toMatch(/✔ s1-\d+ +passed +\d+\/\d+ nodes/);
+    expect(screen.join('')).not.toMatch(/START sql/);
+    expect(await fs.readFile(path.join(local.shards[0]!.shardDir, 'dbt.log'), 'utf8')).toMatch(/of \d+ START/);
+  });
+
+  it('leaves the same database as a plain sequential dbt build with the same vars (every table, every row)', async () => {
+    const seqProject = await copy();
+    const seqDb = path.join(seqProject, 'seq', 'shop.duckdb');
+    await fs.mkdir(path.dirname(seqDb), { recursive: true });
+    const vars = local.shards[0]!.artifact.vars;
+    const built = await runDbt(['build', '--project-dir', seqProject, '--profiles-dir', seqProject, '--threads', '2', '--vars', JSON.stringify(vars)], {
+      cwd: seqProject,
+      env: { ...process.env, DBT_DUCKDB_PATH: seqDb, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' },
+    });
+    expect(built.code, built.stdout).toBe(0);
+
+    const listSql = "select table_schema || '.' || table_name as name from information_schema.tables order by 1";
+    const names = async (db: string) => (await queryDuckDb(db, listSql)).map((r) => String(r['name']));
+    const ours = await names(local.database!);
+    const theirs = await names(seqDb);
+    expect(ours).toEqual(theirs);
+    expect(ours.length).toBeGreaterThan(30);
+    const rows = async (db: string, name: string) => {
+      const [schema, table] = name.split('.');
+      const all = await queryDuckDb(db, `select * from "${schema}"."${table}"`);
+      return all.map((r) => JSON.stringify(r)).sort();
+    };
+    let nonEmpty = 0;
+    for (const name of ours) {
+      const a = await rows(local.database!, name);
+      expect(a, name).toEqual(await rows(seqDb, name));
+      if (a.length > 0) nonEmpty++;
+    }
+    expect(nonEmpty).toBeGreaterThan(30);
+  }, 300_000);
+
+  it('fails on a failing test: non-zero exit from the CLI, and the failure in summary.md', async () => {
+    const dir = await copy();
+    const out = path.join(dir, 'cli-out');
+    const args = ['--import', 'tsx', path.join(REPO_ROOT, 'src', 'cli', 'index.ts'), 'local', '--project-dir', dir, '--profiles-dir', dir, '--dbt-command', DBT_BIN];
+    args.push('--out', out, '--vars', '{"fail_test": true}', '--start', INTERVAL.start, '--end', INTERVAL.end);
+    for (const [k, v] of Object.entries(BUDGET)) args.push(`--${k}`, v);
+    const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('error', reject);
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(1);
+    expect(r.stdout).toContain('test.shop.assert_fail_when_requested');
+    expect(r.stdout).toContain(`Report:   ${path.join(out, 'report')}`);
+    const summary = await fs.readFile(path.join(out, 'report', 'summary.md'), 'utf8');
+    expect(summary).toMatch(/failed/);
+    expect(summary).toContain('assert_fail_when_requested');
+  }, 600_000);
+
+  it('Ctrl-C cancels the running shards, starts nothing else, and still writes the report', async () => {
+    const dir = await copy();
+    const abort = new AbortController();
+    // cancel while the first stage's dbt processes are running
+    let timer: NodeJS.Timeout | undefined;
+    const onProgress = (t: string): void => {
+      if (/running/.test(t) && timer === undefined) timer = setTimeout(() => abort.abort(), 4000);
+    };
+    const { outcome } = await runLocalIn(dir, {}, { signal: abort.signal, onProgress });
+    expect(outcome.exitCode).toBe(1);
+    expect(outcome.stopped).toBe('cancelled');
+    expect(outcome.shards.every((s) => s.status === 'cancelled')).toBe(true);
+    expect(outcome.notRun.length).toBeGreaterThan(0);
+    const summary = await fs.readFile(outcome.summaryFile, 'utf8');
+    expect(summary).toMatch(/cancelled/);
+  }, 300_000);
+});

@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import type { ManifestNode } from '../../src/core/manifest/types.js';
+import { pythonFromShebang } from '../../src/io/duckdb-state.js';
+import { parseLocalInputs, LOCAL_OPTIONS } from '../../src/local/inputs.js';
+import { runPool } from '../../src/local/pool.js';
+import { builtRelations, parseRelationName, projectDatabase } from '../../src/local/relations.js';
+
+const node = (uniqueId: string, resourceType: string, relationName: string | null): ManifestNode => ({
+  uniqueId, resourceType, name: uniqueId.split('.').pop()!, packageName: 'shop', fqn: [], path: '', originalFilePath: '', tags: [],
+  config: {}, dependsOn: [], checksum: null, testMetadata: null, sourceName: null, relationName,
+});
+
+describe('parseRelationName', () => {
+  it('splits quoted and bare three-, two- and one-part names', () => {
+    expect(parseRelationName('"shop"."main"."fct_orders"')).toEqual({ database: 'shop', schema: 'main', name: 'fct_orders' });
+    expect(parseRelationName('"we""ird"."sch.ema"."t"')).toEqual({ database: 'we"ird', schema: 'sch.ema', name: 't' });
+    expect(parseRelationName('main.orders')).toEqual({ database: null, schema: 'main', name: 'orders' });
+    expect(parseRelationName('orders')).toEqual({ database: null, schema: null, name: 'orders' });
+  });
+  it('rejects what is not a relation name', () => {
+    for (const bad of ['', '"open', 'a..b', 'a.', '"a"x', 'a.b.c.d']) expect(parseRelationName(bad), bad).toBeNull();
+  });
+});
+
+describe('builtRelations', () => {
+  const manifest = { nodes: new Map([['model.shop.b', node('model.shop.b', 'model', '"shop"."main"."b"')]]) };
+  it('keeps successful models, seeds and snapshots, from the result or else the manifest', () => {
+    const got = builtRelations(
+      [
+        { unique_id: 'model.shop.a', status: 'success', relation_name: '"shop"."main"."a"' },
+        { unique_id: 'model.shop.b', status: 'success' },
+        { unique_id: 'seed.shop.s', status: 'success', relation_name: '"shop"."raw"."s"' },
+        { unique_id: 'snapshot.shop.p', status: 'success', relation_name: '"shop"."snapshots"."p"' },
+        { unique_id: 'model.shop.failed', status: 'error', relation_name: '"shop"."main"."failed"' },
+        { unique_id: 'test.shop.t', status: 'pass', relation_name: null },
+        { unique_id: 'model.shop.other', status: 'success', relation_name: '"lake"."main"."other"' },
+      ],
+      manifest,
+      'shop',
+    );
+    expect(got.relations).toEqual([
+      { schema: 'main', name: 'a' },
+      { schema: 'main', name: 'b' },
+      { schema: 'raw', name: 's' },
+      { schema: 'snapshots', name: 'p' },
+    ]);
+    expect(got.elsewhere).toEqual(['"lake"."main"."other"']);
+  });
+});
+
+describe('projectDatabase', () => {
+  it("is the most common database of the project's relations", () => {
+    const nodes = new Map(
+      [node('model.a', 'model', '"shop"."main"."a"'), node('seed.b', 'seed', '"shop"."main"."b"'), node('model.c', 'model', '"lake"."x"."c"'), node('test.t', 'test', '"other"."x"."t"')].map((n) => [n.uniqueId, n]),
+    );
+    expect(projectDatabase({ nodes })).toBe('shop');
+    expect(projectDatabase({ nodes: new Map() })).toBeNull();
+  });
+});
+
+describe('pythonFromShebang', () => {
+  it('reads a direct interpreter path or the argument of env', () => {
+    expect(pythonFromShebang('#!/work/.venv/bin/python3')).toBe('/work/.venv/bin/python3');
+    expect(pythonFromShebang('#!/usr/bin/env python3.11')).toBe('python3.11');
+    expect(pythonFromShebang('#!/usr/bin/env -S python3 -u')).toBe('python3');
+    expect(pythonFromShebang('#!/bin/sh')).toBeNull();
+    expect(pythonFromShebang('\u007fELF')).toBeNull();
+  });
+});
+
+describe('runPool', () => {
+  it('never has more than `limit` calls in flight, keeps item order, and rethrows after all settle', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const done: number[] = [];
+    const results = await runPool([30, 5, 20, 1, 10], 2, async (ms, i) => {
+      inFlight++;
+      peak = Math.max(peak, inFlight);
+      await new Promise((r) => setTimeout(r, ms));
+      inFlight--;
+      done.push(i);
+      return i * 10;
+    });
+    expect(peak).toBe(2);
+    expect(results).toEqual([0, 10, 20, 30, 40]);
+    expect(done).toHaveLength(5);
+    const settled: number[] = [];
+    await expect(runPool([1, 2, 3], 3, async (x) => {
+      await new Promise((r) => setTimeout(r, x * 5));
+      settled.push(x);
+      if (x === 1) throw new Error('boom');
+      return x;
+    })).rejects.toThrow('boom');
+    expect(settled.sort()).toEqual([1, 2, 3]);
+  });
+});
+
+describe('parseLocalInputs', () => {
+  it('takes the options of plan and run under one name each and lays out DIR', () => {
+    const names = LOCAL_OPTIONS.map((o) => o.name);
+    expect(new Set(names).size).toBe(names.length);
+    for (const n of ['select', 'connection-budget', 'start', 'vars', 'retries', 'state', 'out', 'fail-on']) expect(names).toContain(n);
+    for (const n of ['plan', 'shard', 'final']) expect(names).not.toContain(n);
+    const i = parseLocalInputs({ 'connection-budget': '6', out: '/tmp/x', select: 'tag:a', vars: '{"k": 1}' });
+    expect(i.plan.out).toBe('/tmp/x/plan');
+    expect(i.run.plan).toBe('/tmp/x/plan/plan.json');
+    expect(i.run.out).toBe('/tmp/x/shards');
+    expect(i.plan.select).toEqual(['tag:a']);
+    expect(i.run.vars).toEqual({ k: 1 });
+    expect(i.failOn).toBe('error');
+  });
+  it('reports a bad option as one line naming it', () => {
+    expect(() => parseLocalInputs({ out: '/tmp/x' })).toThrow(/--connection-budget/);
+    expect(() => parseLocalInputs({ 'connection-budget': '6', 'fail-on': 'sometimes' })).toThrow(/fail-on/);
+  });
+});
