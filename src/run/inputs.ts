@@ -1,4 +1,3 @@
-import path from 'node:path';
 import { badInput } from '../core/errors.js';
 import { CHUNK_UNITS, DATETIME_FORMATS, type ChunkUnit, type DatetimeFormat } from '../core/interval/index.js';
 import { ARRAY_FORMATS, parseExtraVars, type ArrayFormat } from '../core/vars/index.js';
@@ -111,8 +110,7 @@ export function parseRunInputs(raw: RawOptions): RunInputs {
     dbtCommand,
     fullRefresh: parseBoolOption('full-refresh', flag(raw, 'full-refresh'), false),
     defer,
-    // the plan carries the state it was made against (plan --state copies it to <plan dir>/state)
-    state: state ?? (defer ? path.join(path.dirname(plan), 'state') : null),
+    state,
     secrets: list(raw, 'secrets'),
     out: str(raw, 'out') ?? 'dbt-matrix-shards',
     selectorThreshold: DEFAULT_SELECTOR_THRESHOLD,

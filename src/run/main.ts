@@ -65,7 +65,7 @@ export async function runShard(inputs: RunInputs, deps: RunDeps): Promise<RunOut
     deps.trigger,
   );
   const chunks = splitChunks(interval, inputs.chunk);
-  if (inputs.defer) await assertStateDir(inputs.state);
+  const deferState = inputs.defer ? await deferStateDir(inputs, deps.log) : null;
   const varsFor = varsBuilder(inputs, deps.trigger, interval);
   const redact = createRedactor({ env: deps.env, secretEnvNames: inputs.secrets, secretValues: deps.secretValues ?? [] });
 
@@ -103,8 +103,8 @@ export async function runShard(inputs: RunInputs, deps: RunDeps): Promise<RunOut
         logPath: path.join(workDir, 'logs'),
         vars: varsFor(chunk),
         fullRefresh: inputs.fullRefresh,
-        defer: inputs.defer,
-        state: inputs.state === null ? null : path.resolve(inputs.state),
+        defer: deferState !== null,
+        state: deferState,
       });
       const deadline = inputs.timeoutMinutes === null ? null : startedAt.getTime() + inputs.timeoutMinutes * 60_000;
       for (const chunk of chunks) {
@@ -190,11 +190,19 @@ function varsBuilder(inputs: RunInputs, trigger: TriggerContext, interval: Resol
 }
 
 /** Reads plan.json; a newer version gets its own message rather than a schema complaint. */
-async function assertStateDir(state: string | null): Promise<void> {
-  const file = path.join(state ?? '.', 'manifest.json');
-  if (!(await pathExists(file))) {
-    throw new UserError(`--state: ${file} does not exist; --defer needs the production manifest (pass --state DIR, or plan with --state so the plan carries it)`);
+/**
+ * The production state --defer resolves unbuilt parents against: --state when given (it must
+ * exist), else the state the plan was made against (`plan --state` copies it into the plan
+ * folder). A plan made without state (first PR before main ever ran) runs without --defer.
+ */
+async function deferStateDir(inputs: RunInputs, log: Logger): Promise<string | null> {
+  const dir = path.resolve(inputs.state ?? path.join(path.dirname(inputs.plan), 'state'));
+  if (await pathExists(path.join(dir, 'manifest.json'))) return dir;
+  if (inputs.state !== null) {
+    throw new UserError(`--state: ${path.join(dir, 'manifest.json')} does not exist; --defer needs the production manifest`);
   }
+  log.warning('--defer: the plan carries no production state (planned without --state); running without --defer');
+  return null;
 }
 
 function pickWork(plan: Plan, inputs: RunInputs): Work {

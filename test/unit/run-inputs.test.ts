@@ -4,7 +4,7 @@ import { parseRunInputs, RUN_OPTIONS } from '../../src/run/inputs.js';
 describe('parseRunInputs', () => {
   it('applies defaults', () => {
     const i = parseRunInputs({ plan: 'p.json', shard: '3' });
-    expect(i).toMatchObject({ plan: 'p.json', shard: 3, final: false, projectDir: '.', timezone: 'UTC', datetimeFormat: 'offset', chunk: 'none', arrayFormat: 'compat', forwardInputs: true, overlap: undefined, maxIntervalDays: 366, retries: 0, timeoutMinutes: null, graceSeconds: 10, dbtCommand: 'dbt', out: 'dbt-matrix-out', vars: {} });
+    expect(i).toMatchObject({ plan: 'p.json', shard: 3, final: false, projectDir: '.', timezone: 'UTC', datetimeFormat: 'offset', chunk: 'none', arrayFormat: 'compat', forwardInputs: true, overlap: undefined, maxIntervalDays: 366, retries: 0, timeoutMinutes: null, graceSeconds: 10, dbtCommand: 'dbt', out: 'dbt-matrix-shards', vars: {} });
   });
 
   it('reads action-style strings and CLI-style booleans', () => {
@@ -23,7 +23,6 @@ describe('parseRunInputs', () => {
     [{ plan: 'p', shard: '0', 'datetime-format': 'iso' }, /^--datetime-format: got "iso"/],
     [{ plan: 'p', shard: '0', retries: '-1' }, /^--retries: got "-1"/],
     [{ plan: 'p', shard: '0', 'timeout-minutes': '0' }, /^--timeout-minutes: got "0", expected a number of minutes > 0/],
-    [{ plan: 'p', shard: '0', defer: true }, /^--state: got "\(missing\)"/],
     [{ plan: 'p', shard: '0', overlap: 'maybe' }, /^--overlap: got "maybe", expected true or false/],
     [{ plan: 'p', shard: '0', vars: '[1, 2]' }, /^--vars: got "\[1, 2\]"/],
     [{ plan: 'p', shard: '0', vars: '{start_dttm: x}' }, null],

@@ -1,0 +1,75 @@
+/**
+ * `dbt-matrix local` on the example project (DuckDB): wall time of the whole pipeline versus the
+ * sum of the shards' own durations (shard.json startedAt → endedAt: what the shards cost one
+ * after another) versus one plain sequential `dbt build` with the same total threads.
+ */
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import type { TriggerContext } from '../src/core/interval/index.js';
+import { dbtParse } from '../src/io/dbt-parse.js';
+import { readManifest } from '../src/io/manifest-reader.js';
+import { parseLocalInputs } from '../src/local/inputs.js';
+import { runLocal } from '../src/local/main.js';
+import { Progress } from '../src/local/progress.js';
+import { memoryLogger } from '../src/shared/log.js';
+import { copyExampleProject, DBT_BIN, removeDir, runDbt } from '../test/helpers/dbt.js';
+
+const INTERVAL = { start: '2024-01-01', end: '2024-02-01' };
+const CONFIGS: Array<{ name: string; raw: Record<string, string> }> = [
+  { name: 'budget 6, 2 threads, ≤3 stages', raw: { 'connection-budget': '6', threads: '2', 'max-stages': '3', 'shard-overhead-seconds': '0' } },
+  { name: 'budget 9, 2 threads, ≤3 stages', raw: { 'connection-budget': '9', threads: '2', 'max-stages': '3', 'shard-overhead-seconds': '0' } },
+  { name: 'budget 3, 2 threads (one shard)', raw: { 'connection-budget': '3', threads: '2', 'max-stages': '1' } },
+];
+const trigger: TriggerContext = { eventName: null, schedule: null, dispatchInputs: {}, triggerTime: new Date('2024-01-20T12:00:00Z') };
+
+function env(): NodeJS.ProcessEnv {
+  const e: NodeJS.ProcessEnv = { ...process.env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' };
+  delete e['DBT_DUCKDB_PATH'];
+  return e;
+}
+
+const s = (seconds: number): string => `${seconds.toFixed(1)} s`;
+
+export async function benchLocal(tmp: string): Promise<void> {
+  console.log('\n## local: wall time vs the sum of shard times vs a sequential dbt build (examples/shop, DuckDB)');
+  console.log('sum of shards = each shard.json startedAt → endedAt added up; sequential = one `dbt build` with threads × max-parallel threads\n');
+  console.log('| config | shards / stages / at once | local wall | sum of shards | sequential dbt build | sum ÷ wall | sequential ÷ wall |');
+  console.log('|---|---|---:|---:|---:|---:|---:|');
+  for (const config of CONFIGS) {
+    const project = await copyExampleProject();
+    try {
+      const inputs = parseLocalInputs({ 'project-dir': project, 'profiles-dir': project, 'dbt-command': DBT_BIN, out: path.join(tmp, 'local', config.name.replace(/\W+/g, '-')), ...INTERVAL, ...config.raw });
+      const e = env();
+      const t0 = performance.now();
+      const outcome = await runLocal(inputs, {
+        env: e,
+        trigger,
+        now: () => new Date(),
+        log: memoryLogger(),
+        progress: new Progress({ write: () => true }),
+        readManifest,
+        parseProject: (i) => dbtParse({ dbtCommand: i.dbtCommand, projectDir: i.projectDir, profilesDir: i.profilesDir, target: i.target, env: e }),
+      });
+      const wall = (performance.now() - t0) / 1000;
+      if (outcome.exitCode !== 0) throw new Error(`local failed in ${config.name}: see ${outcome.summaryFile}`);
+      const sum = outcome.shards.reduce((acc, o) => acc + (Date.parse(o.artifact.endedAt) - Date.parse(o.artifact.startedAt)) / 1000, 0);
+
+      const seqDb = path.join(project, 'seq', 'shop.duckdb');
+      await mkdir(path.dirname(seqDb), { recursive: true });
+      const threads = outcome.plan.threads * outcome.plan.maxParallel;
+      const t1 = performance.now();
+      const seq = await runDbt(['build', '--project-dir', project, '--profiles-dir', project, '--threads', String(threads), '--vars', JSON.stringify(outcome.shards[0]!.artifact.vars)], {
+        cwd: project,
+        env: { ...e, DBT_DUCKDB_PATH: seqDb },
+      });
+      const seqWall = (performance.now() - t1) / 1000;
+      if (seq.code !== 0) throw new Error(`sequential dbt build failed:\n${seq.stdout}`);
+      const p = outcome.plan;
+      console.log(
+        `| ${config.name} | ${p.shards.length}${p.finalTests.length > 0 ? ' + final' : ''} / ${p.stages} / ${p.maxParallel} | ${s(wall)} | ${s(sum)} | ${s(seqWall)} (${threads} threads) | ${(sum / wall).toFixed(2)}× | ${(seqWall / wall).toFixed(2)}× |`,
+      );
+    } finally {
+      await removeDir(project);
+    }
+  }
+}
