@@ -146,7 +146,7 @@ export class Progress {
 
   private draw(): void {
     this.lastDraw = this.now();
-    const width = Math.max(20, (this.out.columns ?? 100) - 1);
+    const width = Math.max(20, (this.out.columns || 100) - 1);
     const lines = this.blockLines().map((l) => (l.length > width ? `${l.slice(0, width - 1)}…` : l));
     this.out.write(lines.map((l) => `${l}\n`).join(''));
     this.drawn = lines.length;
@@ -155,9 +155,10 @@ export class Progress {
   /** Rows of the active stage (and a count for the rest), bounded by the terminal height. */
   private blockLines(): string[] {
     const all = [...this.rows.values()];
+    if (all.length === 0) return []; // planning: nothing to show yet
     const active = all.filter((r) => r.state === 'running' || (r.state === 'queued' && r.stage === this.activeStage()));
     const finished = all.filter((r) => r.state !== 'queued' && r.state !== 'running');
-    const room = Math.max(3, (this.out.rows ?? 30) - 4);
+    const room = Math.max(3, (this.out.rows || 30) - 4);
     const shown = [...active, ...finished.slice(-Math.max(0, room - active.length))].slice(0, room);
     shown.sort((a, b) => stageKey(a) - stageKey(b) || (a.id < b.id ? -1 : 1));
     const counts = countStates(all);
