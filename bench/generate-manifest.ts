@@ -3,8 +3,10 @@ import { once } from 'node:events';
 
 /**
  * Writes a synthetic dbt manifest (schema v12) of `models` models in layered domains, with two
- * tests per model, a relationships test per fourth model, sources and a macros section. Each
- * node carries `padBytes` of raw/compiled SQL so the file reaches realistic (or huge) sizes.
+ * tests per model, a relationships test per fourth model, sources, macros and parent/child maps.
+ * Node sizes follow a real manifest (allvue, dbt 1.11: ~5.1 KB per model, ~2.2 KB per test):
+ * models carry `padBytes` of raw and of compiled SQL, tests a compiled query, so the ratio of
+ * bytes to nodes — what plan time is compared against — is realistic.
  * Streams to disk: a 600 MB manifest never exists as one string here either.
  */
 export interface GenerateOptions {
@@ -22,7 +24,7 @@ export async function generateManifest(file: string, opts: GenerateOptions): Pro
     if (!out.write(s)) await once(out, 'drain');
   };
   const rand = mulberry32(opts.seed ?? 42);
-  const pad = 'select 1 as x -- '.padEnd(opts.padBytes ?? 2000, 'x');
+  const pad = 'select 1 as x -- '.padEnd(opts.padBytes ?? 2300, 'x');
   const layers = 8;
   const perLayer = Math.ceil(opts.models / layers);
   await write('{"metadata":{"dbt_schema_version":"https://schemas.getdbt.com/dbt/manifest/v12.json","dbt_version":"1.11.2","project_name":"gen","adapter_type":"duckdb"},"nodes":{');
@@ -60,7 +62,12 @@ export async function generateManifest(file: string, opts: GenerateOptions): Pro
     const id = `macro.gen.mac${m}`;
     await write(`${m ? ',' : ''}${JSON.stringify(id)}:${JSON.stringify({ unique_id: id, name: `mac${m}`, macro_sql: pad, depends_on: { macros: [] } })}`);
   }
-  await write('},"exposures":{},"unit_tests":{},"parent_map":{},"child_map":{},"disabled":{}}\n');
+  // parent_map / child_map: real manifests carry both (about 5% of the file); the reader skips them
+  await write('},"exposures":{},"unit_tests":{},"parent_map":{');
+  for (let i = 0; i < opts.models; i++) await write(`${i ? ',' : ''}"model.gen.m${i}":["model.gen.m${Math.max(0, i - 1)}"]`);
+  await write('},"child_map":{');
+  for (let i = 0; i < opts.models; i++) await write(`${i ? ',' : ''}"model.gen.m${i}":["model.gen.m${i + 1}","test.gen.not_null_m${i}_id"]`);
+  await write('},"disabled":{}}\n');
   out.end();
   await once(out, 'finish');
   return { bytes, nodes: nodes + 50 };
@@ -81,9 +88,28 @@ function testNode(id: string, test: string, parents: string[]): object {
     unique_id: id, resource_type: 'test', name: id.split('.')[2], package_name: 'gen', fqn: ['gen', id.split('.')[2]],
     path: `${id.split('.')[2]}.sql`, original_file_path: 'models/schema.yml', tags: [], config: { enabled: true, severity: 'ERROR' },
     depends_on: { nodes: parents, macros: [`macro.dbt.test_${test}`] }, test_metadata: { name: test, namespace: null, kwargs: {} },
-    attached_node: parents[0], checksum: { name: 'none', checksum: '' }, raw_code: '{{ test() }}',
+    attached_node: parents[0], checksum: { name: 'none', checksum: '' }, raw_code: '{{ test_' + test + '(**_dbt_generic_test_kwargs) }}',
+    compiled_code: TEST_SQL, column_name: 'id', description: '', columns: {}, meta: {}, docs: { show: true, node_color: null },
   };
 }
+
+const TEST_SQL = `
+with child as (
+    select id as from_field
+    from "db"."main"."child"
+    where id is not null
+),
+parent as (
+    select id as to_field
+    from "db"."main"."parent"
+)
+select
+    from_field
+from child
+left join parent
+    on child.from_field = parent.to_field
+where parent.to_field is null
+`.repeat(4);
 
 function mulberry32(seed: number): () => number {
   let a = seed >>> 0;

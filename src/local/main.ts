@@ -2,17 +2,21 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../core/errors.js';
 import type { TriggerContext } from '../core/interval/index.js';
+import { DbtGraph } from '../core/graph/graph.js';
 import type { Manifest } from '../core/manifest/types.js';
 import type { Plan, Shard } from '../core/plan/schema.js';
 import { DuckDbTool, pythonOfDbt } from '../io/duckdb-state.js';
 import type { SpawnDbt } from '../io/dbt-process.js';
+import { readRunResults } from '../io/run-results.js';
 import { mergeReports, type MergeOutcome } from '../merge/main.js';
 import type { PlanInputs } from '../plan/inputs.js';
 import { runPlan } from '../plan/main.js';
 import { runShard, type RunOutcome } from '../run/main.js';
 import type { Logger } from '../shared/log.js';
 import { localPaths, type LocalInputs } from './inputs.js';
+import { blockedNodes } from './blocked.js';
 import { runPool } from './pool.js';
+import { SchemaGate, schemasFromManifest } from './schema-gate.js';
 import type { Progress, ShardState } from './progress.js';
 import { projectDatabase } from './relations.js';
 import { duckDbState, sharedWarehouse, type WarehouseState } from './warehouse.js';
@@ -53,8 +57,9 @@ export interface LocalOutcome {
 
 /**
  * plan → every stage's shards as parallel dbt processes (at most plan.maxParallel at once, so
- * the connection budget holds) → the final tests → merge. A failed stage stops later ones (as a
- * workflow's later matrix jobs need the earlier ones); the report always gets written.
+ * the connection budget holds) → the final tests → merge. A later shard that needs a node which
+ * failed or was skipped is not run (dbt build would skip it); Ctrl-C starts nothing new. The
+ * report always gets written.
  */
 export async function runLocal(inputs: LocalInputs, deps: LocalDeps): Promise<LocalOutcome> {
   const started = deps.now();
@@ -77,44 +82,51 @@ export async function runLocal(inputs: LocalInputs, deps: LocalDeps): Promise<Lo
   for (const s of plan.shards) deps.progress.addShard(s.id, s.stage, s.nodes.length);
   if (plan.finalTests.length > 0) deps.progress.addShard('final', 'final', plan.finalTests.length);
 
+  // shards on one server must not race to create the same schema; DuckDB files are separate
+  const gate = warehouse.resultDatabase === null ? new SchemaGate(schemasFromManifest(manifest)) : null;
   const outcomes: RunOutcome[] = [];
   const notRun: string[] = [];
   let stopped: string | null = null;
   const runOne = (shard: Shard | 'final'): Promise<RunOutcome | null> =>
-    runOneShard(shard, inputs, deps, warehouse, stop.signal).then((o) => {
+    runOneShard(shard, { inputs, deps, warehouse, gate, signal: stop.signal }).then((o) => {
       if (o === null) notRun.push(shard === 'final' ? 'final' : shard.id);
       return o;
     });
 
+  const graph = DbtGraph.fromManifest(manifest);
+  const blocked = new Set<string>();
+  const runnable = (id: string, nodes: readonly string[]): boolean => {
+    if (stopped === null && !nodes.some((n) => blocked.has(n))) return true;
+    skip(id, deps.progress, notRun);
+    return false;
+  };
   try {
     for (let stage = 1; stage <= plan.stages; stage++) {
-      const shards = plan.shards.filter((s) => s.stage === stage);
-      if (stopped !== null) {
-        for (const s of shards) skip(s.id, deps.progress, notRun);
-        continue;
-      }
+      const shards = plan.shards.filter((s) => s.stage === stage && runnable(s.id, s.nodes));
+      if (shards.length === 0) continue;
       const atOnce = Math.min(plan.maxParallel, shards.length);
       deps.progress.stage(`stage ${stage} of ${plan.stages}: ${shards.length} shard(s), ${atOnce} at once × ${plan.threads + 1} connections`);
       await warehouse.prepareStage(shards.map((s) => s.id));
       const ran = (await runPool(shards, plan.maxParallel, (s) => runOne(s))).filter((o): o is RunOutcome => o !== null);
       outcomes.push(...ran);
       await warehouse.finishStage(ran.map((o) => ({ id: o.artifact.id, shardDir: o.shardDir })));
-      stopped = stopReason(stage, ran, stop.signal.aborted);
+      if (stop.signal.aborted) stopped = 'cancelled';
+      for (const o of ran) for (const id of blockedNodes(graph, o.artifact.nodes, await resultStatuses(o.shardDir))) blocked.add(id);
     }
-    if (plan.finalTests.length > 0) {
-      if (stopped !== null) skip('final', deps.progress, notRun);
-      else {
-        deps.progress.stage(`final tests: ${plan.finalTests.length} test(s) whose parents span shards`);
-        const final = await runOne('final');
-        if (final) outcomes.push(final);
-        if (stop.signal.aborted) stopped = 'cancelled';
-      }
+    if (plan.finalTests.length > 0 && runnable('final', plan.finalTests)) {
+      deps.progress.stage(`final tests: ${plan.finalTests.length} test(s) whose parents span shards`);
+      const final = await runOne('final');
+      if (final) outcomes.push(final);
+      if (stop.signal.aborted) stopped = 'cancelled';
     }
   } finally {
     deps.signal?.removeEventListener('abort', onAbort);
     deps.progress.close();
   }
-  if (stopped !== null) deps.log.warning(`not run: ${notRun.join(', ') || 'nothing'} (${stopped})`);
+  if (notRun.length > 0) {
+    stopped ??= 'they need nodes that failed or were skipped in an earlier stage (dbt build would skip them too)';
+    deps.log.warning(`not run: ${notRun.join(', ')}: ${stopped}`);
+  }
 
   const merge = await mergeReports(
     { planFile: planned.planFile, inDir: paths.shardsDir, outDir: paths.reportDir, failOn: inputs.failOn, projectDir: inputs.plan.projectDir, slowest: inputs.slowest, download: false, comment: false, token: null, json: false },
@@ -135,10 +147,21 @@ export async function runLocal(inputs: LocalInputs, deps: LocalDeps): Promise<Lo
   };
 }
 
+interface ShardContext {
+  inputs: LocalInputs;
+  deps: LocalDeps;
+  warehouse: WarehouseState;
+  gate: SchemaGate | null;
+  signal: AbortSignal;
+}
+
 /** One shard (or the final tests) as one runShard call = one dbt subprocess at a time. */
-async function runOneShard(shard: Shard | 'final', inputs: LocalInputs, deps: LocalDeps, warehouse: WarehouseState, signal: AbortSignal): Promise<RunOutcome | null> {
+async function runOneShard(shard: Shard | 'final', ctx: ShardContext): Promise<RunOutcome | null> {
+  const { inputs, deps, signal } = ctx;
   const id = shard === 'final' ? 'final' : shard.id;
+  const release = ctx.gate ? await ctx.gate.enter(shard === 'final' ? [] : shard.nodes) : () => undefined;
   if (signal.aborted) {
+    release();
     deps.progress.finish(id, 'not run');
     return null;
   }
@@ -147,10 +170,10 @@ async function runOneShard(shard: Shard | 'final', inputs: LocalInputs, deps: Lo
   try {
     const outcome = await runShard(runInputs, {
       trigger: deps.trigger,
-      env: warehouse.envFor(id),
+      env: ctx.warehouse.envFor(id),
       attempt: 1,
       now: deps.now,
-      log: shardLogger(id, deps.progress),
+      log: shardLogger(id, deps.progress, release),
       signal,
       handleProcessSignals: false,
       ...(deps.spawnDbt ? { spawnDbt: deps.spawnDbt } : {}),
@@ -161,6 +184,8 @@ async function runOneShard(shard: Shard | 'final', inputs: LocalInputs, deps: Lo
     // e.g. an invalid interval: the same for every shard, so stop the others and report it
     deps.progress.finish(id, 'failed');
     throw err;
+  } finally {
+    release();
   }
 }
 
@@ -171,10 +196,16 @@ const STATE_OF: Record<RunOutcome['status'], Exclude<ShardState, 'queued' | 'run
   cancelled: 'cancelled',
 };
 
+/** `1 of 14 START sql table model …`: dbt has created its schemas by then */
+const NODE_START = /\b\d+ of \d+ START\b/;
+
 /** dbt's output goes to the shard's dbt.log (runShard writes it); the screen only counts it. */
-function shardLogger(id: string, progress: Progress): Logger {
+function shardLogger(id: string, progress: Progress, onFirstNode: () => void): Logger {
   return {
-    info: (line) => progress.dbtLine(id, line),
+    info: (line) => {
+      if (NODE_START.test(line)) onFirstNode();
+      progress.dbtLine(id, line);
+    },
     warning: (m) => progress.message(`${id}: warning: ${m}`),
     error: (m) => progress.message(`${id}: error: ${m}`),
     group: async (name, fn) => {
@@ -189,10 +220,10 @@ function skip(id: string, progress: Progress, notRun: string[]): void {
   notRun.push(id);
 }
 
-function stopReason(stage: number, ran: readonly RunOutcome[], cancelled: boolean): string | null {
-  if (cancelled) return 'cancelled';
-  const failed = ran.filter((o) => o.status !== 'success').map((o) => o.artifact.id);
-  return failed.length > 0 ? `stage ${stage} failed in ${failed.join(', ')}; later work needs it` : null;
+/** unique_id → status from a shard's run_results.json (empty when it has none) */
+async function resultStatuses(shardDir: string): Promise<Map<string, string>> {
+  const { results } = await readRunResults(path.join(shardDir, 'run_results.json'));
+  return new Map((results?.results ?? []).map((r) => [r.unique_id, r.status]));
 }
 
 async function openWarehouse(inputs: LocalInputs, manifest: Manifest, deps: LocalDeps): Promise<WarehouseState> {

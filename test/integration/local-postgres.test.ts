@@ -3,6 +3,7 @@
  * under a role whose CONNECTION LIMIT is the budget, and the result equals a plain sequential
  * `dbt build` with the same vars in a second schema — every table, every row.
  */
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TriggerContext } from '../../src/core/interval/index.js';
@@ -63,7 +64,10 @@ describe('dbt-matrix local on PostgreSQL', () => {
       readManifest,
       parseProject: (i) => dbtParse({ dbtCommand: i.dbtCommand, projectDir: i.projectDir, profilesDir: i.profilesDir, target: i.target, env }),
     });
-    expect(outcome.exitCode, screen.join('')).toBe(0);
+    const failedLogs = await Promise.all(
+      outcome.shards.filter((o) => o.status !== 'success').map(async (o) => (await fs.readFile(path.join(o.shardDir, 'dbt.log'), 'utf8')).split('\n').slice(-25).join('\n')),
+    );
+    expect(outcome.exitCode, `${screen.join('')}\n${failedLogs.join('\n---\n')}`).toBe(0);
     expect(outcome.database).toBeNull();
     expect(outcome.plan.maxParallel).toBeGreaterThanOrEqual(2);
     const stage1 = outcome.shards.filter((s) => s.artifact.stage === 1).map((s) => s.artifact);

