@@ -42,6 +42,10 @@ export async function makeFixture(label: string): Promise<ActFixture> {
     recursive: true,
     filter: (src) => !skip.has(path.basename(src)) && !/\.duckdb(\.wal)?$/.test(src),
   });
+  // act executes dist/ (action.yml → dist/action → dist/<command>): it must be built
+  for (const entry of ['action', 'plan', 'run', 'merge']) {
+    if (!existsSync(path.join(ROOT, 'dist', entry, 'index.js'))) throw new Error(`dist/${entry}/index.js is missing: run node scripts/build.mjs`);
+  }
   await fs.mkdir(action, { recursive: true });
   await fs.cp(path.join(ROOT, 'action.yml'), path.join(action, 'action.yml'));
   await fs.cp(path.join(ROOT, 'dist'), path.join(action, 'dist'), { recursive: true });

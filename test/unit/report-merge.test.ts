@@ -150,15 +150,10 @@ describe('mergeShardResults', () => {
     expect(runStatus(merge(plan, [shard('a', 1, [resultOf('test.shop.t', 'pass', 1, T0)])]))).toBe('success');
   });
 
-  it('merges 256 shards × 200 results fast enough for a job step', () => {
+  it('merges 256 shards × 200 results, every node once (its speed is measured by `npm run bench merge`)', () => {
     const { plan, inputs } = syntheticShards(256, 200);
-    const started = performance.now();
     const report = mergeShardResults({ plan, shards: inputs, generatedAt: 'x', invocationId: 'y' });
-    const ms = performance.now() - started;
-    console.log(`merge 256 shards x 200 results: ${ms.toFixed(0)} ms`);
     expect(report.totals.nodes).toBe(256 * 200);
     expect(report.totals.failingNodes).toBe(Math.ceil((256 * 200) / 97));
-    // The bench's target is 1 s; a loose bound here keeps a shared CI machine from flaking.
-    expect(ms).toBeLessThan(5000);
   });
 });

@@ -164,7 +164,9 @@ describe('junit.xml', () => {
     expect(root.testsuite.map((s) => s['@name'])).toEqual(['s1-00', 's1-01', 's2-00', 'final']);
     expect(xml).toContain('<failure message="Got 1 result, configured to fail if != 0" type="fail">');
     expect(xml).toContain('file="models/sales/fct_orders.sql"');
-    expect(xml).toContain('column "x" | does not exist');
+    const cases = root.testsuite.flatMap((s: Record<string, unknown>) => [s['testcase']].flat()) as Array<Record<string, { '#'?: string }>>;
+    const fct = cases.find((c) => (c['@name'] as unknown) === 'model.shop.fct_orders');
+    expect(fct?.['error']?.['#']).toContain('column "x" | does not exist');
     expect(root.testsuite[1]).toMatchObject({ '@errors': '1', testcase: { '@name': 'shard s1-01' } });
   });
 });

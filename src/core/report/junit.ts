@@ -1,5 +1,4 @@
-import { create } from 'xmlbuilder2';
-import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
+import { XMLBuilder } from 'fast-xml-parser';
 import type { MergedResult } from './combine.js';
 import type { MergedReport, ShardRow } from './model.js';
 import { statusSeverity } from './run-results.js';
@@ -19,20 +18,21 @@ export function renderJunit(report: MergedReport, fileOf: (uniqueId: string) => 
     if (list) list.push(r);
     else byShard.set(r.dbt_matrix.shard, [r]);
   }
-  const doc = create({ version: '1.0', encoding: 'UTF-8', invalidCharReplacement: '' });
-  const suites = doc.ele('testsuites', { name: 'dbt-matrix' });
-  const sum = { tests: 0, failures: 0, errors: 0, skipped: 0, time: 0 };
-  for (const row of report.shards) {
-    const counts = addSuite(suites, row, byShard.get(row.id) ?? [], fileOf);
-    sum.tests += counts.tests;
-    sum.failures += counts.failures;
-    sum.errors += counts.errors;
-    sum.skipped += counts.skipped;
-    sum.time += counts.time;
-  }
-  suites.att({ tests: String(sum.tests), failures: String(sum.failures), errors: String(sum.errors), skipped: String(sum.skipped), time: seconds(report.window?.seconds ?? sum.time) });
-  return doc.end({ prettyPrint: true });
+  const suites = report.shards.map((row) => suiteOf(row, byShard.get(row.id) ?? [], fileOf));
+  const sum = suites.reduce((a, { counts: c }) => ({ tests: a.tests + c.tests, failures: a.failures + c.failures, errors: a.errors + c.errors, skipped: a.skipped + c.skipped, time: a.time + c.time }), emptyCounts());
+  const doc = {
+    '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
+    testsuites: {
+      ...countAttrs(sum, report.window?.seconds ?? sum.time),
+      '@_name': 'dbt-matrix',
+      testsuite: suites.map((s) => s.xml),
+    },
+  };
+  return `${BUILDER.build(doc) as string}`;
 }
+
+// fast-xml-parser's builder escapes text and attributes; a DOM builder took seconds on 50k testcases
+const BUILDER = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true, suppressEmptyNode: true });
 
 interface Counts {
   tests: number;
@@ -42,47 +42,53 @@ interface Counts {
   time: number;
 }
 
-function addSuite(parent: XMLBuilder, row: ShardRow, results: readonly MergedResult[], fileOf: (id: string) => string | null): Counts {
-  const suite = parent.ele('testsuite', { name: row.id });
-  const props = suite.ele('properties');
-  props.ele('property', { name: 'stage', value: String(row.stage) });
-  props.ele('property', { name: 'status', value: row.status });
-  if (row.attempt !== null) props.ele('property', { name: 'attempt', value: String(row.attempt) });
-  const counts: Counts = { tests: 0, failures: 0, errors: 0, skipped: 0, time: 0 };
+type XmlNode = Record<string, unknown>;
+
+const emptyCounts = (): Counts => ({ tests: 0, failures: 0, errors: 0, skipped: 0, time: 0 });
+const countAttrs = (c: Counts, time: number): XmlNode => ({
+  '@_tests': String(c.tests), '@_failures': String(c.failures), '@_errors': String(c.errors), '@_skipped': String(c.skipped), '@_time': seconds(time),
+});
+
+function suiteOf(row: ShardRow, results: readonly MergedResult[], fileOf: (id: string) => string | null): { counts: Counts; xml: XmlNode } {
+  const counts = emptyCounts();
+  const cases: XmlNode[] = [];
   if (row.failed && results.length === 0) {
-    const tc = suite.ele('testcase', { name: `shard ${row.id}`, classname: 'dbt-matrix.shard', time: '0' });
-    tc.ele('error', { message: shardFailure(row), type: row.state }).txt(shardFailure(row));
+    // a shard without results is one errored testcase, so report tools count it
+    const message = xmlText(shardFailure(row));
+    cases.push({ '@_name': `shard ${row.id}`, '@_classname': 'dbt-matrix.shard', '@_time': '0', error: { '@_message': message, '@_type': row.state, '#text': message } });
     counts.tests++;
     counts.errors++;
   }
-  for (const r of results) {
-    addCase(suite, r, fileOf(r.unique_id), counts);
-  }
-  suite.att({ tests: String(counts.tests), failures: String(counts.failures), errors: String(counts.errors), skipped: String(counts.skipped), time: seconds(row.durationSeconds ?? counts.time) });
-  if (row.startedAt) suite.att('timestamp', row.startedAt);
-  return counts;
+  for (const r of results) cases.push(caseOf(r, fileOf(r.unique_id), counts));
+  const properties = [{ '@_name': 'stage', '@_value': String(row.stage) }, { '@_name': 'status', '@_value': row.status }];
+  if (row.attempt !== null) properties.push({ '@_name': 'attempt', '@_value': String(row.attempt) });
+  const xml: XmlNode = { '@_name': row.id, ...countAttrs(counts, row.durationSeconds ?? counts.time), properties: { property: properties }, testcase: cases };
+  if (row.startedAt) xml['@_timestamp'] = row.startedAt;
+  return { counts, xml };
 }
 
-function addCase(suite: XMLBuilder, r: MergedResult, file: string | null, counts: Counts): void {
-  const attrs: Record<string, string> = { name: r.unique_id, classname: r.unique_id.split('.')[0] ?? 'node', time: seconds(r.execution_time) };
-  if (file) attrs['file'] = file;
-  const tc = suite.ele('testcase', attrs);
-  const message = (r.message ?? '').trim();
+function caseOf(r: MergedResult, file: string | null, counts: Counts): XmlNode {
+  const tc: XmlNode = { '@_name': r.unique_id, '@_classname': r.unique_id.split('.')[0] ?? 'node', '@_time': seconds(r.execution_time) };
+  if (file) tc['@_file'] = file;
+  const message = xmlText((r.message ?? '').trim());
   counts.tests++;
   counts.time += r.execution_time;
   if (r.status === 'fail') {
-    tc.ele('failure', { message: firstLine(message) || 'fail', type: r.status }).txt(message);
+    tc['failure'] = { '@_message': firstLine(message) || 'fail', '@_type': r.status, '#text': message };
     counts.failures++;
   } else if (statusSeverity(r.status) === 'failure') {
-    tc.ele('error', { message: firstLine(message) || r.status, type: r.status }).txt(message);
+    tc['error'] = { '@_message': firstLine(message) || r.status, '@_type': r.status, '#text': message };
     counts.errors++;
   } else if (r.status === 'skipped') {
-    tc.ele('skipped', message ? { message: firstLine(message) } : {});
+    tc['skipped'] = message ? { '@_message': firstLine(message) } : '';
     counts.skipped++;
   } else if (r.status === 'warn' && message) {
-    tc.ele('system-out').txt(`warn: ${message}`);
+    tc['system-out'] = `warn: ${message}`;
   }
+  return tc;
 }
 
+/** XML 1.0 cannot carry control characters (dbt messages may hold ANSI escapes): drop them. */
+const xmlText = (s: string): string => s.replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '');
 const firstLine = (s: string): string => s.split(/\r?\n/)[0]!.slice(0, 500);
 const seconds = (n: number): string => (Math.round(n * 1000) / 1000).toFixed(3);
