@@ -9,10 +9,11 @@ import path from 'node:path';
 import { benchLocal } from './local.js';
 import { benchMerge } from './merge.js';
 import { benchPlan } from './plan.js';
+import { benchRun } from './run.js';
 
 const only = process.argv.slice(2);
 const tmp = mkdtempSync(path.join(tmpdir(), 'dbt-matrix-bench-'));
-const sections: Record<string, (tmp: string) => Promise<void>> = { plan: benchPlan, merge: benchMerge, local: benchLocal };
+const sections: Record<string, (tmp: string) => Promise<void>> = { plan: benchPlan, merge: benchMerge, run: benchRun, local: benchLocal };
 try {
   for (const [name, run] of Object.entries(sections)) {
     if (only.length === 0 || only.includes(name)) await run(tmp);

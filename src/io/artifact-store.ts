@@ -64,3 +64,22 @@ export class GithubArtifactStore implements ArtifactStore {
     this.opts.log?.(`uploaded artifact ${name}: ${files.length} files, ${res.size ?? '?'} bytes${res.id !== undefined ? ` (id ${res.id})` : ''}`);
   }
 }
+
+/** This workflow run's artifacts, for merge to download (the list/download half of the store). */
+export class GithubArtifactSource {
+  private client: Promise<import('@actions/artifact').DefaultArtifactClient> | null = null;
+
+  private get(): Promise<import('@actions/artifact').DefaultArtifactClient> {
+    this.client ??= import('@actions/artifact').then((m) => new m.DefaultArtifactClient());
+    return this.client;
+  }
+
+  async list(): Promise<Array<{ name: string; id: number }>> {
+    const { artifacts } = await (await this.get()).listArtifacts();
+    return artifacts.map((a) => ({ name: a.name, id: a.id }));
+  }
+
+  async download(id: number, dir: string): Promise<void> {
+    await (await this.get()).downloadArtifact(id, { path: dir });
+  }
+}

@@ -6,7 +6,8 @@ import { actionLogger, readActionInputs, writeJobSummary } from '../io/action.js
 import { commentMarker, upsertStickyComment } from '../io/comment.js';
 import { readManifest } from '../io/manifest-reader.js';
 import { withPlanFromArtifact } from '../io/plan-artifact.js';
-import { GitHubArtifactSource, GitHubReportUploader, REPORT_ARTIFACT_NAME } from './artifacts.js';
+import { GithubArtifactSource, GithubArtifactStore } from '../io/artifact-store.js';
+import { REPORT_ARTIFACT_NAME } from '../shared/artifact-names.js';
 import { MERGE_OPTIONS, parseMergeInputs, type MergeInputs } from './inputs.js';
 import { mergeReports, type MergeOutcome } from './main.js';
 
@@ -18,7 +19,7 @@ export async function mergeAction(): Promise<void> {
   const outcome = await mergeReports(inputs, {
     log,
     readManifest,
-    artifacts: new GitHubArtifactSource(),
+    artifacts: new GithubArtifactSource(),
     annotator: coreAnnotator,
   });
   const t = outcome.totals;
@@ -42,10 +43,8 @@ const coreAnnotator: Annotator = {
 
 /** The report artifact feeds the next plan's `--timings github`; an upload failure only warns. */
 async function uploadReport(outcome: MergeOutcome, log: { warning(m: string): void }): Promise<void> {
-  const f = outcome.files;
-  const files = [f.runResults, f.summary, f.junit, f.plan, ...(f.manifest ? [f.manifest] : [])];
   try {
-    await new GitHubReportUploader().upload(REPORT_ARTIFACT_NAME, files, outcome.reportDir);
+    await new GithubArtifactStore({ log: (m) => core.info(m) }).upload(REPORT_ARTIFACT_NAME, outcome.reportDir);
   } catch (err) {
     log.warning(`could not upload the ${REPORT_ARTIFACT_NAME} artifact: ${(err as Error).message}`);
   }

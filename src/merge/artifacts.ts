@@ -1,6 +1,5 @@
 import path from 'node:path';
 import { promises as fs } from 'node:fs';
-import { DefaultArtifactClient } from '@actions/artifact';
 import { SHARD_ARTIFACT_PATTERN } from '../shared/artifact-names.js';
 
 /** Where shard artifacts come from: this run's artifact store (GitHub), or a fake in tests. */
@@ -46,31 +45,4 @@ export async function downloadShardArtifacts(source: ArtifactSource, dir: string
     await source.download(a.id, target);
   }
   return chosen;
-}
-
-/** This workflow run's artifacts through GitHub's artifact service (the runtime token). */
-export class GitHubArtifactSource implements ArtifactSource {
-  private readonly client = new DefaultArtifactClient();
-
-  async list(): Promise<Array<{ name: string; id: number }>> {
-    const { artifacts } = await this.client.listArtifacts();
-    return artifacts.map((a) => ({ name: a.name, id: a.id }));
-  }
-
-  async download(id: number, dir: string): Promise<void> {
-    await this.client.downloadArtifact(id, { path: dir });
-  }
-}
-
-/** Uploads the report folder as the `dbt-matrix-report` artifact the next plan's `--timings github` finds. */
-export interface ReportUploader {
-  upload(name: string, files: string[], rootDir: string): Promise<void>;
-}
-
-export class GitHubReportUploader implements ReportUploader {
-  private readonly client = new DefaultArtifactClient();
-
-  async upload(name: string, files: string[], rootDir: string): Promise<void> {
-    await this.client.uploadArtifact(name, files, rootDir);
-  }
 }

@@ -64,16 +64,25 @@ export function collateralNodes(criteria: readonly NodeCriterion[], wanted: Read
   return hits;
 }
 
-/** selectors.yml content selecting the criteria minus the excluded nodes. */
+/**
+ * selectors.yml content selecting the criteria minus the excluded nodes. Criteria are grouped by
+ * resource type (one `resource_type` intersected with a union of fqns) rather than one
+ * intersection per node: dbt evaluates every criterion over the whole graph, so per-node
+ * intersections made selection cost more than the runner itself.
+ */
 export function selectorsYaml(criteria: readonly NodeCriterion[], excluded: readonly NodeCriterion[]): string {
-  const term = (c: NodeCriterion) => ({
-    intersection: [
-      { method: 'fqn', value: c.fqn, indirect_selection: 'empty' },
-      { method: 'resource_type', value: c.resourceType },
-    ],
-  });
-  const union: unknown[] = criteria.map(term);
-  if (excluded.length > 0) union.push({ exclude: excluded.map(term) });
+  const grouped = (list: readonly NodeCriterion[]): unknown[] => {
+    const byType = new Map<string, string[]>();
+    for (const c of list) byType.set(c.resourceType, [...(byType.get(c.resourceType) ?? []), c.fqn]);
+    return [...byType.entries()].map(([type, fqns]) => ({
+      intersection: [
+        { method: 'resource_type', value: type },
+        { union: fqns.map((fqn) => ({ method: 'fqn', value: fqn, indirect_selection: 'empty' })) },
+      ],
+    }));
+  };
+  const union: unknown[] = grouped(criteria);
+  if (excluded.length > 0) union.push({ exclude: grouped(excluded) });
   const doc = {
     selectors: [
       {

@@ -96,14 +96,18 @@ describe('selection', () => {
     expect(() => buildSelection(['model.shop.gone'], nodes, 'm.json')).toThrow(/--plan: node "model.shop.gone" is not in m.json/);
   });
 
-  it('writes a selectors.yml with a union of intersections and the exclusions', () => {
+  it('writes a selectors.yml: per resource type, that type intersected with a union of fqns, minus the exclusions', () => {
     const { criteria, excluded } = buildSelection(['model.shop.orders', 'model.shop.stg'], nodes, 'm.json');
     const doc = parse(selectorsYaml(criteria, excluded)) as { selectors: Array<{ name: string; definition: { union: unknown[] } }> };
     expect(doc.selectors[0]!.name).toBe(SELECTOR_NAME);
     expect(doc.selectors[0]!.definition.union).toEqual([
-      { intersection: [{ method: 'fqn', value: 'shop.marts.orders', indirect_selection: 'empty' }, { method: 'resource_type', value: 'model' }] },
-      { intersection: [{ method: 'fqn', value: 'shop.staging.stg', indirect_selection: 'empty' }, { method: 'resource_type', value: 'model' }] },
-      { exclude: [{ intersection: [{ method: 'fqn', value: 'shop.marts.orders.x', indirect_selection: 'empty' }, { method: 'resource_type', value: 'model' }] }] },
+      {
+        intersection: [
+          { method: 'resource_type', value: 'model' },
+          { union: [{ method: 'fqn', value: 'shop.marts.orders', indirect_selection: 'empty' }, { method: 'fqn', value: 'shop.staging.stg', indirect_selection: 'empty' }] },
+        ],
+      },
+      { exclude: [{ intersection: [{ method: 'resource_type', value: 'model' }, { union: [{ method: 'fqn', value: 'shop.marts.orders.x', indirect_selection: 'empty' }] }] }] },
     ]);
   });
 });
