@@ -6,7 +6,7 @@ import type { Manifest, ManifestMetadata, ManifestNode } from '../core/manifest/
 
 /** Sections holding selectable things; macros, docs, parent/child maps are skipped unread. */
 const ENTRY_SECTIONS = new Set(['nodes', 'sources', 'exposures', 'unit_tests']);
-const CHUNK_BYTES = 4 * 1024 * 1024;
+const CHUNK_BYTES = 1024 * 1024;
 
 /**
  * Reads dbt's manifest.json as a stream (DESIGN §5: manifests reach hundreds of MB, past what
