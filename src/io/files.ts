@@ -52,3 +52,17 @@ export async function pathExists(file: string): Promise<boolean> {
     return false;
   }
 }
+
+/** Streams the copy (manifests reach hundreds of MB) to a temp name, then renames. */
+export async function copyFileAtomic(from: string, to: string): Promise<void> {
+  if (path.resolve(from) === path.resolve(to)) return;
+  await fs.mkdir(path.dirname(to), { recursive: true });
+  const tmp = `${to}.${process.pid}.${Date.now()}.tmp`;
+  try {
+    await fs.copyFile(from, tmp);
+    await fs.rename(tmp, to);
+  } catch (err) {
+    await fs.rm(tmp, { force: true });
+    throw err;
+  }
+}

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { isUserError } from '../core/errors.js';
 import type { Manifest } from '../core/manifest/types.js';
@@ -9,7 +8,7 @@ import { mergeShardResults } from '../core/report/merge.js';
 import type { MergedReport, Totals } from '../core/report/model.js';
 import { renderSummary } from '../core/report/summary.js';
 import { exitCodeFor, runStatus, type RunStatus } from '../core/report/totals.js';
-import { pathExists, writeFileAtomic, writeJsonAtomic } from '../io/files.js';
+import { copyFileAtomic, pathExists, writeFileAtomic, writeJsonAtomic } from '../io/files.js';
 import { readPlan } from '../io/plan-file.js';
 import type { Logger } from '../shared/log.js';
 import { downloadShardArtifacts, type ArtifactSource } from './artifacts.js';
@@ -100,16 +99,3 @@ async function readManifestSafely(file: string, deps: MergeDeps): Promise<Manife
   }
 }
 
-/** Streams the copy (manifests reach hundreds of MB) to a temp name, then renames. */
-async function copyFileAtomic(from: string, to: string): Promise<void> {
-  if (path.resolve(from) === path.resolve(to)) return;
-  await fs.mkdir(path.dirname(to), { recursive: true });
-  const tmp = `${to}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    await fs.copyFile(from, tmp);
-    await fs.rename(tmp, to);
-  } catch (err) {
-    await fs.rm(tmp, { force: true });
-    throw err;
-  }
-}

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { promises as fs } from 'node:fs';
 import { UserError } from '../core/errors.js';
 import { DbtGraph } from '../core/graph/graph.js';
 import type { Manifest } from '../core/manifest/types.js';
@@ -8,7 +7,7 @@ import { partition } from '../core/partition/index.js';
 import { PLAN_VERSION, type Plan, matrixForStage, type Matrix } from '../core/plan/schema.js';
 import { planSummaryLines } from '../core/plan/summary.js';
 import { selectNodes, selectorsFromManifest } from '../core/select/index.js';
-import { readJsonFile, writeJsonAtomic } from '../io/files.js';
+import { copyFileAtomic, pathExists, readJsonFile, writeJsonAtomic } from '../io/files.js';
 import { readManifest } from '../io/manifest-reader.js';
 import type { Logger } from '../shared/log.js';
 import type { PlanInputs } from './inputs.js';
@@ -62,9 +61,9 @@ export async function runPlan(inputs: PlanInputs, deps: PlanDeps): Promise<PlanO
   const planFile = path.join(inputs.out, 'plan.json');
   const copiedManifest = path.join(inputs.out, 'manifest.json');
   // Everything is validated above: only now is anything written.
-  if (path.resolve(manifestFile) !== path.resolve(copiedManifest)) await copyAtomic(manifestFile, copiedManifest);
+  if (path.resolve(manifestFile) !== path.resolve(copiedManifest)) await copyFileAtomic(manifestFile, copiedManifest);
   // run jobs --defer to the state the plan was made against: it travels inside the plan folder
-  if (inputs.state) await copyAtomic(path.join(inputs.state, 'manifest.json'), path.join(inputs.out, 'state', 'manifest.json'));
+  if (inputs.state) await copyFileAtomic(path.join(inputs.state, 'manifest.json'), path.join(inputs.out, 'state', 'manifest.json'));
   await writeJsonAtomic(planFile, plan);
   const matrices = Array.from({ length: Math.max(plan.stages, 1) }, (_, i) => matrixForStage(plan, i + 1));
   return {
@@ -108,20 +107,11 @@ function buildPlan(
 
 async function readStateManifest(dir: string): Promise<Manifest> {
   const file = path.join(dir, 'manifest.json');
-  try {
-    await fs.access(file);
-  } catch {
+  if (!(await pathExists(file))) {
     throw new UserError(`--state: ${dir} has no manifest.json; expected a folder holding the production manifest`);
   }
   return readManifest(file).catch((err: unknown) => {
     if (err instanceof UserError) throw new UserError(err.message.replace(/^--manifest/, '--state'));
     throw err;
   });
-}
-
-async function copyAtomic(from: string, to: string): Promise<void> {
-  const tmp = `${to}.${process.pid}.tmp`;
-  await fs.mkdir(path.dirname(to), { recursive: true });
-  await fs.copyFile(from, tmp);
-  await fs.rename(tmp, to);
 }

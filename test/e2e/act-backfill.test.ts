@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { PlanSchema, type Plan } from '../../src/core/plan/schema.js';
 import { ShardArtifactSchema } from '../../src/core/report/shard-artifact.js';
 import { artifactNames, dbt, extractArtifact, makeFixture, readJson, REPO, runAct, tail, type ActFixture, type RunResultsFile } from './act-harness.js';

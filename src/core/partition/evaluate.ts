@@ -89,7 +89,7 @@ export class PlanSimulator {
   private readonly memo = new Map<string, number[]>();
   private readonly layoutIds = new Map<StageLayout, number>();
 
-  constructor(private readonly dag: WorkDag) {
+  constructor(dag: WorkDag) {
     this.sim = new ShardSimulator(dag);
   }
 
