@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readManifest } from '../../src/io/manifest-reader.js';
+import { readManifest, readManifest as readManifestWith } from '../../src/io/manifest-reader.js';
 
 const REAL = path.resolve(__dirname, '../../../shared/benchmarks/real-manifests');
 const realManifests = readdirSync(REAL).filter((f) => f.endsWith('manifest.json'));
@@ -16,6 +16,8 @@ describe('readManifest on real manifests', () => {
     const ids = ['nodes', 'sources', 'exposures', 'unit_tests'].flatMap((s) => Object.keys(j[s] ?? {}));
     expect([...m.nodes.keys()].sort()).toEqual(ids.sort());
     expect(m.metadata.dbtVersion).toBe(j.metadata.dbt_version);
+    // the streaming path (used from 32 MiB up) reads exactly the same manifest
+    expect(await readManifest(file, { streamFromBytes: 0 })).toEqual(m);
     for (const [id, node] of m.nodes) {
       const raw = j.nodes[id] ?? j.sources[id] ?? j.exposures?.[id] ?? j.unit_tests?.[id];
       expect(node.resourceType).toBe(raw.resource_type);
@@ -25,9 +27,13 @@ describe('readManifest on real manifests', () => {
   });
 });
 
-describe('readManifest rejects bad input with one clear line', () => {
+describe.each([
+  ['parsed whole', {}],
+  ['streamed', { streamFromBytes: 0 }],
+])('readManifest (%s) rejects bad input with one clear line', (_name, opts) => {
+  const readManifest = (file: string) => readManifestWith(file, opts);
   const write = (name: string, text: string): string => {
-    const f = path.join(tmp, name);
+    const f = path.join(tmp, `${_name.replace(' ', '-')}-${name}`);
     writeFileSync(f, text);
     return f;
   };

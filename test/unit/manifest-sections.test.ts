@@ -2,12 +2,13 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { JsonSectionSplitter } from '../../src/core/manifest/json-sections.js';
 
-function split(text: string, chunkSize: number): { whole: Record<string, unknown>; entries: Array<[string, string, unknown]> } {
+function split(text: string, chunkSize: number, drop: string[] = []): { whole: Record<string, unknown>; entries: Array<[string, string, unknown]> } {
   const whole: Record<string, unknown> = {};
   const entries: Array<[string, string, unknown]> = [];
   const s = new JsonSectionSplitter({
     whole: new Set(['metadata']),
     entries: new Set(['nodes', 'sources']),
+    dropEntryFields: new Set(drop),
     onWhole: (sec, json) => (whole[sec] = JSON.parse(json)),
     onEntry: (sec, key, json) => entries.push([sec, key, JSON.parse(json)]),
   });
@@ -54,6 +55,45 @@ describe('JsonSectionSplitter', () => {
         const byKey = (a: [string, unknown], b: [string, unknown]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
         const got = entries.map(([, k, v]) => [k, v] as [string, unknown]).sort(byKey);
         expect(got).toEqual(Object.entries(parsed.nodes).sort(byKey));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('hands dropped fields over as null: strings, objects and arrays; scalars and nested names stay', () => {
+    const nodes = {
+      a: { raw_code: 'select "}" -- \\"', columns: { id: { description: 'x' } }, docs: [1, [2]], description: null, config: { description: 'kept' }, name: 'a' },
+      b: { description: 7, raw_code: '', name: 'b' },
+    };
+    const text = JSON.stringify({ metadata: {}, nodes });
+    const expected = [
+      ['nodes', 'a', { raw_code: null, columns: null, docs: null, description: null, config: { description: 'kept' }, name: 'a' }],
+      ['nodes', 'b', { description: 7, raw_code: null, name: 'b' }],
+    ];
+    for (let size = 1; size <= 50; size++) {
+      const { entries } = split(text, size, ['raw_code', 'columns', 'docs', 'description']);
+      // a field name split across two chunks is kept rather than compared: accept either form there
+      for (const [i, [, , got]] of entries.entries()) {
+        const want = expected[i]![2] as Record<string, unknown>;
+        const orig = (nodes as Record<string, Record<string, unknown>>)[expected[i]![1] as string]!;
+        for (const [k, v] of Object.entries(got as Record<string, unknown>)) expect([want[k], orig[k]]).toContainEqual(v);
+      }
+    }
+    expect(split(text, 1 << 20, ['raw_code', 'columns', 'docs', 'description']).entries).toEqual(expected);
+  });
+
+  it('agrees with JSON.parse, dropped fields as null, on random documents at random chunk sizes', () => {
+    const entry = fc.dictionary(fc.constantFrom('raw_code', 'name', 'columns', 'x', 'y'), fc.jsonValue({ maxDepth: 3 }));
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ minLength: 1 }), entry), (nodes) => {
+        const text = JSON.stringify({ metadata: { v: 1 }, nodes });
+        const { entries } = split(text, 1 << 20, ['raw_code', 'columns']);
+        const nulled = (e: Record<string, unknown>) =>
+          Object.fromEntries(Object.entries(e).map(([k, v]) => [k, ['raw_code', 'columns'].includes(k) && v !== null && typeof v === 'object' || (['raw_code', 'columns'].includes(k) && typeof v === 'string') ? null : v]));
+        const byKey = (a: [string, unknown], b: [string, unknown]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+        const got = entries.map(([, k, v]) => [k, v] as [string, unknown]).sort(byKey);
+        const want = Object.entries(JSON.parse(text).nodes as Record<string, Record<string, unknown>>).map(([k, v]) => [k, nulled(v)] as [string, unknown]).sort(byKey);
+        expect(got).toEqual(want);
       }),
       { numRuns: 200 },
     );

@@ -50,8 +50,8 @@ export function schemaVersionOf(url: string): number | null {
   return m ? Number(m[1]) : null;
 }
 
-export function parseMetadata(json: string, file: string): ManifestMetadata {
-  const parsed = MetadataSchema.safeParse(JSON.parse(json));
+export function parseMetadata(value: unknown, file: string): ManifestMetadata {
+  const parsed = MetadataSchema.safeParse(value);
   if (!parsed.success) throw new UserError(`--manifest: ${file} has no valid metadata.dbt_schema_version (is it a dbt manifest.json?)`);
   const m = parsed.data;
   const version = schemaVersionOf(m.dbt_schema_version);
@@ -77,8 +77,8 @@ export function parseMetadata(json: string, file: string): ManifestMetadata {
   };
 }
 
-export function normalizeEntry(json: string, section: string, key: string, file: string): ManifestNode {
-  const parsed = RawEntrySchema.safeParse(JSON.parse(json));
+export function normalizeEntry(value: unknown, section: string, key: string, file: string): ManifestNode {
+  const parsed = RawEntrySchema.safeParse(value);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new UserError(
@@ -109,8 +109,8 @@ export function normalizeEntry(json: string, section: string, key: string, file:
 const SelectorsSectionSchema = z.record(z.string(), z.unknown());
 
 /** `manifest.selectors`: dbt's parsed selectors.yml, kept raw for the selection engine. */
-export function parseSelectorsSection(json: string, file: string): Record<string, unknown> {
-  const parsed = SelectorsSectionSchema.safeParse(JSON.parse(json));
+export function parseSelectorsSection(value: unknown, file: string): Record<string, unknown> {
+  const parsed = SelectorsSectionSchema.safeParse(value);
   if (!parsed.success) throw new UserError(`--manifest: ${file}: "selectors" is not an object`);
   return parsed.data;
 }
