@@ -13,8 +13,16 @@ const RUN_ONLY_HIDDEN = new Set(['plan', 'shard', 'final', 'out']);
  * `dbt-matrix local`: the options of plan and run under the same names (shared ones, such as
  * --project-dir or --state, once), plus where everything goes and how the report fails.
  */
+/**
+ * On one machine a shard costs a dbt start-up and parse, not a GitHub job's set-up: the planner
+ * weighs splitting against this much per shard.
+ */
+const LOCAL_SHARD_OVERHEAD_SECONDS = '10';
+
 export const LOCAL_OPTIONS: OptionSpec[] = [
-  ...PLAN_OPTIONS.filter((o) => o.name !== 'out'),
+  ...PLAN_OPTIONS.filter((o) => o.name !== 'out').map((o) =>
+    o.name === 'shard-overhead-seconds' ? { ...o, description: 'fixed cost of one shard (dbt start-up and parse)', defaultText: LOCAL_SHARD_OVERHEAD_SECONDS } : o,
+  ),
   ...RUN_OPTIONS.filter((o) => !RUN_ONLY_HIDDEN.has(o.name) && !PLAN_OPTIONS.some((p) => p.name === o.name)),
   { name: 'out', value: 'DIR', description: 'folder for everything: DIR/plan/, DIR/shards/<id>/, DIR/report/ (and DIR/db/ on DuckDB)', defaultText: 'dbt-matrix-local' },
   { name: 'fail-on', value: 'LEVEL', description: 'exit non-zero on: error (failed nodes or shards), warn (also warnings), never', defaultText: 'error' },
@@ -52,7 +60,7 @@ export const localPaths = (out: string) => ({
 export function parseLocalInputs(raw: RawOptions): LocalInputs {
   const out = path.resolve(str(raw, 'out') ?? 'dbt-matrix-local');
   const paths = localPaths(out);
-  const plan = parsePlanInputs({ ...raw, out: paths.planDir });
+  const plan = parsePlanInputs({ 'shard-overhead-seconds': LOCAL_SHARD_OVERHEAD_SECONDS, ...raw, out: paths.planDir });
   // the shard index is set per shard; 0 only satisfies the run parser
   const run = parseRunInputs({ ...raw, plan: paths.planFile, shard: '0', final: undefined, out: paths.shardsDir });
   return {
