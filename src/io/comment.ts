@@ -57,7 +57,7 @@ export async function upsertStickyComment(req: StickyCommentRequest, log: Warn):
     const reason =
       status === 403 || status === 404
         ? `the token cannot comment on ${req.owner}/${req.repo}#${req.issueNumber} (HTTP ${status}); give the job \`permissions: pull-requests: write\` (PRs from forks get a read-only token)`
-        : `the PR comment failed (${status === null ? (err as Error).message : `HTTP ${status}`}); the job summary has the same report`;
+        : `the PR comment failed (${describeApiError(err)}); the job summary has the same report`;
     log.warning(reason);
     return { action: 'skipped', reason };
   }
@@ -66,4 +66,17 @@ export async function upsertStickyComment(req: StickyCommentRequest, log: Warn):
 export function httpStatus(err: unknown): number | null {
   const status = (err as { status?: unknown } | null)?.status;
   return typeof status === 'number' ? status : null;
+}
+
+/**
+ * Octokit reports a request that never reached GitHub (DNS, refused connection) as HTTP 500;
+ * say what happened instead of blaming the API.
+ */
+export function describeApiError(err: unknown): string {
+  const status = httpStatus(err);
+  const message = err instanceof Error ? err.message : String(err);
+  if (status === null || (status === 500 && /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|fetch failed|connect/i.test(message))) {
+    return `GitHub's API could not be reached: ${message.split('\n')[0]}`;
+  }
+  return `GitHub API answered HTTP ${status}`;
 }

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DefaultArtifactClient } from '@actions/artifact';
 import { getOctokit } from '@actions/github';
-import { httpStatus } from './comment.js';
+import { describeApiError, httpStatus } from './comment.js';
 import { pathExists } from './files.js';
 import { REPORT_ARTIFACT_NAME } from '../shared/artifact-names.js';
 
@@ -73,7 +73,7 @@ export async function findLatestReportTimings(req: ReportTimingsRequest, deps: {
     const status = httpStatus(err);
     if (status === null) throw err;
     const hint = status === 403 || status === 404 ? ' (the token needs `actions: read`)' : '';
-    deps.log.warning(`--timings github: GitHub API answered HTTP ${status}${hint}; planning without timings`);
+    deps.log.warning(`--timings github: ${describeApiError(err)}${hint}; planning without timings`);
     return null;
   }
 }
