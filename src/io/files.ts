@@ -3,17 +3,21 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { UserError } from '../core/errors.js';
 
-/** Writes via a temp file in the same folder and a rename, so readers never see half a file. */
-export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+/** Produces `file` via a temp file in the same folder and a rename, so readers never see half a file. */
+async function viaTempFile(file: string, produce: (tmp: string) => Promise<void>): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true });
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
   try {
-    await fs.writeFile(tmp, data);
+    await produce(tmp);
     await fs.rename(tmp, file);
   } catch (err) {
     await fs.rm(tmp, { force: true });
     throw err;
   }
+}
+
+export async function writeFileAtomic(file: string, data: string | Uint8Array): Promise<void> {
+  await viaTempFile(file, (tmp) => fs.writeFile(tmp, data));
 }
 
 export async function writeJsonAtomic(file: string, value: unknown): Promise<void> {
@@ -53,16 +57,8 @@ export async function pathExists(file: string): Promise<boolean> {
   }
 }
 
-/** Streams the copy (manifests reach hundreds of MB) to a temp name, then renames. */
+/** Copies (the kernel streams it: manifests reach hundreds of MB) to a temp name, then renames. */
 export async function copyFileAtomic(from: string, to: string): Promise<void> {
   if (path.resolve(from) === path.resolve(to)) return;
-  await fs.mkdir(path.dirname(to), { recursive: true });
-  const tmp = `${to}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    await fs.copyFile(from, tmp);
-    await fs.rename(tmp, to);
-  } catch (err) {
-    await fs.rm(tmp, { force: true });
-    throw err;
-  }
+  await viaTempFile(to, (tmp) => fs.copyFile(from, tmp));
 }
