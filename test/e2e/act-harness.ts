@@ -88,7 +88,7 @@ export interface ActOptions {
   fixture: ActFixture;
   /** workflow file relative to the workspace, e.g. examples/workflows/pr-ci.yml */
   workflow: string;
-  eventName: 'pull_request' | 'workflow_dispatch' | 'push';
+  eventName: 'pull_request' | 'workflow_dispatch' | 'push' | 'schedule';
   event: Record<string, unknown>;
   timeoutMs: number;
 }
