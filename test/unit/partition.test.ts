@@ -72,6 +72,17 @@ describe('partition', () => {
     expect(r.shards.filter((s) => s.stage === 2)).toHaveLength(8);
   });
 
+  it('runs a test whose parents span shards of an earlier stage in the next stage, not in a final job', () => {
+    // two heavy roots in separate stage-1 shards, each feeding four heavy children (stage 2)
+    const kids = ['r1', 'r2'].flatMap((r) => Array.from({ length: 4 }, (_, i) => ({ id: `model.p.${r}k${i}`, parent: `model.p.${r}` })));
+    const nodes = [node('model.p.r1'), node('model.p.r2'), ...kids.map((k) => node(k.id, [k.parent])), node('test.p.r1_r2', ['model.p.r1', 'model.p.r2'])];
+    const r = plan(nodes, { threads: 1, connectionBudget: 16, maxStages: 2, seconds: Object.fromEntries([['model.p.r1', 100], ['model.p.r2', 100], ...kids.map((k) => [k.id, 100])]) });
+    expect(r.stages).toBe(2);
+    expect(shardOf(r, 'model.p.r1')).not.toBe(shardOf(r, 'model.p.r2'));
+    expect(shardOf(r, 'test.p.r1_r2')!.stage).toBe(2);
+    expect(r.finalTests).toEqual([]);
+  });
+
   it('traverses ephemeral models but never schedules them', () => {
     const nodes = [node('model.p.a'), node('model.p.eph', ['model.p.a'], { materialized: 'ephemeral' }), node('model.p.b', ['model.p.eph']),
       node('model.p.x'), node('model.p.y', ['model.p.x'])];

@@ -98,9 +98,11 @@ export class PlanSimulator {
     const { layout, limits } = estimate;
     if (!this.layoutIds.has(layout)) this.layoutIds.set(layout, this.layoutIds.size);
     const id = this.layoutIds.get(layout)!;
-    const planned = layout.stages.map((stage, s) => {
-      const shards = collect(stage, estimate.bins[s]!);
-      const key = `${id}/${s}/${shards.shards.length}/${limits.threads}`;
+    const collected = layout.stages.map((stage, s) => collect(stage, estimate.bins[s]!));
+    deferToNextStage(collected);
+    let key = `${id}/${limits.threads}`;
+    const planned = collected.map((shards, s) => {
+      key += `/${s}:${shards.shards.length}`; // a stage's shards depend on the earlier stages' counts
       let durations = this.memo.get(key);
       if (!durations) this.memo.set(key, (durations = shards.shards.map((nodes) => this.sim.duration(nodes, limits.threads))));
       return { ...shards, durations, seconds: stageSeconds(durations, limits) };
@@ -113,6 +115,25 @@ export class PlanSimulator {
       makespan: planned.reduce((sum, s) => sum + s.seconds, 0) + finalSeconds,
       shardCount: planned.reduce((sum, s) => sum + s.shards.length, 0),
     };
+  }
+}
+
+/**
+ * A test whose parents span shards of one stage can run in any shard of a later stage (earlier
+ * stages have finished by then): it goes to the lightest shard of the next stage, and only the
+ * last stage's leave a final-tests job (one more job start saved).
+ */
+function deferToNextStage(stages: StageShards[]): void {
+  for (let s = 0; s + 1 < stages.length; s++) {
+    const from = stages[s]!;
+    const next = stages[s + 1]!;
+    if (from.finalTests.length === 0 || next.shards.length === 0) continue;
+    let lightest = 0;
+    next.estimates.forEach((e, b) => {
+      if (e < next.estimates[lightest]!) lightest = b;
+    });
+    next.shards[lightest]!.push(...from.finalTests);
+    from.finalTests = [];
   }
 }
 
