@@ -6,7 +6,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { TriggerContext } from '../src/core/interval/index.js';
-import { dbtParse } from '../src/io/dbt-parse.js';
+import { parseProject } from '../src/io/dbt-parse.js';
 import { readManifest } from '../src/io/manifest-reader.js';
 import { parseLocalInputs } from '../src/local/inputs.js';
 import { runLocal } from '../src/local/main.js';
@@ -48,7 +48,7 @@ export async function benchLocal(tmp: string): Promise<void> {
         log: memoryLogger(),
         progress: new Progress({ write: () => true }),
         readManifest,
-        parseProject: (i) => dbtParse({ dbtCommand: i.dbtCommand, projectDir: i.projectDir, profilesDir: i.profilesDir, target: i.target, env: e }),
+        parseProject: (i) => parseProject(i, e),
       });
       const wall = (performance.now() - t0) / 1000;
       if (outcome.exitCode !== 0) throw new Error(`local failed in ${config.name}: see ${outcome.summaryFile}`);

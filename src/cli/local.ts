@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { dbtParse } from '../io/dbt-parse.js';
+import { parseProject } from '../io/dbt-parse.js';
 import { readGithubContext } from '../io/github-context.js';
 import { readManifest } from '../io/manifest-reader.js';
 import { LOCAL_OPTIONS, parseLocalInputs } from '../local/inputs.js';
@@ -45,7 +45,7 @@ export function registerLocal(program: Command): void {
           progress,
           signal: abort.signal,
           readManifest,
-          parseProject: (i) => dbtParse({ dbtCommand: i.dbtCommand, projectDir: i.projectDir, profilesDir: i.profilesDir, target: i.target }),
+          parseProject,
         });
         const { merge } = outcome;
         process.stdout.write(

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { dbtParse } from '../io/dbt-parse.js';
+import { parseProject } from '../io/dbt-parse.js';
 import { consoleLogger } from '../shared/log.js';
 import { parsePlanInputs, PLAN_OPTIONS } from '../plan/inputs.js';
 import { runPlan } from '../plan/main.js';
@@ -14,8 +14,7 @@ export function registerPlan(program: Command): void {
       const outcome = await runPlan(inputs, {
         log: consoleLogger(opts['json'] === true),
         now: () => new Date(),
-        parseProject: (i) =>
-          dbtParse({ dbtCommand: i.dbtCommand, projectDir: i.projectDir, profilesDir: i.profilesDir, target: i.target }),
+        parseProject,
       });
       if (opts['json'] === true) {
         const { plan, matrices, hasWork, planFile } = outcome;

@@ -45,3 +45,11 @@ function collect(command: string, args: string[], env: NodeJS.ProcessEnv): Promi
     child.on('close', (code) => resolve({ code: code ?? 1, output }));
   });
 }
+
+/** `dbt parse` for the options every entry shares (plan, local); `env` for tests and benches. */
+export function parseProject(
+  i: { dbtCommand: string; projectDir: string; profilesDir: string | null; target: string | null },
+  env?: NodeJS.ProcessEnv,
+): Promise<string> {
+  return dbtParse({ dbtCommand: i.dbtCommand, projectDir: i.projectDir, profilesDir: i.profilesDir, target: i.target, ...(env ? { env } : {}) });
+}

@@ -6,8 +6,6 @@ import { describeApiError, httpStatus } from './comment.js';
 import { pathExists } from './files.js';
 import { REPORT_ARTIFACT_NAME } from '../shared/artifact-names.js';
 
-/** The artifact `merge` uploads; its run_results.json is the next plan's timing history. */
-const REPORT_ARTIFACT = REPORT_ARTIFACT_NAME;
 
 export interface FindBy {
   token: string;
@@ -53,8 +51,8 @@ export async function findLatestReportTimings(req: ReportTimingsRequest, deps: {
     const branch = req.branch ?? (await octokit.rest.repos.get({ owner, repo })).data.default_branch;
     const { data: runs } = await octokit.rest.actions.listWorkflowRuns({ owner, repo, workflow_id: req.workflow, branch, status: 'success', per_page: req.maxRuns ?? 10 });
     for (const run of runs.workflow_runs) {
-      const { data } = await octokit.rest.actions.listWorkflowRunArtifacts({ owner, repo, run_id: run.id, name: REPORT_ARTIFACT });
-      const artifact = data.artifacts.find((a) => a.name === REPORT_ARTIFACT && !a.expired);
+      const { data } = await octokit.rest.actions.listWorkflowRunArtifacts({ owner, repo, run_id: run.id, name: REPORT_ARTIFACT_NAME });
+      const artifact = data.artifacts.find((a) => a.name === REPORT_ARTIFACT_NAME && !a.expired);
       if (!artifact) continue;
       const dir = path.join(req.downloadDir, `run-${run.id}`);
       await fs.mkdir(dir, { recursive: true });
@@ -65,9 +63,9 @@ export async function findLatestReportTimings(req: ReportTimingsRequest, deps: {
         deps.log.info(`--timings github: run_results.json of run ${run.id} (${run.html_url}) on ${branch}`);
         return file;
       }
-      deps.log.warning(`--timings github: artifact ${REPORT_ARTIFACT} of run ${run.id} has no run_results.json; trying an older run`);
+      deps.log.warning(`--timings github: artifact ${REPORT_ARTIFACT_NAME} of run ${run.id} has no run_results.json; trying an older run`);
     }
-    deps.log.warning(`--timings github: no successful run of workflow ${req.workflow} on ${branch} has a ${REPORT_ARTIFACT} artifact yet; planning without timings`);
+    deps.log.warning(`--timings github: no successful run of workflow ${req.workflow} on ${branch} has a ${REPORT_ARTIFACT_NAME} artifact yet; planning without timings`);
     return null;
   } catch (err) {
     const status = httpStatus(err);

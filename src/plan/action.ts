@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import path from 'node:path';
 import { actionLogger, readActionInputs, writeJobSummary } from '../io/action.js';
-import { dbtParse } from '../io/dbt-parse.js';
+import { parseProject } from '../io/dbt-parse.js';
 import { uploadPlanFolder } from '../io/plan-artifact.js';
 import { resolveGithubHistory } from './github-history.js';
 import { parsePlanInputs, PLAN_OPTIONS } from './inputs.js';
@@ -23,7 +23,7 @@ export async function planAction(): Promise<void> {
   const outcome = await runPlan(inputs, {
     log,
     now: () => new Date(),
-    parseProject: (i) => dbtParse({ dbtCommand: i.dbtCommand, projectDir: i.projectDir, profilesDir: i.profilesDir, target: i.target }),
+    parseProject,
   });
   const { plan, matrices } = outcome;
   core.setOutput('matrix', JSON.stringify(matrices[0] ?? { include: [] }));

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TriggerContext } from '../../src/core/interval/index.js';
 import { EXECUTABLE_TYPES, isEnabled, isEphemeral } from '../../src/core/manifest/types.js';
 import { readManifest } from '../../src/io/manifest-reader.js';
-import { dbtParse } from '../../src/io/dbt-parse.js';
+import { parseProject } from '../../src/io/dbt-parse.js';
 import { parseLocalInputs } from '../../src/local/inputs.js';
 import { runLocal, type LocalOutcome } from '../../src/local/main.js';
 import { Progress } from '../../src/local/progress.js';
@@ -47,7 +47,7 @@ async function runLocalIn(dir: string, raw: Record<string, string>, opts: { sign
     progress: new Progress(stream),
     readManifest,
     ...(opts.signal ? { signal: opts.signal } : {}),
-    parseProject: (i) => dbtParse({ dbtCommand: i.dbtCommand, projectDir: i.projectDir, profilesDir: i.profilesDir, target: i.target, env }),
+    parseProject: (i) => parseProject(i, env),
   });
   return { outcome, lines };
 }

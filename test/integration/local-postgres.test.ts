@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TriggerContext } from '../../src/core/interval/index.js';
-import { dbtParse } from '../../src/io/dbt-parse.js';
+import { parseProject } from '../../src/io/dbt-parse.js';
 import { readManifest } from '../../src/io/manifest-reader.js';
 import { parseLocalInputs } from '../../src/local/inputs.js';
 import { runLocal } from '../../src/local/main.js';
@@ -62,7 +62,7 @@ describe('dbt-matrix local on PostgreSQL', () => {
       log: memoryLogger(),
       progress: new Progress({ write: (t: string) => screen.push(t) }),
       readManifest,
-      parseProject: (i) => dbtParse({ dbtCommand: i.dbtCommand, projectDir: i.projectDir, profilesDir: i.profilesDir, target: i.target, env }),
+      parseProject: (i) => parseProject(i, env),
     });
     const failedLogs = await Promise.all(
       outcome.shards.filter((o) => o.status !== 'success').map(async (o) => (await fs.readFile(path.join(o.shardDir, 'dbt.log'), 'utf8')).split('\n').slice(-25).join('\n')),
