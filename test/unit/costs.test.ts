@@ -95,4 +95,14 @@ describe('costsFromRunResults', () => {
     });
     expect(costsFromRunResults([{ file: 'r.json', data }], graph).seconds.get('model.p.a')).toBe(3.5);
   });
+
+  it('names the file and the result when a timing it needs is malformed', () => {
+    const data = RunResultsSchema.parse({
+      metadata: { dbt_schema_version: 'https://schemas.getdbt.com/dbt/run-results/v4.json' },
+      results: [{ unique_id: 'model.p.a', status: 'success', execution_time: 0, timing: [{ started_at: 7 }] }],
+    });
+    expect(() => costsFromRunResults([{ file: 'r.json', data }], graph)).toThrow(
+      /^--timings: r\.json: the result for model\.p\.a has a "timing" that is not a list of \{name, started_at, completed_at\}$/,
+    );
+  });
 });

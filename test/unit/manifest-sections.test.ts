@@ -99,6 +99,32 @@ describe('JsonSectionSplitter', () => {
     );
   });
 
+  it('keeps any Unicode intact when characters straddle chunks next to dropped fields', () => {
+    const text = fc.string({ unit: 'binary', maxLength: 12 });
+    const entry = fc.record({ name: text, raw_code: text, meta: fc.jsonValue({ maxDepth: 2, stringUnit: 'binary' }), columns: fc.dictionary(text, text, { maxKeys: 2 }) });
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ unit: 'binary', minLength: 1, maxLength: 6 }), entry, { maxKeys: 4 }), fc.integer({ min: 1, max: 48 }), (nodes, size) => {
+        const json = JSON.stringify({ metadata: { v: 'é' }, nodes });
+        const { whole, entries } = split(json, size, ['raw_code', 'columns']);
+        expect(whole['metadata']).toEqual({ v: 'é' });
+        const byKey = (a: [string, unknown], b: [string, unknown]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
+        const got = entries.map(([, k, v]) => [k, v] as [string, unknown]).sort(byKey);
+        // a dropped field's name split across two chunks is kept: accept the original value there
+        const want = Object.entries(nodes).sort(byKey);
+        expect(got.map(([k]) => k)).toEqual(want.map(([k]) => k));
+        got.forEach(([, v], i) => {
+          const orig = want[i]![1];
+          const e = v as typeof orig;
+          expect(e.name).toBe(orig.name);
+          expect(e.meta).toEqual(orig.meta);
+          expect([null, orig.raw_code]).toContainEqual(e.raw_code);
+          expect([null, orig.columns]).toContainEqual(e.columns);
+        });
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('rejects a truncated file instead of returning fewer nodes', () => {
     const text = JSON.stringify(doc);
     expect(() => split(text.slice(0, text.length - 10), 7)).toThrow(/ends early/);

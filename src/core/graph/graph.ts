@@ -18,6 +18,7 @@ export interface DenseGraph {
 }
 
 const NONE: readonly string[] = Object.freeze([]);
+const EMPTY_INDICES = new Int32Array(0);
 
 /**
  * The dependency graph of a manifest: every enabled node (models, seeds, snapshots, tests,
@@ -86,22 +87,36 @@ export class DbtGraph {
 
   /** All ancestors (or descendants) of `start` up to `depth` hops (Infinity = all), excluding `start`. */
   reach(start: Iterable<string>, direction: 'up' | 'down', depth = Infinity): Set<string> {
-    const next = direction === 'up' ? (id: string) => this.parents(id) : (id: string) => this.children(id);
-    const seen = new Set<string>();
-    let frontier = [...start];
+    const { ids } = this.dense;
+    const [edgeStart, edgeList] = direction === 'up' ? [this.dense.parentStart, this.dense.parentList] : [this.dense.childStart, this.dense.childList];
+    const seen = new Uint8Array(ids.length);
+    const out = new Set<string>();
+    let frontier: number[] = [];
+    for (const id of start) {
+      const i = this.indexById.get(id);
+      if (i !== undefined) frontier.push(i);
+    }
     for (let d = 0; d < depth && frontier.length > 0; d++) {
-      const nextFrontier: string[] = [];
-      for (const id of frontier) {
-        for (const n of next(id)) {
-          if (!seen.has(n)) {
-            seen.add(n);
-            nextFrontier.push(n);
-          }
+      const next: number[] = [];
+      for (const i of frontier) {
+        for (let e = edgeStart[i]!; e < edgeStart[i + 1]!; e++) {
+          const j = edgeList[e]!;
+          if (seen[j]) continue;
+          seen[j] = 1;
+          out.add(ids[j]!);
+          next.push(j);
         }
       }
-      frontier = nextFrontier;
+      frontier = next;
     }
-    return seen;
+    return out;
+  }
+
+  /** Dense indices of the children of `id` (unsorted): for loops that only test membership. */
+  childIndices(id: string): Int32Array {
+    const i = this.indexById.get(id);
+    if (i === undefined) return EMPTY_INDICES;
+    return this.dense.childList.subarray(this.dense.childStart[i]!, this.dense.childStart[i + 1]!);
   }
 
   private sortedIds(start: Int32Array, list: Int32Array, i: number): readonly string[] {

@@ -8,11 +8,16 @@
  *
  * Why not a streaming JSON library: those tokenise every character in JavaScript, several times
  * slower than V8's native JSON.parse. This only finds entry boundaries (jumping over strings with
- * the native Buffer.indexOf) and lets JSON.parse do the parsing one entry at a time, so memory
- * stays near the size of the largest entry while speed stays close to JSON.parse of the file.
+ * the native String indexOf) and lets JSON.parse do the parsing one entry at a time, so memory
+ * stays near the size of the largest entry, and the bytes of dropped fields are never parsed.
+ *
+ * The scan loop is one method with the depth in a local: it runs once per bracket, comma and
+ * string of the file (millions), so everything that happens only at depth ≤ 3 is kept out of it.
  *
  * Pure: bytes in, callbacks out; the caller does the reading.
  */
+import { isAscii } from 'node:buffer';
+
 export interface SectionHandlers {
   whole: ReadonlySet<string>;
   entries: ReadonlySet<string>;
@@ -30,64 +35,104 @@ const OPEN_ARR = 0x5b;
 const CLOSE_ARR = 0x5d;
 const COLON = 0x3a;
 const COMMA = 0x2c;
-const NULL_JSON = Buffer.from('null');
 /** depth inside an entry's object (root 1, section 2, entry 3) */
 const FIELD_DEPTH = 3;
 
 const isSpace = (c: number): boolean => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 
+/** what a string at depth ≤ 3 means to the splitter; deeper strings are only skipped */
+const enum Role {
+  Plain,
+  /** a section name (depth 1) or an entry key (depth 2) */
+  Key,
+  /** the name of an entry field, compared with the dropped names */
+  FieldKey,
+  /** the value of a dropped field */
+  Dropped,
+}
+
 export class JsonSectionSplitter {
   private depth = 0;
   private rootSeen = false;
-  /** opening bracket of the container whose inside is depth k+1 */
-  private readonly kinds: number[] = [];
+  /** opening bracket of the container whose inside is depth k+1 (k < FIELD_DEPTH) */
+  private readonly kinds: number[] = [0, 0, 0];
   /** per depth (1..3): is the next string an object key? */
   private readonly expectKey = [false, false, false, false];
+  /** the current chunk decoded as latin1: one character per byte, so string indices are byte offsets */
+  private text = '';
+  /** a string continues from the previous chunk, with this role */
   private inString = false;
-  /** backslashes that ended the previous chunk inside a string */
-  private carryBackslashes = 0;
-  private key: { parts: Buffer[]; start: number } | null = null;
+  private stringRole = Role.Plain;
+  /** the previous chunk ended inside a string with an odd run of backslashes */
+  private escapeCarry = false;
+  /** bytes of a section or entry key read so far, when it spans chunks */
+  private keyParts: Buffer[] = [];
   private sectionKey: string | null = null;
   private entryKey: string | null = null;
   /** depth whose value is being captured (1 = whole section, 2 = entry), 0 = none */
   private captureDepth = 0;
-  private captureParts: Buffer[] = [];
+  /** captured text so far: decoded pieces, and the bytes that ended the previous chunk */
+  private captureParts: string[] = [];
+  private captureTail: Buffer[] = [];
+  /** the current chunk is ASCII: its latin1 text is its UTF-8 text, and pieces are slices of it */
+  private ascii = false;
   /** where the current chunk's captured bytes start; -1 while a dropped value is skipped */
   private captureStart = -1;
-  private readonly dropKeys: Buffer[];
-  /** start of an entry field's key in the current chunk, while that key is being read */
-  private fieldKeyStart = -1;
+  private readonly dropKeys: string[];
+  /** bit k set: some dropped field name has k characters (most field names are ruled out by this) */
+  private readonly dropLengths: number;
   /** the field just read is dropped: its value, when it starts, is replaced by null */
   private dropNext = false;
-  /** the dropped value being skipped: a string, or a container closing back to FIELD_DEPTH */
-  private dropping: 'string' | 'container' | null = null;
+  /** a dropped container value is being skipped until it closes back to FIELD_DEPTH */
+  private droppingContainer = false;
 
   constructor(private readonly h: SectionHandlers) {
-    this.dropKeys = [...(h.dropEntryFields ?? [])].map((k) => Buffer.from(k));
+    this.dropKeys = [...(h.dropEntryFields ?? [])];
+    this.dropLengths = this.dropKeys.reduce((bits, k) => (k.length < 31 ? bits | (1 << k.length) : bits), 0);
   }
 
   push(chunk: Buffer): void {
-    if (this.captureDepth > 0 && this.dropping === null) this.captureStart = 0;
-    if (this.key) this.key.start = 0;
-    let i = 0;
-    const n = chunk.length;
+    // String builtins (indexOf, charCodeAt, startsWith) cost a fraction of Buffer's per call, and
+    // a manifest has millions of strings; bytes ≥ 0x80 only ever occur inside strings, and
+    // captured entries are still decoded from the bytes as UTF-8.
+    const text = (this.text = chunk.toString('latin1'));
+    this.ascii = isAscii(chunk);
+    const n = text.length;
+    if (this.captureDepth > 0 && !this.droppingContainer && !(this.inString && this.stringRole === Role.Dropped)) this.captureStart = 0;
+    let i = this.inString ? this.resumeString(chunk) : 0;
+    let depth = this.depth;
+    const kinds = this.kinds;
+    const expectKey = this.expectKey;
     while (i < n) {
-      if (this.inString) {
-        i = this.skipString(chunk, i);
+      const c = text.charCodeAt(i);
+      if (this.dropNext && c !== COLON && !isSpace(c)) this.startDrop(chunk, c, i);
+      if (c === QUOTE) {
+        if (depth <= FIELD_DEPTH) {
+          i = this.shallowString(chunk, i + 1, depth);
+        } else {
+          const q = closingQuote(text, i + 1, 0);
+          i = q < 0 ? this.stringContinues(Role.Plain, i + 1) : q + 1;
+        }
         continue;
       }
-      const c = chunk[i]!;
-      if (this.dropNext && c !== COLON && !isSpace(c)) this.startDrop(chunk, c, i);
-      if (c === QUOTE) this.beginString(i + 1);
-      else if (c === OPEN_OBJ || c === OPEN_ARR) this.open(c, i);
-      else if (c === CLOSE_OBJ || c === CLOSE_ARR) this.close(chunk, i);
-      else if (c === COLON && this.depth <= FIELD_DEPTH) this.expectKey[this.depth] = false;
-      else if (c === COMMA && this.depth <= FIELD_DEPTH) this.expectKey[this.depth] = this.kinds[this.depth - 1] === OPEN_OBJ;
+      if (c === OPEN_OBJ || c === OPEN_ARR) {
+        if (depth <= 2) this.opening(depth, i);
+        if (depth < FIELD_DEPTH) kinds[depth] = c;
+        depth++;
+        if (depth <= FIELD_DEPTH) expectKey[depth] = c === OPEN_OBJ;
+      } else if (c === CLOSE_OBJ || c === CLOSE_ARR) {
+        depth--;
+        if (depth < 0) throw new Error('malformed JSON: a closing bracket without an opening one');
+        if (depth <= FIELD_DEPTH) this.closed(chunk, depth, i);
+      } else if (depth <= FIELD_DEPTH) {
+        if (c === COLON) expectKey[depth] = false;
+        else if (c === COMMA) expectKey[depth] = kinds[depth - 1] === OPEN_OBJ;
+      }
       i++;
     }
-    if (this.captureDepth > 0 && this.captureStart >= 0) this.captureParts.push(chunk.subarray(this.captureStart));
-    if (this.key) this.key.parts.push(chunk.subarray(this.key.start));
-    this.fieldKeyStart = -1; // a field name split across chunks is simply kept
+    this.depth = depth;
+    // a multi-byte character may straddle chunks: the tail is decoded together with what follows
+    if (this.captureDepth > 0 && this.captureStart >= 0) this.captureTail.push(chunk.subarray(this.captureStart));
   }
 
   /** Call after the last chunk: a file that stops early is an error, not a smaller manifest. */
@@ -97,116 +142,136 @@ export class JsonSectionSplitter {
     }
   }
 
-  private beginString(contentStart: number): void {
+  /** A string at depth ≤ 3 starts at `start`: skip it, then act on what it was. */
+  private shallowString(chunk: Buffer, start: number, depth: number): number {
+    let role = Role.Plain;
+    if (depth === FIELD_DEPTH) {
+      if (this.captureStart < 0 && this.captureDepth === 2) role = Role.Dropped; // startDrop saw its quote
+      else if (this.expectKey[FIELD_DEPTH] && this.captureDepth === 2 && this.dropLengths !== 0) role = Role.FieldKey;
+    } else if (depth >= 1 && this.expectKey[depth]) {
+      role = Role.Key;
+    }
+    const q = closingQuote(this.text, start, 0);
+    if (q < 0) {
+      if (role === Role.Key) this.keyParts = [chunk.subarray(start)];
+      // a field name split across chunks is simply kept
+      return this.stringContinues(role === Role.FieldKey ? Role.Plain : role, start);
+    }
+    this.stringEnded(chunk, role, start, q, depth);
+    return q + 1;
+  }
+
+  /** The chunk starts inside a string: find where it ends. */
+  private resumeString(chunk: Buffer): number {
+    const carry = this.escapeCarry ? 1 : 0;
+    const role = this.stringRole;
+    const q = closingQuote(this.text, 0, carry);
+    if (q < 0) {
+      if (role === Role.Key) this.keyParts.push(chunk);
+      this.escapeCarry = trailingBackslashes(this.text, this.text.length, carry) % 2 === 1;
+      return this.text.length;
+    }
+    this.inString = false;
+    this.stringEnded(chunk, role, 0, q, this.depth);
+    return q + 1;
+  }
+
+  private stringContinues(role: Role, start: number): number {
     this.inString = true;
-    this.carryBackslashes = 0;
-    if (this.depth >= 1 && this.depth <= 2 && this.expectKey[this.depth]) {
-      this.key = { parts: [], start: contentStart };
-    } else if (this.depth === FIELD_DEPTH && this.captureDepth === 2 && this.expectKey[FIELD_DEPTH] && this.dropKeys.length > 0) {
-      this.fieldKeyStart = contentStart;
-    }
+    this.stringRole = role;
+    this.escapeCarry = trailingBackslashes(this.text, this.text.length, 0) % 2 === 1 && this.text.length > start;
+    return this.text.length;
   }
 
-  /** Jumps to the closing quote; returns the index after it, or the chunk's end. */
-  private skipString(chunk: Buffer, from: number): number {
-    let i = from;
-    for (;;) {
-      const q = chunk.indexOf(QUOTE, i);
-      if (q < 0) {
-        this.carryBackslashes = trailingBackslashes(chunk, chunk.length, from === 0 ? this.carryBackslashes : 0);
-        return chunk.length;
-      }
-      const carry = from === 0 ? this.carryBackslashes : 0;
-      if (trailingBackslashes(chunk, q, carry) % 2 === 0) {
-        this.inString = false;
-        this.carryBackslashes = 0;
-        if (this.key) this.finishKey(chunk, q);
-        else if (this.fieldKeyStart >= 0) this.finishFieldKey(chunk, q);
-        else if (this.dropping === 'string') this.endDrop(q + 1);
-        return q + 1;
-      }
-      i = q + 1;
-    }
+  private stringEnded(chunk: Buffer, role: Role, start: number, q: number, depth: number): void {
+    if (role === Role.Key) this.keyEnded(chunk.subarray(start, q), depth);
+    else if (role === Role.FieldKey) this.fieldKeyEnded(start, q);
+    else if (role === Role.Dropped) this.captureStart = q + 1;
   }
 
-  private finishKey(chunk: Buffer, quoteAt: number): void {
-    const k = this.key!;
-    k.parts.push(chunk.subarray(k.start, quoteAt));
-    this.key = null;
-    const raw = Buffer.concat(k.parts).toString('utf8');
+  private keyEnded(last: Buffer, depth: number): void {
+    const raw = (this.keyParts.length === 0 ? last : Buffer.concat([...this.keyParts, last])).toString('utf8');
+    this.keyParts = [];
     const key = raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
-    if (this.depth === 1) this.sectionKey = key;
+    if (depth === 1) this.sectionKey = key;
     else this.entryKey = key;
   }
 
   /** Compares the field name in place (no string is made for the many fields that are kept). */
-  private finishFieldKey(chunk: Buffer, quoteAt: number): void {
-    const start = this.fieldKeyStart;
-    this.fieldKeyStart = -1;
+  private fieldKeyEnded(start: number, quoteAt: number): void {
     const len = quoteAt - start;
-    const first = chunk[start];
-    const last = chunk[quoteAt - 1];
-    // cheap byte checks first: a native compare per field of every node is what this loop costs most
-    this.dropNext = this.dropKeys.some((k) => k.length === len && k[0] === first && k[len - 1] === last && chunk.compare(k, 0, len, start, quoteAt) === 0);
+    if (len >= 31 || (this.dropLengths & (1 << len)) === 0) return;
+    for (const k of this.dropKeys) {
+      if (k.length === len && this.text.startsWith(k, start)) {
+        this.dropNext = true;
+        return;
+      }
+    }
+  }
+
+  /** Captured bytes [from, to) of the chunk as text (after any tail the previous chunk left). */
+  private piece(chunk: Buffer, from: number, to: number): string {
+    if (this.captureTail.length > 0) {
+      const bytes = Buffer.concat([...this.captureTail, chunk.subarray(from, to)]);
+      this.captureTail = [];
+      return bytes.toString('utf8');
+    }
+    return this.ascii ? this.text.slice(from, to) : chunk.toString('utf8', from, to);
   }
 
   /** The value of a dropped field starts at `i`: strings and containers become null, scalars stay. */
   private startDrop(chunk: Buffer, c: number, i: number): void {
     this.dropNext = false;
     if (c !== QUOTE && c !== OPEN_OBJ && c !== OPEN_ARR) return;
-    if (this.captureStart >= 0) this.captureParts.push(chunk.subarray(this.captureStart, i));
-    this.captureParts.push(NULL_JSON);
+    if (this.captureStart >= 0) this.captureParts.push(this.piece(chunk, this.captureStart, i));
+    this.captureParts.push('null');
     this.captureStart = -1;
-    this.dropping = c === QUOTE ? 'string' : 'container';
+    this.droppingContainer = c !== QUOTE;
   }
 
-  private endDrop(resumeAt: number): void {
-    this.dropping = null;
-    this.captureStart = resumeAt;
-  }
-
-  private open(c: number, i: number): void {
+  /** A container opens at depth 1 or 2: a wanted section or entry starts capturing. */
+  private opening(depth: number, i: number): void {
     this.rootSeen = true;
     const section = this.sectionKey;
-    if (this.captureDepth === 0 && section !== null) {
-      if (this.depth === 1 && this.h.whole.has(section)) this.startCapture(1, i);
-      else if (this.depth === 2 && this.h.entries.has(section)) this.startCapture(2, i);
+    if (this.captureDepth !== 0 || section === null) return;
+    if ((depth === 1 && this.h.whole.has(section)) || (depth === 2 && this.h.entries.has(section))) {
+      this.captureDepth = depth;
+      this.captureParts = [];
+      this.captureTail = [];
+      this.captureStart = i;
     }
-    this.kinds[this.depth] = c;
-    this.depth++;
-    if (this.depth <= FIELD_DEPTH) this.expectKey[this.depth] = c === OPEN_OBJ;
   }
 
-  private close(chunk: Buffer, i: number): void {
-    this.depth--;
-    if (this.depth < 0) throw new Error('malformed JSON: a closing bracket without an opening one');
-    if (this.dropping === 'container' && this.depth === FIELD_DEPTH) this.endDrop(i + 1);
-    else if (this.captureDepth > 0 && this.depth === this.captureDepth) {
-      const last = chunk.subarray(this.captureStart, i + 1);
-      // most entries sit inside one chunk: decode in place instead of copying
-      const json = this.captureParts.length === 0 ? last.toString('utf8') : Buffer.concat([...this.captureParts, last]).toString('utf8');
-      const depth = this.captureDepth;
+  /** A container closed back to `depth` (≤ 3): a dropped value or a captured piece may end. */
+  private closed(chunk: Buffer, depth: number, i: number): void {
+    if (this.droppingContainer && depth === FIELD_DEPTH) {
+      this.droppingContainer = false;
+      this.captureStart = i + 1;
+    } else if (this.captureDepth > 0 && depth === this.captureDepth) {
+      const last = this.piece(chunk, this.captureStart, i + 1);
+      const json = this.captureParts.length === 0 ? last : this.captureParts.join('') + last;
       this.captureDepth = 0;
       this.captureParts = [];
       if (depth === 1) this.h.onWhole(this.sectionKey!, json);
       else this.h.onEntry(this.sectionKey!, this.entryKey!, json);
     }
   }
+}
 
-  private startCapture(depth: number, i: number): void {
-    this.captureDepth = depth;
-    this.captureParts = [];
-    this.captureStart = i;
+/** Index of the quote that closes a string searched from `from`, or -1 if the text ends first. */
+function closingQuote(text: string, from: number, carry: number): number {
+  for (let i = from; ; ) {
+    const q = text.indexOf('"', i);
+    if (q < 0) return -1;
+    if (text.charCodeAt(q - 1) !== BACKSLASH && q > 0) return q;
+    if (trailingBackslashes(text, q, carry) % 2 === 0) return q;
+    i = q + 1;
   }
 }
 
 /** Backslashes right before `end`; `carry` continues a run that began in the previous chunk. */
-function trailingBackslashes(chunk: Buffer, end: number, carry: number): number {
-  let k = 0;
+function trailingBackslashes(text: string, end: number, carry: number): number {
   let j = end - 1;
-  while (j >= 0 && chunk[j] === BACKSLASH) {
-    k++;
-    j--;
-  }
-  return j < 0 ? k + carry : k;
+  while (j >= 0 && text.charCodeAt(j) === BACKSLASH) j--;
+  return j < 0 ? end + carry : end - 1 - j;
 }

@@ -31,9 +31,10 @@ const RawEntrySchema = z.object({
   // a copy per node on manifests with tens of thousands of nodes
   config: z.custom<Record<string, unknown>>(isPlainObject, 'expected an object').default({}),
   depends_on: z.object({ nodes: z.array(z.string()).default([]) }).partial().default({}),
-  // unit tests carry a bare sha256 string; other nodes { name, checksum }
-  checksum: z.union([z.string(), z.object({ checksum: z.string() })]).nullish(),
-  unrendered_config: z.record(z.string(), z.unknown()).nullish(),
+  // other nodes { name, checksum }, unit tests a bare sha256 string: the common shape first, since
+  // a union pays for every failed branch with an error object
+  checksum: z.union([z.object({ checksum: z.string() }), z.string()]).nullish(),
+  unrendered_config: z.custom<Record<string, unknown>>(isPlainObject, 'expected an object').nullish(),
   patch_path: z.string().nullish(),
   test_metadata: z.object({ name: z.string(), namespace: z.string().nullish() }).nullish(),
   source_name: z.string().nullish(),

@@ -25,7 +25,8 @@ export const RunResultsSchema = z.object({
       unique_id: z.string(),
       status: z.string(),
       execution_time: z.number().nonnegative(),
-      timing: z.array(TimingSchema).optional(),
+      // checked only when it is read (execution_time 0): tens of thousands of results carry two each
+      timing: z.unknown().optional(),
     }),
   ),
 });
@@ -87,7 +88,7 @@ export function costsFromRunResults(files: Array<{ file: string; data: RunResult
     for (const r of data.results) {
       if (!graph.has(r.unique_id) || NOT_RUN.has(r.status)) continue;
       const into = FAILED.has(r.status) ? failed : good;
-      push(into, r.unique_id, resultSeconds(r));
+      push(into, r.unique_id, resultSeconds(r, file));
     }
   }
 
@@ -142,10 +143,12 @@ function describe(fileCount: number, withHistory: number, estimated: number, est
 }
 
 /** dbt's execution_time; older or odd files may carry 0 there but a usable timing span. */
-function resultSeconds(r: RunResult): number {
-  if (r.execution_time > 0 || !r.timing) return r.execution_time;
-  const starts = r.timing.map((t) => Date.parse(t.started_at ?? '')).filter(Number.isFinite);
-  const ends = r.timing.map((t) => Date.parse(t.completed_at ?? '')).filter(Number.isFinite);
+function resultSeconds(r: RunResult, file: string): number {
+  if (r.execution_time > 0 || r.timing === undefined) return r.execution_time;
+  const parsed = z.array(TimingSchema).safeParse(r.timing);
+  if (!parsed.success) throw new UserError(`--timings: ${file}: the result for ${r.unique_id} has a "timing" that is not a list of {name, started_at, completed_at}`);
+  const starts = parsed.data.map((t) => Date.parse(t.started_at ?? '')).filter(Number.isFinite);
+  const ends = parsed.data.map((t) => Date.parse(t.completed_at ?? '')).filter(Number.isFinite);
   if (starts.length === 0 || ends.length === 0) return 0;
   return Math.max(0, (Math.max(...ends) - Math.min(...starts)) / 1000);
 }
@@ -157,6 +160,7 @@ function push<K>(map: Map<K, number[]>, key: K, value: number): void {
 }
 
 export function median(values: readonly number[]): number {
+  if (values.length === 1) return values[0]!;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = sorted.length >> 1;
   if (sorted.length === 0) return 0;

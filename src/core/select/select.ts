@@ -72,7 +72,12 @@ function resolveSpec(spec: SelectionSpec): { ast: SelectorAst; input: string } {
   return { ast: { kind: 'difference', components: [include, exclude], indirectSelection: 'eager' }, input: '--select' };
 }
 
-type Bundle = [direct: Set<string>, indirect: Set<string>];
+/**
+ * A selection and the tests it holds back. The held-back set matters only to the cautious and
+ * buildable modes, so it is computed on first use: in the default (eager) mode never, which
+ * saves several copies of the whole selection on big manifests.
+ */
+type Bundle = [direct: Set<string>, indirect: () => Set<string>];
 
 class Selector {
   constructor(
@@ -96,26 +101,30 @@ class Selector {
     if (c.parents) addAll(selected, this.graph.reach(collected, 'up', c.parentsDepth ?? Infinity));
     if (c.children) addAll(selected, this.graph.reach(collected, 'down', c.childrenDepth ?? Infinity));
     const mode = c.indirectSelection ?? this.mode;
-    if (mode === 'empty') return [selected, new Set()];
-    return this.expand(selected, mode);
+    if (mode === 'empty') return [selected, () => new Set()];
+    const [direct, indirect] = this.expand(selected, mode);
+    return [direct, () => indirect];
   }
 
   private group(g: GroupAst): Bundle {
     const bundles = g.components.map((c) => this.evaluate(c));
     const direct = combine(g.kind, bundles.map(([d]) => d));
-    const indirect = combine(g.kind, bundles.map(([d, i]) => union(d, i)));
-    return [this.incorporate(direct, indirect, g.indirectSelection ?? this.mode), indirect];
+    let indirect: Set<string> | undefined;
+    const indirectOnce = (): Set<string> => (indirect ??= combine(g.kind, bundles.map(([d, i]) => union(d, i()))));
+    return [this.incorporate(direct, indirectOnce, g.indirectSelection ?? this.mode), indirectOnce];
   }
 
   /** dbt's `expand_selection`: tests (and unit tests) that are children of the selection. */
-  private expand(selected: Set<string>, mode: IndirectSelection): Bundle {
+  private expand(selected: Set<string>, mode: IndirectSelection): [direct: Set<string>, indirect: Set<string>] {
     const direct = new Set(selected);
     const indirect = new Set<string>();
     const buildable = mode === 'buildable' ? this.withAncestors(selected, true) : null;
+    const { ids, nodes } = this.graph.dense;
     for (const id of selected) {
-      for (const childId of this.graph.children(id)) {
-        const child = this.graph.get(childId)!;
+      for (const c of this.graph.childIndices(id)) {
+        const child = nodes[c]!;
         if (child.resourceType !== 'test' && child.resourceType !== 'unit_test') continue;
+        const childId = ids[c]!;
         if (mode === 'eager' || allIn(child, selected) || (buildable !== null && allIn(child, buildable))) direct.add(childId);
         else if (mode !== 'empty') indirect.add(childId);
       }
@@ -124,11 +133,11 @@ class Selector {
   }
 
   /** dbt's `incorporate_indirect_nodes`: held-back tests join once all their parents are selected. */
-  private incorporate(direct: Set<string>, indirect: Set<string>, mode: IndirectSelection): Set<string> {
+  private incorporate(direct: Set<string>, indirect: () => Set<string>, mode: IndirectSelection): Set<string> {
     if (mode !== 'cautious' && mode !== 'buildable') return direct;
     const selected = new Set(direct);
     const pool = mode === 'buildable' ? this.withAncestors(direct, false) : selected;
-    for (const id of indirect) {
+    for (const id of indirect()) {
       const node = this.graph.get(id);
       if (node && isManifestNode(node) && allIn(node, pool)) selected.add(id);
     }
@@ -148,9 +157,11 @@ const isManifestNode = (n: ManifestNode): boolean =>
 
 const allIn = (n: ManifestNode, pool: ReadonlySet<string>): boolean => n.dependsOn.every((p) => pool.has(p));
 
+/** Sets are never changed once made, so a combination that changes nothing returns its input. */
 function combine(kind: GroupAst['kind'], sets: Set<string>[]): Set<string> {
   const [first, ...rest] = sets;
   if (first === undefined) return new Set();
+  if (kind !== 'intersection' && rest.every((s) => s.size === 0)) return first;
   if (kind === 'union') return rest.reduce((acc, s) => addAll(acc, s), new Set(first));
   if (kind === 'intersection') return new Set([...first].filter((id) => rest.every((s) => s.has(id))));
   return new Set([...first].filter((id) => !rest.some((s) => s.has(id))));
