@@ -45,8 +45,6 @@ const enum Role {
   Plain,
   /** a section name (depth 1) or an entry key (depth 2) */
   Key,
-  /** the name of an entry field, compared with the dropped names */
-  FieldKey,
   /** the value of a dropped field */
   Dropped,
 }
@@ -107,11 +105,23 @@ export class JsonSectionSplitter {
       const c = text.charCodeAt(i);
       if (this.dropNext && c !== COLON && !isSpace(c)) this.startDrop(chunk, c, i);
       if (c === QUOTE) {
-        if (depth <= FIELD_DEPTH) {
-          i = this.shallowString(chunk, i + 1, depth);
-        } else {
+        const fieldLevel = depth === FIELD_DEPTH && this.captureDepth === 2 && this.captureStart >= 0;
+        if (depth > FIELD_DEPTH || (fieldLevel && !expectKey[FIELD_DEPTH])) {
+          // most strings: values inside entries and anywhere else, only skipped
           const q = closingQuote(text, i + 1, 0);
           i = q < 0 ? this.stringContinues(Role.Plain, i + 1) : q + 1;
+        } else if (fieldLevel) {
+          // an entry's field name: only names as long as a dropped one are compared
+          const q = closingQuote(text, i + 1, 0);
+          if (q < 0) {
+            i = this.stringContinues(Role.Plain, i + 1); // a name split across chunks is simply kept
+          } else {
+            const len = q - i - 1;
+            if (len < 31 && ((this.dropLengths >> len) & 1) === 1) this.fieldKeyEnded(i + 1, q);
+            i = q + 1;
+          }
+        } else {
+          i = this.shallowString(chunk, i + 1, depth);
         }
         continue;
       }
@@ -147,15 +157,13 @@ export class JsonSectionSplitter {
     let role = Role.Plain;
     if (depth === FIELD_DEPTH) {
       if (this.captureStart < 0 && this.captureDepth === 2) role = Role.Dropped; // startDrop saw its quote
-      else if (this.expectKey[FIELD_DEPTH] && this.captureDepth === 2 && this.dropLengths !== 0) role = Role.FieldKey;
     } else if (depth >= 1 && this.expectKey[depth]) {
       role = Role.Key;
     }
     const q = closingQuote(this.text, start, 0);
     if (q < 0) {
       if (role === Role.Key) this.keyParts = [chunk.subarray(start)];
-      // a field name split across chunks is simply kept
-      return this.stringContinues(role === Role.FieldKey ? Role.Plain : role, start);
+      return this.stringContinues(role, start);
     }
     this.stringEnded(chunk, role, start, q, depth);
     return q + 1;
@@ -185,7 +193,6 @@ export class JsonSectionSplitter {
 
   private stringEnded(chunk: Buffer, role: Role, start: number, q: number, depth: number): void {
     if (role === Role.Key) this.keyEnded(chunk.subarray(start, q), depth);
-    else if (role === Role.FieldKey) this.fieldKeyEnded(start, q);
     else if (role === Role.Dropped) this.captureStart = q + 1;
   }
 
@@ -200,7 +207,6 @@ export class JsonSectionSplitter {
   /** Compares the field name in place (no string is made for the many fields that are kept). */
   private fieldKeyEnded(start: number, quoteAt: number): void {
     const len = quoteAt - start;
-    if (len >= 31 || (this.dropLengths & (1 << len)) === 0) return;
     for (const k of this.dropKeys) {
       if (k.length === len && this.text.startsWith(k, start)) {
         this.dropNext = true;

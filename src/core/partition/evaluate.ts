@@ -50,7 +50,7 @@ export interface LayoutEstimate {
  * smaller jobs balance better when components outnumber slots). Tests sent to finalTests are
  * charged at their work over the threads, since the final job runs them.
  */
-export function estimateLayout(dag: WorkDag, layout: StageLayout, limits: Limits): LayoutEstimate {
+export function estimateLayout(dag: WorkDag, layout: StageLayout, limits: Limits, placements = new Placements(dag)): LayoutEstimate {
   let seconds = 0;
   let lowerBound = 0;
   let finalWork = 0;
@@ -60,7 +60,7 @@ export function estimateLayout(dag: WorkDag, layout: StageLayout, limits: Limits
     const counts = new Set([1, limits.slots >> 2, limits.slots >> 1, limits.slots, 2 * limits.slots].map((n) => Math.max(1, Math.min(n, cap))));
     let best: { bins: Bins; score: number } | undefined;
     for (const n of [...counts].sort((a, b) => a - b)) {
-      const bins = binStage(dag, layout, stage, i + 1, n, limits.threads);
+      const bins = binsFor(placements.get(layout, stage, i + 1, n), limits.threads);
       const score = stageSeconds(bins.estimates, limits) + bins.finalWork / limits.threads;
       if (!best || score < best.score - 1e-9 * Math.max(1, best.score)) best = { bins, score };
     }
@@ -153,8 +153,43 @@ interface Bins {
   finalWork: number;
 }
 
+/** Where a stage's components and loose tests go for one shard count: the same for every thread count. */
+interface Placement {
+  binOf: Int32Array;
+  looseBin: Int32Array;
+  /** per shard: work, loose tests included */
+  loads: Float64Array;
+  /** per shard: its longest component path */
+  longest: Float64Array;
+  finalWork: number;
+}
+
+/**
+ * Placements by (layout, stage, shard count), shared by the thread counts that estimate the same
+ * layout: the planner tries a few thread counts on every layout, and placing is most of an estimate.
+ */
+export class Placements {
+  private readonly memo = new Map<StageLayout, Map<string, Placement>>();
+
+  constructor(private readonly dag: WorkDag) {}
+
+  get(layout: StageLayout, stage: Stage, index: number, n: number): Placement {
+    let byKey = this.memo.get(layout);
+    if (!byKey) this.memo.set(layout, (byKey = new Map()));
+    const key = `${index}/${n}`;
+    let placed = byKey.get(key);
+    if (!placed) byKey.set(key, (placed = placeStage(this.dag, layout, stage, index, n)));
+    return placed;
+  }
+}
+
+function binsFor(p: Placement, threads: number): Bins {
+  const estimates = Array.from(p.loads, (load, b) => Math.max(p.longest[b]!, load / threads));
+  return { binOf: p.binOf, looseBin: p.looseBin, estimates, finalWork: p.finalWork };
+}
+
 /** LPT of the stage's components over `n` shards, loose tests placed; no node lists built yet. */
-function binStage(dag: WorkDag, layout: StageLayout, stage: Stage, index: number, n: number, threads: number): Bins {
+function placeStage(dag: WorkDag, layout: StageLayout, stage: Stage, index: number, n: number): Placement {
   const { binOf, loads } = lpt(stage.componentWork, n);
   const longest = new Float64Array(n);
   for (let c = 0; c < stage.size; c++) {
@@ -176,8 +211,7 @@ function binStage(dag: WorkDag, layout: StageLayout, stage: Stage, index: number
     if (bin >= 0) loads[bin] = loads[bin]! + dag.cost[t]!;
     else finalWork += dag.cost[t]!;
   });
-  const estimates = Array.from(loads, (load, b) => Math.max(longest[b]!, load / threads));
-  return { binOf, looseBin, estimates, finalWork };
+  return { binOf, looseBin, loads, longest, finalWork };
 }
 
 function collect(stage: Stage, bins: Bins): StageShards {

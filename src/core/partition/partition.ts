@@ -3,7 +3,7 @@ import type { DbtGraph } from '../graph/graph.js';
 import type { Shard } from '../plan/schema.js';
 import type { CostTable } from './costs.js';
 import { buildWorkDag, coreByStart, coreByTail, type WorkDag } from './dag.js';
-import { PlanSimulator, estimateLayout, type LayoutEstimate, type LayoutPlan, type Limits } from './evaluate.js';
+import { Placements, PlanSimulator, estimateLayout, type LayoutEstimate, type LayoutPlan, type Limits } from './evaluate.js';
 import { layoutCapped, layoutStages, type StageLayout } from './stages.js';
 
 /** GitHub runs at most 256 jobs per matrix, and each stage is one matrix. */
@@ -84,17 +84,18 @@ export function partition(input: PartitionInput): PartitionResult {
   const byStart = input.maxStages > 1 ? coreByStart(dag) : undefined;
   const byTail = input.maxStages > 1 ? coreByTail(dag) : undefined;
   const candidates: LayoutEstimate[] = [];
+  const placements = new Placements(dag);
   threadOptions.forEach((threads, option) => {
     const limits: Limits = { threads, slots: Math.floor(budget / (threads + 1)), maxShardsPerStage, overhead };
-    for (const layout of uniform) candidates.push(estimateLayout(dag, layout, limits));
+    for (const layout of uniform) candidates.push(estimateLayout(dag, layout, limits, placements));
     const parallel = Math.min(limits.slots, maxShardsPerStage);
     // one shard-time for every stage but the last: the bound of a plan with these threads
     const target = Math.max(dag.criticalPath, dag.totalWork / (Math.min(parallel, widest) * threads));
     if (option >= CUT_THREAD_OPTIONS) return;
     for (let k = 2; k <= input.maxStages; k++) {
       // capped cuts aim at components of about one shard's share of a stage's work
-      candidates.push(estimateLayout(dag, layoutCapped(dag, k, dag.totalWork / (k * parallel), byStart), limits));
-      candidates.push(estimateLayout(dag, layoutCapped(dag, k, target, byTail, threads), limits));
+      candidates.push(estimateLayout(dag, layoutCapped(dag, k, dag.totalWork / (k * parallel), byStart), limits, placements));
+      candidates.push(estimateLayout(dag, layoutCapped(dag, k, target, byTail, threads), limits, placements));
     }
   });
   // stable sort: on equal estimates, the order of construction (more threads, fewer stages) wins
