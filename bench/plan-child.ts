@@ -1,33 +1,41 @@
 /**
  * One measurement in a fresh process, so peak memory (maxRSS) belongs to that measurement alone.
+ * Runs as an ncc bundle (bench/bundle.ts) with the manifest worker beside it, as dist/ does, so
+ * the plan is timed as users run it.
  * argv: <mode: json-parse | plan> <manifest> [timings.json] [budget]
  * prints one JSON line: { ms, maxRssMB, nodes, shards, stages, makespan, lowerBound }
  */
-import { readFileSync } from 'node:fs';
-import { DbtGraph } from '../src/core/graph/graph.js';
-import { costsFromRunResults, partition, RunResultsSchema } from '../src/core/partition/index.js';
-import { selectNodes } from '../src/core/select/index.js';
-import { readManifest } from '../src/io/manifest-reader.js';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { runPlan } from '../src/plan/main.js';
+import { memoryLogger } from '../src/shared/log.js';
 
 const [mode, file, timingsFile, budgetText] = process.argv.slice(2);
-const t0 = performance.now();
 let extra: Record<string, number> = {};
+let ms: number;
 if (mode === 'json-parse') {
+  const t0 = performance.now();
   const j = JSON.parse(readFileSync(file!, 'utf8')) as { nodes: object };
+  ms = performance.now() - t0;
   extra = { nodes: Object.keys(j.nodes).length };
 } else {
-  const manifest = await readManifest(file!);
-  const graph = DbtGraph.fromManifest(manifest);
-  const selected = selectNodes(graph, { select: [], exclude: [] });
-  const timings = timingsFile ? [{ file: timingsFile, data: RunResultsSchema.parse(JSON.parse(readFileSync(timingsFile, 'utf8'))) }] : [];
-  const costs = costsFromRunResults(timings, graph);
-  const p = partition({
-    graph, selected, costs, connectionBudget: Number(budgetText ?? 40), maxShards: 256, maxStages: 3, shardOverheadSeconds: 30,
-  });
+  const out = mkdtempSync(path.join(tmpdir(), 'bench-plan-'));
+  const t0 = performance.now();
+  // the whole `dbt-matrix plan`: read, select, price, partition, write plan.json and the manifest copy
+  const { plan } = await runPlan(
+    {
+      manifest: file!, projectDir: '.', profilesDir: null, target: null, dbtCommand: 'dbt', select: [], exclude: [], selector: null, state: null,
+      connectionBudget: Number(budgetText ?? 40), threads: null, maxShards: 256, maxStages: 3, timings: timingsFile ? [timingsFile] : [],
+      shardOverheadSeconds: 30, out,
+    },
+    { log: memoryLogger(), now: () => new Date(), parseProject: () => Promise.reject(new Error('--manifest is given')) },
+  );
+  ms = performance.now() - t0;
+  rmSync(out, { recursive: true, force: true });
   extra = {
-    nodes: selected.size, shards: p.shards.length, stages: p.stages, threads: p.threads, maxParallel: p.maxParallel,
-    makespan: p.estimates.makespanSeconds, lowerBound: p.estimates.lowerBoundSeconds, sequential: p.estimates.sequentialSeconds,
+    nodes: plan.shards.reduce((n, s) => n + s.nodes.length, plan.finalTests.length), shards: plan.shards.length, stages: plan.stages,
+    threads: plan.threads, maxParallel: plan.maxParallel, makespan: plan.estimates.makespanSeconds, lowerBound: plan.estimates.lowerBoundSeconds,
   };
 }
-const ms = performance.now() - t0;
 process.stdout.write(`${JSON.stringify({ ms, maxRssMB: process.resourceUsage().maxRSS / 1024, ...extra })}\n`);

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readManifest } from '../src/io/manifest-reader.js';
+import { bundleForBench } from './bundle.js';
 import { generateManifest } from './generate-manifest.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
@@ -10,8 +11,8 @@ const RUNS = 3;
 
 interface Measurement { ms: number; maxRssMB: number; [k: string]: number }
 
-function measure(mode: 'json-parse' | 'plan', file: string, timings?: string, runs = RUNS): Measurement | null {
-  const args = ['--import', 'tsx', path.join(here, 'plan-child.ts'), mode, file, ...(timings ? [timings] : [])];
+function measure(child: string, mode: 'json-parse' | 'plan', file: string, timings?: string, runs = RUNS): Measurement | null {
+  const args = [child, mode, file, ...(timings ? [timings] : [])];
   const once = (): Measurement | null => {
     try {
       return JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as Measurement;
@@ -43,6 +44,7 @@ async function syntheticTimings(manifestFile: string, out: string): Promise<stri
 }
 
 export async function benchPlan(tmp: string): Promise<void> {
+  const child = bundleForBench(path.join(here, 'plan-child.ts'), 'plan-child', path.join(tmp, 'bundle'));
   const cases: Array<{ name: string; manifest: string; timings?: string; timingNote: string; runs?: number }> = [];
   for (const f of existsSync(REAL) ? readdirSync(REAL).filter((f) => f.endsWith('manifest.json')).sort() : []) {
     const manifest = path.join(REAL, f);
@@ -58,12 +60,12 @@ export async function benchPlan(tmp: string): Promise<void> {
   cases.push({ name: `generated ${(h.bytes / 2 ** 20).toFixed(0)} MiB (6k models, large SQL)`, manifest: huge, timings: await syntheticTimings(huge, path.join(tmp, 'huge.timings.json')), timingNote: 'log-normal σ=1.4', runs: 1 });
 
   console.log('\n## plan: time vs JSON.parse of the same file, peak memory, plan quality (budget 40, overhead 30 s)');
-  console.log(`median of ${RUNS} fresh processes each; quality = simulated makespan / lower bound\n`);
+  console.log(`plan = the whole \`dbt-matrix plan\` (bundled, outputs written); median of ${RUNS} fresh processes each; quality = simulated makespan / lower bound\n`);
   console.log('| manifest | nodes | JSON.parse ms | plan ms | ratio | JSON.parse RSS MB | plan RSS MB | shards/stages/threads | timings | quality |');
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const c of cases) {
-    const jp = measure('json-parse', c.manifest, undefined, c.runs);
-    const pl = measure('plan', c.manifest, c.timings, c.runs);
+    const jp = measure(child, 'json-parse', c.manifest, undefined, c.runs);
+    const pl = measure(child, 'plan', c.manifest, c.timings, c.runs);
     if (!pl) throw new Error(`plan failed on ${c.name}`);
     const quality = pl['makespan']! / pl['lowerBound']!;
     const [jpMs, ratio, jpRss] = jp ? [jp.ms.toFixed(0), `${(pl.ms / jp.ms).toFixed(2)}×`, jp.maxRssMB.toFixed(0)] : ['fails (> 512 MiB string)', '–', '–'];

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ncc = path.join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
-const entries = process.argv.slice(2).length ? process.argv.slice(2) : ['action', 'plan', 'run', 'merge', 'cli'];
+const entries = process.argv.slice(2).length ? process.argv.slice(2) : ['action', 'plan', 'run', 'merge', 'cli', 'manifest-worker'];
 
 for (const entry of entries) {
   const out = path.join(root, 'dist', entry);

@@ -57,6 +57,42 @@ export async function pathExists(file: string): Promise<boolean> {
   }
 }
 
+export interface StagedCopy {
+  /** waits for the copy and renames it into place */
+  commit(): Promise<void>;
+  /** removes the copy, and the folder if this copy made it */
+  discard(): Promise<void>;
+}
+
+/**
+ * Starts copying `from` to a temp file beside `to` now, so the kernel copies while the caller
+ * works, and puts it in place only on `commit`: a run that fails before then leaves nothing.
+ */
+export function stageCopy(from: string, to: string): StagedCopy {
+  if (path.resolve(from) === path.resolve(to)) return { commit: () => Promise.resolve(), discard: () => Promise.resolve() };
+  const tmp = `${to}.${process.pid}.${Date.now()}.tmp`;
+  const made = fs.mkdir(path.dirname(to), { recursive: true });
+  const copied = made.then(() => fs.copyFile(from, tmp));
+  copied.catch(() => undefined); // awaited by commit or discard
+  return {
+    async commit() {
+      try {
+        await copied;
+        await fs.rename(tmp, to);
+      } catch (err) {
+        await fs.rm(tmp, { force: true });
+        throw err;
+      }
+    },
+    async discard() {
+      await copied.catch(() => undefined);
+      await fs.rm(tmp, { force: true });
+      const createdDir = await made.catch(() => undefined);
+      if (createdDir !== undefined) await fs.rm(createdDir, { recursive: true, force: true });
+    },
+  };
+}
+
 /** Copies (the kernel streams it: manifests reach hundreds of MB) to a temp name, then renames. */
 export async function copyFileAtomic(from: string, to: string): Promise<void> {
   if (path.resolve(from) === path.resolve(to)) return;

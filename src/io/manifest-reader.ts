@@ -1,25 +1,25 @@
-import { createReadStream, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import { UserError } from '../core/errors.js';
-import { JsonSectionSplitter } from '../core/manifest/json-sections.js';
 import { normalizeEntry, parseMetadata, parseSelectorsSection } from '../core/manifest/normalize.js';
 import type { Manifest, ManifestMetadata, ManifestNode } from '../core/manifest/types.js';
+import { ENTRY_SECTIONS, splitManifestFile, WHOLE_SECTIONS } from './manifest-split.js';
+import { splitOnThread, SplitterThreadUnavailable } from './manifest-thread.js';
 
-/** Sections holding selectable things; macros, docs, parent/child maps are never normalised. */
-const ENTRY_SECTIONS = new Set(['nodes', 'sources', 'exposures', 'unit_tests']);
-const WHOLE_SECTIONS = new Set(['metadata', 'selectors']);
-/** Entry fields that hold most of a manifest's bytes and that planning never reads. */
-const DROPPED_FIELDS = new Set(['raw_code', 'compiled_code', 'raw_sql', 'compiled_sql', 'description', 'columns', 'extra_ctes', 'docs', 'doc_blocks']);
-const CHUNK_BYTES = 1024 * 1024;
 /**
  * Smaller files are parsed whole: one native JSON.parse beats the splitter's start-up on the
  * manifests most projects have. Larger ones are streamed (DESIGN §5: manifests reach hundreds
- * of MB, past what V8 can hold as one string) with memory near the largest node.
+ * of MB, past what V8 can hold as one string) with memory near the largest node: split into
+ * entries on a worker thread while this one parses them, or, from ONE_THREAD_FROM_BYTES (where
+ * entries could pile up between the threads faster than they are parsed), on this thread alone.
  */
 export const STREAM_FROM_BYTES = 32 * 2 ** 20;
+export const ONE_THREAD_FROM_BYTES = 512 * 2 ** 20;
 
 export interface ReadManifestOptions {
   /** stream files of at least this many bytes (tests set 0 to stream everything) */
   streamFromBytes?: number;
+  /** split streamed files on a worker thread (when the bundle has one) below this size */
+  oneThreadFromBytes?: number;
 }
 
 /** Reads dbt's manifest.json, keeping only the normalised subset of each node. */
@@ -27,8 +27,12 @@ export async function readManifest(file: string, opts: ReadManifestOptions = {})
   const size = await fileSize(file);
   const builder = new ManifestBuilder(file);
   try {
-    if (size < (opts.streamFromBytes ?? STREAM_FROM_BYTES)) builder.addDocument(JSON.parse(await fs.readFile(file, 'utf8')));
-    else await streamInto(builder, file);
+    if (size < (opts.streamFromBytes ?? STREAM_FROM_BYTES)) {
+      builder.addDocument(JSON.parse(await fs.readFile(file, 'utf8')));
+    } else if (size >= (opts.oneThreadFromBytes ?? ONE_THREAD_FROM_BYTES) || !(await splitOnThreadInto(builder, file))) {
+      builder.reset();
+      await splitManifestFile(file, builder.sink);
+    }
   } catch (err) {
     if (err instanceof UserError) throw err;
     throw new UserError(`--manifest: ${file} is not valid JSON (${(err as Error).message})`);
@@ -36,16 +40,14 @@ export async function readManifest(file: string, opts: ReadManifestOptions = {})
   return builder.result();
 }
 
-async function streamInto(builder: ManifestBuilder, file: string): Promise<void> {
-  const splitter = new JsonSectionSplitter({
-    whole: WHOLE_SECTIONS,
-    entries: ENTRY_SECTIONS,
-    dropEntryFields: DROPPED_FIELDS,
-    onWhole: (section, json) => builder.addSection(section, JSON.parse(json)),
-    onEntry: (section, key, json) => builder.addEntry(section, key, JSON.parse(json)),
-  });
-  for await (const chunk of createReadStream(file, { highWaterMark: CHUNK_BYTES })) splitter.push(chunk as Buffer);
-  splitter.end();
+/** False when there is no worker bundle or the worker failed to run: the caller reads alone. */
+async function splitOnThreadInto(builder: ManifestBuilder, file: string): Promise<boolean> {
+  try {
+    return await splitOnThread(file, builder.sink);
+  } catch (err) {
+    if (err instanceof SplitterThreadUnavailable) return false;
+    throw err;
+  }
 }
 
 /** Collects sections and entries the same way whichever path read them. */
@@ -55,6 +57,19 @@ class ManifestBuilder {
   private readonly nodes = new Map<string, ManifestNode>();
 
   constructor(private readonly file: string) {}
+
+  /** Takes one piece the splitter found: a whole section (key null) or an entry. */
+  readonly sink = (section: string, key: string | null, json: string): void => {
+    if (key === null) this.addSection(section, JSON.parse(json));
+    else this.addEntry(section, key, JSON.parse(json));
+  };
+
+  /** Forgets what was read, for a second attempt on another path. */
+  reset(): void {
+    this.metadata = null;
+    this.selectors = {};
+    this.nodes.clear();
+  }
 
   addDocument(doc: unknown): void {
     if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return;

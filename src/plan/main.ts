@@ -7,7 +7,7 @@ import { partition } from '../core/partition/index.js';
 import { PLAN_VERSION, type Plan, matrixForStage, type Matrix } from '../core/plan/schema.js';
 import { planSummaryLines } from '../core/plan/summary.js';
 import { selectNodes, selectorsFromManifest } from '../core/select/index.js';
-import { copyFileAtomic, pathExists, readJsonFile, writeJsonAtomic } from '../io/files.js';
+import { copyFileAtomic, pathExists, readJsonFile, stageCopy, type StagedCopy, writeJsonAtomic } from '../io/files.js';
 import { readManifest } from '../io/manifest-reader.js';
 import type { Logger } from '../shared/log.js';
 import type { PlanInputs } from './inputs.js';
@@ -31,9 +31,27 @@ export interface PlanOutcome {
 
 export async function runPlan(inputs: PlanInputs, deps: PlanDeps): Promise<PlanOutcome> {
   const manifestFile = inputs.manifest ?? (await deps.parseProject(inputs));
+  // the plan folder's copy of the manifest is made while planning, and put in place only at the end
+  const manifestCopy = stageCopy(manifestFile, path.join(inputs.out, 'manifest.json'));
+  try {
+    return await planAndWrite(inputs, deps, manifestFile, manifestCopy);
+  } catch (err) {
+    await manifestCopy.discard();
+    throw err;
+  }
+}
+
+async function planAndWrite(inputs: PlanInputs, deps: PlanDeps, manifestFile: string, manifestCopy: StagedCopy): Promise<PlanOutcome> {
+  // timings and the state manifest are read while a large manifest is split on a worker thread;
+  // errors still surface in the order of the inputs (the manifest's first)
+  const timingsRead = settleLater(
+    Promise.all(inputs.timings.map(async (file) => ({ file, data: await readJsonFile(file, RunResultsSchema, '--timings') }))),
+  );
+  const stateRead = settleLater(inputs.state ? readStateManifest(inputs.state) : Promise.resolve(null));
   const manifest = await readManifest(manifestFile);
   const graph = DbtGraph.fromManifest(manifest);
-  const stateGraph = inputs.state ? DbtGraph.fromManifest(await readStateManifest(inputs.state)) : null;
+  const stateManifest = await stateRead;
+  const stateGraph = stateManifest ? DbtGraph.fromManifest(stateManifest) : null;
   const state = stateGraph ?? (inputs.stateMissing ? new DbtGraph([]) : null);
   const selected = selectNodes(graph, {
     select: inputs.select,
@@ -42,9 +60,7 @@ export async function runPlan(inputs: PlanInputs, deps: PlanDeps): Promise<PlanO
     selectors: selectorsFromManifest(manifest.selectors, manifestFile),
     state,
   });
-  const timings = await Promise.all(
-    inputs.timings.map(async (file) => ({ file, data: await readJsonFile(file, RunResultsSchema, '--timings') })),
-  );
+  const timings = await timingsRead;
   const costs = costsFromRunResults(timings, graph);
   for (const w of costs.warnings) deps.log.warning(w);
   const parts = partition({
@@ -61,7 +77,7 @@ export async function runPlan(inputs: PlanInputs, deps: PlanDeps): Promise<PlanO
   const planFile = path.join(inputs.out, 'plan.json');
   const copiedManifest = path.join(inputs.out, 'manifest.json');
   // Everything is validated above: only now is anything written.
-  if (path.resolve(manifestFile) !== path.resolve(copiedManifest)) await copyFileAtomic(manifestFile, copiedManifest);
+  await manifestCopy.commit();
   // run jobs --defer to the state the plan was made against: it travels inside the plan folder
   if (inputs.state) await copyFileAtomic(path.join(inputs.state, 'manifest.json'), path.join(inputs.out, 'state', 'manifest.json'));
   await writeJsonAtomic(planFile, plan);
@@ -114,4 +130,10 @@ async function readStateManifest(dir: string): Promise<Manifest> {
     if (err instanceof UserError) throw new UserError(err.message.replace(/^--manifest/, '--state'));
     throw err;
   });
+}
+
+/** A promise started early and awaited later: its rejection must not count as unhandled meanwhile. */
+function settleLater<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => undefined);
+  return p;
 }

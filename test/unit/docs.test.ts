@@ -22,6 +22,7 @@ describe('action.yml and the README tables', () => {
   it('runs the node24 bundle that dispatches per command', () => {
     const action = parse(readFileSync(path.join(ROOT, 'action.yml'), 'utf8')) as { runs: { using: string; main: string } };
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/action/index.js' });
-    expect(readdirSync(path.join(ROOT, 'dist')).sort()).toEqual(['action', 'cli', 'merge', 'plan', 'run']);
+    // one bundle per command, the CLI, and the thread that splits large manifests for all of them
+    expect(readdirSync(path.join(ROOT, 'dist')).sort()).toEqual(['action', 'cli', 'manifest-worker', 'merge', 'plan', 'run']);
   });
 });
