@@ -18,7 +18,6 @@ export interface DenseGraph {
 }
 
 const NONE: readonly string[] = Object.freeze([]);
-const EMPTY_INDICES = new Int32Array(0);
 
 /**
  * The dependency graph of a manifest: every enabled node (models, seeds, snapshots, tests,
@@ -110,13 +109,6 @@ export class DbtGraph {
       frontier = next;
     }
     return out;
-  }
-
-  /** Dense indices of the children of `id` (unsorted): for loops that only test membership. */
-  childIndices(id: string): Int32Array {
-    const i = this.indexById.get(id);
-    if (i === undefined) return EMPTY_INDICES;
-    return this.dense.childList.subarray(this.dense.childStart[i]!, this.dense.childStart[i + 1]!);
   }
 
   private sortedIds(start: Int32Array, list: Int32Array, i: number): readonly string[] {

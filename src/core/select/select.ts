@@ -119,9 +119,12 @@ class Selector {
     const direct = new Set(selected);
     const indirect = new Set<string>();
     const buildable = mode === 'buildable' ? this.withAncestors(selected, true) : null;
-    const { ids, nodes } = this.graph.dense;
+    const { ids, nodes, childStart, childList } = this.graph.dense;
     for (const id of selected) {
-      for (const c of this.graph.childIndices(id)) {
+      const i = this.graph.indexOf(id);
+      if (i < 0) continue;
+      for (let e = childStart[i]!; e < childStart[i + 1]!; e++) {
+        const c = childList[e]!;
         const child = nodes[c]!;
         if (child.resourceType !== 'test' && child.resourceType !== 'unit_test') continue;
         const childId = ids[c]!;
