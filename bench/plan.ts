@@ -7,22 +7,32 @@ import { generateManifest } from './generate-manifest.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const REAL = process.env['DBT_MATRIX_REAL_MANIFESTS'] ?? path.resolve(here, '../../shared/benchmarks/real-manifests');
-const RUNS = 3;
+const RUNS = 5;
 
 interface Measurement { ms: number; maxRssMB: number; [k: string]: number }
 
-function measure(child: string, mode: 'json-parse' | 'plan', file: string, timings?: string, runs = RUNS): Measurement | null {
-  const args = [child, mode, file, ...(timings ? [timings] : [])];
-  const once = (): Measurement | null => {
-    try {
-      return JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as Measurement;
-    } catch {
-      return null; // JSON.parse of a file over V8's ~512 MiB string limit cannot even start
-    }
-  };
-  const results = Array.from({ length: runs }, once);
-  if (results.some((r) => r === null)) return null;
-  return median(results as Measurement[]);
+function once(child: string, mode: 'json-parse' | 'plan', file: string, timings?: string): Measurement | null {
+  try {
+    const args = [child, mode, file, ...(timings ? [timings] : [])];
+    return JSON.parse(execFileSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as Measurement;
+  } catch {
+    return null; // JSON.parse of a file over V8's ~512 MiB string limit cannot even start
+  }
+}
+
+/**
+ * JSON.parse and the plan in alternating fresh processes, so a machine that speeds up or slows
+ * down during the run (shared CI hosts do) moves both sides alike; the medians of each side.
+ */
+function measurePair(child: string, file: string, timings: string | undefined, runs: number): { jp: Measurement | null; pl: Measurement | null } {
+  const jps: Array<Measurement | null> = [];
+  const pls: Array<Measurement | null> = [];
+  for (let i = 0; i < runs; i++) {
+    jps.push(once(child, 'json-parse', file));
+    pls.push(once(child, 'plan', file, timings));
+  }
+  const med = (ms: Array<Measurement | null>): Measurement | null => (ms.some((m) => m === null) ? null : median(ms as Measurement[]));
+  return { jp: med(jps), pl: med(pls) };
 }
 
 function median(runs: Measurement[]): Measurement {
@@ -60,12 +70,11 @@ export async function benchPlan(tmp: string): Promise<void> {
   cases.push({ name: `generated ${(h.bytes / 2 ** 20).toFixed(0)} MiB (6k models, large SQL)`, manifest: huge, timings: await syntheticTimings(huge, path.join(tmp, 'huge.timings.json')), timingNote: 'log-normal σ=1.4', runs: 1 });
 
   console.log('\n## plan: time vs JSON.parse of the same file, peak memory, plan quality (budget 40, overhead 30 s)');
-  console.log(`plan = the whole \`dbt-matrix plan\` (bundled, outputs written); median of ${RUNS} fresh processes each; quality = simulated makespan / lower bound\n`);
+  console.log(`plan = the whole \`dbt-matrix plan\` (bundled, outputs written); median of ${RUNS} fresh processes each, the two sides alternating; quality = simulated makespan / lower bound\n`);
   console.log('| manifest | nodes | JSON.parse ms | plan ms | ratio | JSON.parse RSS MB | plan RSS MB | shards/stages/threads | timings | quality |');
   console.log('|---|---|---|---|---|---|---|---|---|---|');
   for (const c of cases) {
-    const jp = measure(child, 'json-parse', c.manifest, undefined, c.runs);
-    const pl = measure(child, 'plan', c.manifest, c.timings, c.runs);
+    const { jp, pl } = measurePair(child, c.manifest, c.timings, c.runs ?? RUNS);
     if (!pl) throw new Error(`plan failed on ${c.name}`);
     const quality = pl['makespan']! / pl['lowerBound']!;
     const [jpMs, ratio, jpRss] = jp ? [jp.ms.toFixed(0), `${(pl.ms / jp.ms).toFixed(2)}×`, jp.maxRssMB.toFixed(0)] : ['fails (> 512 MiB string)', '–', '–'];
