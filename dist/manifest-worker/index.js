@@ -93,6 +93,8 @@ class JsonSectionSplitter {
     dropKeys;
     /** bit k set: some dropped field name has k characters (most field names are ruled out by this) */
     dropLengths;
+    /** some dropped field name is too long for the bits: names that long are always compared */
+    longDropKeys;
     /** the field just read is dropped: its value, when it starts, is replaced by null */
     dropNext = false;
     /** a dropped container value is being skipped until it closes back to FIELD_DEPTH */
@@ -101,6 +103,7 @@ class JsonSectionSplitter {
         this.h = h;
         this.dropKeys = [...(h.dropEntryFields ?? [])];
         this.dropLengths = this.dropKeys.reduce((bits, k) => (k.length < 31 ? bits | (1 << k.length) : bits), 0);
+        this.longDropKeys = this.dropKeys.some((k) => k.length >= 31);
     }
     push(chunk) {
         // String builtins (indexOf, charCodeAt, startsWith) cost a fraction of Buffer's per call, and
@@ -134,7 +137,7 @@ class JsonSectionSplitter {
                     }
                     else {
                         const len = q - i - 1;
-                        if (len < 31 && ((this.dropLengths >> len) & 1) === 1)
+                        if (len < 31 ? ((this.dropLengths >> len) & 1) === 1 : this.longDropKeys)
                             this.fieldKeyEnded(i + 1, q);
                         i = q + 1;
                     }
@@ -352,6 +355,9 @@ async function splitManifestFile(file, sink) {
 const BATCH_ENTRIES = 512;
 /** The worker's side: splits `file`, posting batches, then `done` or the error that stopped it. */
 async function runSplitterThread(port, { file }) {
+    // stay alive until the reader terminates this thread: an exit then always means a failure and
+    // never races the delivery of the last message
+    port.on('message', () => undefined);
     let batch = { kind: 'batch', sections: [], keys: [], texts: [] };
     const flush = () => {
         if (batch.texts.length > 0)

@@ -21,6 +21,9 @@ const BATCH_ENTRIES = 512;
 
 /** The worker's side: splits `file`, posting batches, then `done` or the error that stopped it. */
 export async function runSplitterThread(port: MessagePort, { file }: SplitterThreadRequest): Promise<void> {
+  // stay alive until the reader terminates this thread: an exit then always means a failure and
+  // never races the delivery of the last message
+  port.on('message', () => undefined);
   let batch: Batch = { kind: 'batch', sections: [], keys: [], texts: [] };
   const flush = (): void => {
     if (batch.texts.length > 0) port.postMessage(batch);

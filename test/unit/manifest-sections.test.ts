@@ -126,6 +126,12 @@ describe('JsonSectionSplitter', () => {
     );
   });
 
+  it('drops fields with names of any length', () => {
+    const long = 'a_field_name_longer_than_thirty_one_characters';
+    const text = JSON.stringify({ metadata: {}, nodes: { a: { [long]: 'x', b: 'kept', c: { [long]: 'nested: kept' } } } });
+    expect(split(text, 1 << 20, [long, 'b_']).entries).toEqual([['nodes', 'a', { [long]: null, b: 'kept', c: { [long]: 'nested: kept' } }]]);
+  });
+
   it('rejects a truncated file instead of returning fewer nodes', () => {
     const text = JSON.stringify(doc);
     expect(() => split(text.slice(0, text.length - 10), 7)).toThrow(/ends early/);

@@ -79,6 +79,8 @@ export class JsonSectionSplitter {
   private readonly dropKeys: string[];
   /** bit k set: some dropped field name has k characters (most field names are ruled out by this) */
   private readonly dropLengths: number;
+  /** some dropped field name is too long for the bits: names that long are always compared */
+  private readonly longDropKeys: boolean;
   /** the field just read is dropped: its value, when it starts, is replaced by null */
   private dropNext = false;
   /** a dropped container value is being skipped until it closes back to FIELD_DEPTH */
@@ -87,6 +89,7 @@ export class JsonSectionSplitter {
   constructor(private readonly h: SectionHandlers) {
     this.dropKeys = [...(h.dropEntryFields ?? [])];
     this.dropLengths = this.dropKeys.reduce((bits, k) => (k.length < 31 ? bits | (1 << k.length) : bits), 0);
+    this.longDropKeys = this.dropKeys.some((k) => k.length >= 31);
   }
 
   push(chunk: Buffer): void {
@@ -117,7 +120,7 @@ export class JsonSectionSplitter {
             i = this.stringContinues(Role.Plain, i + 1); // a name split across chunks is simply kept
           } else {
             const len = q - i - 1;
-            if (len < 31 && ((this.dropLengths >> len) & 1) === 1) this.fieldKeyEnded(i + 1, q);
+            if (len < 31 ? ((this.dropLengths >> len) & 1) === 1 : this.longDropKeys) this.fieldKeyEnded(i + 1, q);
             i = q + 1;
           }
         } else {
