@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../core/errors.js';
-import { formatDttm, resolveInterval, splitChunks, type Chunk, type ResolvedInterval, type TriggerContext } from '../core/interval/index.js';
+import { formatDttm, resolveInterval, splitChunks, triggerAtPlanTime, type Chunk, type ResolvedInterval, type TriggerContext } from '../core/interval/index.js';
 import type { Plan } from '../core/plan/schema.js';
 import type { ChunkRecord, ShardArtifact } from '../core/report/shard-artifact.js';
 import { SHARD_ARTIFACT_VERSION } from '../core/report/shard-artifact.js';
@@ -60,13 +60,14 @@ export async function runShard(inputs: RunInputs, deps: RunDeps): Promise<RunOut
   const plan = await readPlan(inputs.plan);
   const work = pickWork(plan, inputs);
   // Everything that can be wrong with the inputs fails here, before dbt starts.
+  const trigger = triggerAtPlanTime(deps.trigger, plan.createdAt);
   const interval = resolveInterval(
     { start: inputs.start, end: inputs.end, timezone: inputs.timezone, maxIntervalDays: inputs.maxIntervalDays, ...(inputs.overlap !== undefined ? { overlap: inputs.overlap } : {}) },
-    deps.trigger,
+    trigger,
   );
   const chunks = splitChunks(interval, inputs.chunk);
   const deferState = inputs.defer ? await deferStateDir(inputs, deps.log) : null;
-  const varsFor = varsBuilder(inputs, deps.trigger, interval);
+  const varsFor = varsBuilder(inputs, trigger, interval);
   const redact = createRedactor({ env: deps.env, secretEnvNames: inputs.secrets, secretValues: deps.secretValues ?? [] });
 
   const out = path.resolve(inputs.out);

@@ -52,12 +52,12 @@ function closure(targets: string[], extraTests: string[] = []): string[] {
   });
 }
 
-async function writePlan(nodes: string[], finalTests: string[] = []): Promise<string> {
+async function writePlan(nodes: string[], finalTests: string[] = [], createdAt = new Date().toISOString()): Promise<string> {
   const dir = path.join(project, 'plans', `p${++testNo}`);
   await fs.mkdir(dir, { recursive: true });
   await fs.copyFile(path.join(project, 'target', 'manifest.json'), path.join(dir, 'manifest.json'));
   const plan = {
-    version: 1, createdAt: new Date().toISOString(), dbtVersion: '1.11', projectName: 'shop',
+    version: 1, createdAt, dbtVersion: '1.11', projectName: 'shop',
     selection: { select: [], exclude: [], selector: null, state: null },
     threads: 2, maxParallel: 1, connectionBudget: 3, stages: 1,
     shards: [{ index: 0, id: 's1-00', stage: 1, nodes, estimatedSeconds: 1 }],
@@ -70,8 +70,8 @@ async function writePlan(nodes: string[], finalTests: string[] = []): Promise<st
 
 const manual: TriggerContext = { eventName: null, schedule: null, dispatchInputs: {}, triggerTime: new Date('2024-01-20T12:00:00Z') };
 
-async function run(name: string, nodes: string[], raw: Record<string, string | boolean>, opts: { trigger?: TriggerContext; tweak?: (i: RunInputs) => void; env?: NodeJS.ProcessEnv } = {}): Promise<RunOutcome & { lines: string[]; env: NodeJS.ProcessEnv }> {
-  const plan = await writePlan(nodes);
+async function run(name: string, nodes: string[], raw: Record<string, string | boolean>, opts: { trigger?: TriggerContext; tweak?: (i: RunInputs) => void; env?: NodeJS.ProcessEnv; planCreatedAt?: string } = {}): Promise<RunOutcome & { lines: string[]; env: NodeJS.ProcessEnv }> {
+  const plan = await writePlan(nodes, [], opts.planCreatedAt);
   const inputs = parseRunInputs({ plan, shard: '0', 'project-dir': project, 'profiles-dir': project, 'dbt-command': DBT_BIN, out: path.join(project, 'out', name), ...raw });
   opts.tweak?.(inputs);
   const env = { ...envFor(name), ...opts.env };
@@ -145,10 +145,11 @@ describe('runShard with real dbt (DuckDB)', () => {
     expect((await readShard(r.shardDir)).vars['countries']).toBe("('DE')");
   }, 180_000);
 
-  it('gives a scheduled run the previous cron interval', async () => {
+  it('gives a scheduled run the previous cron interval, also when its shard is re-run a day later', async () => {
     const nodes = closure(['model.shop.fct_orders']);
-    const trigger: TriggerContext = { eventName: 'schedule', schedule: '0 6 * * *', dispatchInputs: {}, triggerTime: new Date('2024-01-15T06:20:00Z') };
-    const r = await run('schedule', nodes, {}, { trigger });
+    // the plan job ran at 06:20; this shard job is a re-run attempt the next morning
+    const trigger: TriggerContext = { eventName: 'schedule', schedule: '0 6 * * *', dispatchInputs: {}, triggerTime: new Date('2024-01-16T09:00:00Z') };
+    const r = await run('schedule', nodes, {}, { trigger, planCreatedAt: '2024-01-15T06:20:00Z' });
     expect(r.exitCode, r.lines.join('\n')).toBe(0);
     const shard = await readShard(r.shardDir);
     expect(shard.interval).toMatchObject({ start: '2024-01-14T06:00:00+00:00', end: '2024-01-15T06:00:00+00:00', overlap: true, source: 'schedule' });

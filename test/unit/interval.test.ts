@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/errors.js';
-import { formatDttm, resolveInterval, type IntervalOptions, type TriggerContext } from '../../src/core/interval/index.js';
+import { formatDttm, resolveInterval, triggerAtPlanTime, type IntervalOptions, type TriggerContext } from '../../src/core/interval/index.js';
 
 const UTC: IntervalOptions = { timezone: 'UTC', maxIntervalDays: 366 };
 
@@ -160,6 +160,27 @@ describe('explicit --start/--end', () => {
   it('one of the pair without the other is an error naming the missing one', () => {
     expect(userError(() => resolveInterval({ ...UTC, start: '2024-01-15' }, trigger({ at }))).message).toMatch(/^--end: .*since --start is given/);
     expect(userError(() => resolveInterval({ ...UTC, end: '2024-01-15' }, trigger({ at }))).message).toMatch(/^--start: .*since --end is given/);
+  });
+});
+
+describe('a shard job re-run later resolves the interval of its workflow run', () => {
+  const planAt = '2024-01-15T06:20:00Z';
+  it('schedule: the plan job\'s time, not the re-run\'s', () => {
+    const rerun = scheduled('0 6 * * *', '2024-01-16T09:00:00Z');
+    expect(resolveInterval(UTC, rerun)).toMatchObject({ start: '2024-01-15T06:00:00+00:00', end: '2024-01-16T06:00:00+00:00' });
+    expect(resolveInterval(UTC, triggerAtPlanTime(rerun, planAt))).toMatchObject({ start: '2024-01-14T06:00:00+00:00', end: '2024-01-15T06:00:00+00:00' });
+  });
+  it('workflow_dispatch without dates: the day the plan was made', () => {
+    const rerun = trigger({ eventName: 'workflow_dispatch', at: '2024-01-16T00:10:00Z' });
+    expect(resolveInterval(UTC, triggerAtPlanTime(rerun, '2024-01-15T23:50:00Z'))).toMatchObject({ start: '2024-01-15T00:00:00+00:00', end: '2024-01-16T00:00:00+00:00' });
+  });
+  it('push and pull_request keep the time their payload carries; outside Actions it is now', () => {
+    for (const eventName of ['push', 'pull_request', null]) {
+      const t = trigger({ eventName, at: '2024-01-16T09:00:00Z' });
+      expect(triggerAtPlanTime(t, planAt)).toBe(t);
+    }
+    const broken = scheduled('0 6 * * *', '2024-01-16T09:00:00Z');
+    expect(triggerAtPlanTime(broken, 'not a time')).toBe(broken);
   });
 });
 

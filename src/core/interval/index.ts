@@ -1,5 +1,5 @@
 export type { Chunk, ChunkUnit, DatetimeFormat, IntervalOptions, ResolvedInterval, TriggerContext } from './types.js';
 export { CHUNK_UNITS, DATETIME_FORMATS } from './types.js';
-export { resolveInterval } from './resolve.js';
+export { resolveInterval, triggerAtPlanTime } from './resolve.js';
 export { splitChunks } from './chunks.js';
 export { formatDttm } from './datetime.js';
