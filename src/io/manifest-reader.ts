@@ -20,6 +20,8 @@ export interface ReadManifestOptions {
   streamFromBytes?: number;
   /** split streamed files on a worker thread (when the bundle has one) below this size */
   oneThreadFromBytes?: number;
+  /** told when the worker thread failed and this thread read the file alone */
+  warn?: (message: string) => void;
 }
 
 /** Reads dbt's manifest.json, keeping only the normalised subset of each node. */
@@ -29,7 +31,7 @@ export async function readManifest(file: string, opts: ReadManifestOptions = {})
   try {
     if (size < (opts.streamFromBytes ?? STREAM_FROM_BYTES)) {
       builder.addDocument(JSON.parse(await fs.readFile(file, 'utf8')));
-    } else if (size >= (opts.oneThreadFromBytes ?? ONE_THREAD_FROM_BYTES) || !(await splitOnThreadInto(builder, file))) {
+    } else if (size >= (opts.oneThreadFromBytes ?? ONE_THREAD_FROM_BYTES) || !(await splitOnThreadInto(builder, file, opts.warn))) {
       builder.reset();
       await splitManifestFile(file, builder.sink);
     }
@@ -41,12 +43,13 @@ export async function readManifest(file: string, opts: ReadManifestOptions = {})
 }
 
 /** False when there is no worker bundle or the worker failed to run: the caller reads alone. */
-async function splitOnThreadInto(builder: ManifestBuilder, file: string): Promise<boolean> {
+async function splitOnThreadInto(builder: ManifestBuilder, file: string, warn?: (message: string) => void): Promise<boolean> {
   try {
     return await splitOnThread(file, builder.sink);
   } catch (err) {
-    if (err instanceof SplitterThreadUnavailable) return false;
-    throw err;
+    if (!(err instanceof SplitterThreadUnavailable)) throw err;
+    warn?.(`--manifest: the thread that splits large manifests could not run (${err.message}); reading ${file} on one thread`);
+    return false;
   }
 }
 

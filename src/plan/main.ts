@@ -48,7 +48,7 @@ async function planAndWrite(inputs: PlanInputs, deps: PlanDeps, manifestFile: st
     Promise.all(inputs.timings.map(async (file) => ({ file, data: await readJsonFile(file, RunResultsSchema, '--timings') }))),
   );
   const stateRead = settleLater(inputs.state ? readStateManifest(inputs.state) : Promise.resolve(null));
-  const manifest = await readManifest(manifestFile);
+  const manifest = await readManifest(manifestFile, { warn: (m) => deps.log.warning(m) });
   const graph = DbtGraph.fromManifest(manifest);
   const stateManifest = await stateRead;
   const stateGraph = stateManifest ? DbtGraph.fromManifest(stateManifest) : null;

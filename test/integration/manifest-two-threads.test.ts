@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -41,6 +41,19 @@ describe('a manifest read on two threads (the bundled CLI)', () => {
     expect(fromCli.shards.length).toBeGreaterThan(1);
     expect({ ...fromCli, createdAt: null }).toEqual({ ...plan, createdAt: null });
     expect(readFileSync(path.join(bundled, 'manifest.json')).equals(readFileSync(file))).toBe(true);
+  }, 120_000);
+
+  it('reads on one thread, with a warning, when the thread cannot run', async () => {
+    const dist = path.join(tmp, 'dist');
+    cpSync(path.join(ROOT, 'dist', 'cli'), path.join(dist, 'cli'), { recursive: true });
+    cpSync(path.join(ROOT, 'dist', 'manifest-worker'), path.join(dist, 'manifest-worker'), { recursive: true });
+    writeFileSync(path.join(dist, 'manifest-worker', 'index.js'), "throw new Error('a broken bundle');\n");
+    const out = path.join(tmp, 'fallback');
+    const { stderr } = await promisify(execFile)(process.execPath, [path.join(dist, 'cli', 'index.js'), 'plan', '--manifest', file, '--connection-budget', '20', '--shard-overhead-seconds', '30', '--out', out]);
+    expect(stderr).toMatch(/^warning: --manifest: the thread that splits large manifests could not run \(a broken bundle\); reading .*manifest\.json on one thread$/m);
+    const fromOneThread = JSON.parse(readFileSync(path.join(out, 'plan.json'), 'utf8'));
+    const fromTwo = JSON.parse(readFileSync(path.join(tmp, 'bundled', 'plan.json'), 'utf8'));
+    expect({ ...fromOneThread, createdAt: null }).toEqual({ ...fromTwo, createdAt: null });
   }, 120_000);
 
   it('reports a truncated file in one line, as the one-thread reader does, and writes nothing', async () => {
