@@ -8,6 +8,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { parsePlanInputs } from '../src/plan/inputs.js';
 import { runPlan } from '../src/plan/main.js';
 import { memoryLogger } from '../src/shared/log.js';
 
@@ -23,14 +24,10 @@ if (mode === 'json-parse') {
   const out = mkdtempSync(path.join(tmpdir(), 'bench-plan-'));
   const t0 = performance.now();
   // the whole `dbt-matrix plan`: read, select, price, partition, write plan.json and the manifest copy
-  const { plan } = await runPlan(
-    {
-      manifest: file!, projectDir: '.', profilesDir: null, target: null, dbtCommand: 'dbt', select: [], exclude: [], selector: null, state: null,
-      connectionBudget: Number(budgetText ?? 40), threads: null, maxShards: 256, maxStages: 3, timings: timingsFile ? [timingsFile] : [],
-      shardOverheadSeconds: 30, out,
-    },
-    { log: memoryLogger(), now: () => new Date(), parseProject: () => Promise.reject(new Error('--manifest is given')) },
-  );
+  const inputs = parsePlanInputs({
+    manifest: file!, 'connection-budget': budgetText ?? '40', 'shard-overhead-seconds': '30', timings: timingsFile ? [timingsFile] : [], out,
+  });
+  const { plan } = await runPlan(inputs, { log: memoryLogger(), now: () => new Date(), parseProject: () => Promise.reject(new Error('--manifest is given')) });
   ms = performance.now() - t0;
   rmSync(out, { recursive: true, force: true });
   extra = {

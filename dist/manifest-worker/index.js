@@ -124,27 +124,21 @@ class JsonSectionSplitter {
                 this.startDrop(chunk, c, i);
             if (c === QUOTE) {
                 const fieldLevel = depth === FIELD_DEPTH && this.captureDepth === 2 && this.captureStart >= 0;
-                if (depth > FIELD_DEPTH || (fieldLevel && !expectKey[FIELD_DEPTH])) {
-                    // most strings: values inside entries and anywhere else, only skipped
-                    const q = closingQuote(text, i + 1, 0);
-                    i = q < 0 ? this.stringContinues(Role.Plain, i + 1) : q + 1;
-                }
-                else if (fieldLevel) {
-                    // an entry's field name: only names as long as a dropped one are compared
-                    const q = closingQuote(text, i + 1, 0);
-                    if (q < 0) {
-                        i = this.stringContinues(Role.Plain, i + 1); // a name split across chunks is simply kept
-                    }
-                    else {
-                        const len = q - i - 1;
-                        if (len < 31 ? ((this.dropLengths >> len) & 1) === 1 : this.longDropKeys)
-                            this.fieldKeyEnded(i + 1, q);
-                        i = q + 1;
-                    }
-                }
-                else {
+                if (depth <= FIELD_DEPTH && !fieldLevel) {
                     i = this.shallowString(chunk, i + 1, depth);
+                    continue;
                 }
+                // most strings: values inside entries and anywhere else, only skipped; of an entry's field
+                // names, only those as long as a dropped one are compared (one split across chunks is kept)
+                const q = closingQuote(text, i + 1, 0);
+                if (q < 0) {
+                    i = this.stringContinues(Role.Plain, i + 1);
+                    continue;
+                }
+                const len = q - i - 1;
+                if (fieldLevel && expectKey[FIELD_DEPTH] && (len < 31 ? ((this.dropLengths >> len) & 1) === 1 : this.longDropKeys))
+                    this.fieldKeyEnded(i + 1, q);
+                i = q + 1;
                 continue;
             }
             if (c === OPEN_OBJ || c === OPEN_ARR) {

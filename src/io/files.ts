@@ -3,10 +3,13 @@ import path from 'node:path';
 import type { z } from 'zod';
 import { UserError } from '../core/errors.js';
 
+/** A name beside `file` (same file system, so the rename is atomic) that no other writer uses. */
+const tempNameFor = (file: string): string => `${file}.${process.pid}.${Date.now()}.tmp`;
+
 /** Produces `file` via a temp file in the same folder and a rename, so readers never see half a file. */
 async function viaTempFile(file: string, produce: (tmp: string) => Promise<void>): Promise<void> {
   await fs.mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
+  const tmp = tempNameFor(file);
   try {
     await produce(tmp);
     await fs.rename(tmp, file);
@@ -70,7 +73,7 @@ export interface StagedCopy {
  */
 export function stageCopy(from: string, to: string): StagedCopy {
   if (path.resolve(from) === path.resolve(to)) return { commit: () => Promise.resolve(), discard: () => Promise.resolve() };
-  const tmp = `${to}.${process.pid}.${Date.now()}.tmp`;
+  const tmp = tempNameFor(to);
   const made = fs.mkdir(path.dirname(to), { recursive: true });
   const copied = made.then(() => fs.copyFile(from, tmp));
   copied.catch(() => undefined); // awaited by commit or discard

@@ -27,12 +27,14 @@ type GithubEvent = z.infer<typeof EventSchema>;
 export async function readGithubContext(env: NodeJS.ProcessEnv, now: () => Date): Promise<GithubRunContext> {
   const eventName = nonEmpty(env['GITHUB_EVENT_NAME']);
   const event = await readEvent(nonEmpty(env['GITHUB_EVENT_PATH']));
+  const fromPayload = payloadTime(eventName, event);
   return {
     trigger: {
       eventName,
       schedule: eventName === 'schedule' ? (event.schedule ?? null) : null,
       dispatchInputs: eventName === 'workflow_dispatch' ? (event.inputs ?? {}) : {},
-      triggerTime: triggerTime(eventName, event, now),
+      triggerTime: fromPayload ?? now(),
+      ...(fromPayload ? { timeFromPayload: true } : {}),
     },
     attempt: parseAttempt(env['GITHUB_RUN_ATTEMPT']),
     runId: nonEmpty(env['GITHUB_RUN_ID']),
@@ -40,10 +42,10 @@ export async function readGithubContext(env: NodeJS.ProcessEnv, now: () => Date)
 }
 
 /**
- * When the run was triggered. Push and pull_request payloads carry it (so a re-run attempt days
- * later still resolves the same day); schedule and dispatch payloads do not, so it is now.
+ * When the run was triggered, if the payload says: push and pull_request payloads do (so a re-run
+ * attempt days later still resolves the same day); schedule and dispatch payloads do not.
  */
-export function triggerTime(eventName: string | null, event: GithubEvent, now: () => Date): Date {
+function payloadTime(eventName: string | null, event: GithubEvent): Date | null {
   const candidates: unknown[] = [];
   if (eventName === 'push') candidates.push(event.repository?.pushed_at, event.head_commit?.timestamp);
   if (eventName === 'pull_request' || eventName === 'pull_request_target') candidates.push(event.pull_request?.updated_at);
@@ -51,7 +53,7 @@ export function triggerTime(eventName: string | null, event: GithubEvent, now: (
     const d = typeof c === 'number' ? new Date(c * 1000) : typeof c === 'string' && c !== '' ? new Date(c) : null;
     if (d !== null && !Number.isNaN(d.getTime())) return d;
   }
-  return now();
+  return null;
 }
 
 async function readEvent(file: string | null): Promise<GithubEvent> {

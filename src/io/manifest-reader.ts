@@ -32,7 +32,6 @@ export async function readManifest(file: string, opts: ReadManifestOptions = {})
     if (size < (opts.streamFromBytes ?? STREAM_FROM_BYTES)) {
       builder.addDocument(JSON.parse(await fs.readFile(file, 'utf8')));
     } else if (size >= (opts.oneThreadFromBytes ?? ONE_THREAD_FROM_BYTES) || !(await splitOnThreadInto(builder, file, opts.warn))) {
-      builder.reset();
       await splitManifestFile(file, builder.sink);
     }
   } catch (err) {
@@ -48,6 +47,7 @@ async function splitOnThreadInto(builder: ManifestBuilder, file: string, warn?: 
     return await splitOnThread(file, builder.sink);
   } catch (err) {
     if (!(err instanceof SplitterThreadUnavailable)) throw err;
+    builder.reset(); // what arrived before the thread failed is read again
     warn?.(`--manifest: the thread that splits large manifests could not run (${err.message}); reading ${file} on one thread`);
     return false;
   }

@@ -21,6 +21,20 @@ async function backfillFixture(label: string): Promise<ActFixture> {
   return fixture;
 }
 
+/** Dispatches the backfill workflow on a fresh fixture with the form's inputs. */
+async function dispatchBackfill(label: string, inputs: Record<string, string>, fixtures: ActFixture[], timeoutMs: number) {
+  const fixture = await backfillFixture(label);
+  fixtures.push(fixture);
+  const run = await runAct({
+    fixture,
+    workflow: 'examples/workflows/backfill.yml',
+    eventName: 'workflow_dispatch',
+    event: { inputs, ref: 'refs/heads/main', repository },
+    timeoutMs,
+  });
+  return { fixture, run };
+}
+
 async function planOf(fixture: ActFixture, name: string | undefined): Promise<Plan> {
   expect(name).toBe('dbt-matrix-plan-attempt-1');
   return PlanSchema.parse(await readJson(path.join(await extractArtifact(fixture, name!), 'plan.json')));
@@ -33,19 +47,12 @@ describe('backfill example workflow under act', () => {
   });
 
   it('backfills two days in day chunks: plan → matrix jobs → final tests → merge, green', async () => {
-    const fixture = await backfillFixture('backfill');
-    fixtures.push(fixture);
-    const run = await runAct({
-      fixture,
-      workflow: 'examples/workflows/backfill.yml',
-      eventName: 'workflow_dispatch',
-      event: {
-        inputs: { start_dttm: '2024-01-10', end_dttm: '2024-01-12', chunk: 'day', select: 'tag:incremental+', vars: '', threads: '2' },
-        ref: 'refs/heads/main',
-        repository,
-      },
-      timeoutMs: 14 * 60_000,
-    });
+    const { fixture, run } = await dispatchBackfill(
+      'backfill',
+      { start_dttm: '2024-01-10', end_dttm: '2024-01-12', chunk: 'day', select: 'tag:incremental+', vars: '', threads: '2' },
+      fixtures,
+      14 * 60_000,
+    );
     expect(run.exitCode, tail(run)).toBe(0);
 
     const plan = await planOf(fixture, run.planOutputs['plan-artifact']);
@@ -84,20 +91,13 @@ describe('backfill example workflow under act', () => {
   }, 15 * 60_000);
 
   it('a failing test turns the shard job and the merge job red, and the summary names it', async () => {
-    const fixture = await backfillFixture('backfill-fail');
-    fixtures.push(fixture);
-    const run = await runAct({
-      fixture,
-      workflow: 'examples/workflows/backfill.yml',
-      eventName: 'workflow_dispatch',
-      event: {
-        // fin_kpis+ = the leaf model and its tests, among them the var-switched failing test
-        inputs: { start_dttm: '2024-01-10', end_dttm: '2024-01-11', chunk: 'none', select: 'fin_kpis+', vars: '{"fail_test": true}', threads: '' },
-        ref: 'refs/heads/main',
-        repository,
-      },
-      timeoutMs: 10 * 60_000,
-    });
+    const { fixture, run } = await dispatchBackfill(
+      'backfill-fail',
+      // fin_kpis+ = the leaf model and its tests, among them the var-switched failing test
+      { start_dttm: '2024-01-10', end_dttm: '2024-01-11', chunk: 'none', select: 'fin_kpis+', vars: '{"fail_test": true}', threads: '' },
+      fixtures,
+      10 * 60_000,
+    );
     expect(run.exitCode, tail(run)).not.toBe(0);
     expect(run.jobs.get('plan'), tail(run)).toBe('succeeded');
     const stageJobs = [...run.jobs.entries()].filter(([name]) => /^stage 1 /.test(name));

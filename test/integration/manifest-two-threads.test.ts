@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { generateManifest } from '../../bench/generate-manifest.js';
+import { parsePlanInputs } from '../../src/plan/inputs.js';
 import { runPlan } from '../../src/plan/main.js';
 import { memoryLogger } from '../../src/shared/log.js';
 
@@ -30,13 +31,8 @@ describe('a manifest read on two threads (the bundled CLI)', () => {
     const bundled = path.join(tmp, 'bundled');
     const { stderr } = await cli(['plan', '--manifest', file, '--connection-budget', '20', '--shard-overhead-seconds', '30', '--out', bundled, '--json']);
     expect(stderr).toContain('worker thread started');
-    const { plan } = await runPlan(
-      {
-        manifest: file, projectDir: '.', profilesDir: null, target: null, dbtCommand: 'dbt', select: [], exclude: [], selector: null, state: null,
-        connectionBudget: 20, threads: null, maxShards: 256, maxStages: 3, timings: [], shardOverheadSeconds: 30, out: path.join(tmp, 'source'),
-      },
-      { log: memoryLogger(), now: () => new Date(), parseProject: () => Promise.reject(new Error('unused')) },
-    );
+    const inputs = parsePlanInputs({ manifest: file, 'connection-budget': '20', 'shard-overhead-seconds': '30', out: path.join(tmp, 'source') });
+    const { plan } = await runPlan(inputs, { log: memoryLogger(), now: () => new Date(), parseProject: () => Promise.reject(new Error('unused')) });
     const fromCli = JSON.parse(readFileSync(path.join(bundled, 'plan.json'), 'utf8'));
     expect(fromCli.shards.length).toBeGreaterThan(1);
     expect({ ...fromCli, createdAt: null }).toEqual({ ...plan, createdAt: null });

@@ -176,7 +176,7 @@ describe('a shard job re-run later resolves the interval of its workflow run', (
   });
   it('push and pull_request keep the time their payload carries; outside Actions it is now', () => {
     for (const eventName of ['push', 'pull_request', null]) {
-      const t = trigger({ eventName, at: '2024-01-16T09:00:00Z' });
+      const t = trigger({ eventName, at: '2024-01-16T09:00:00Z', timeFromPayload: eventName !== null });
       expect(triggerAtPlanTime(t, planAt)).toBe(t);
     }
     const broken = scheduled('0 6 * * *', '2024-01-16T09:00:00Z');

@@ -31,6 +31,7 @@ describe('readGithubContext', () => {
     const file = await event('schedule', { schedule: '0 * * * *', repository: { name: 'x' } });
     const ctx = await readGithubContext({ GITHUB_EVENT_NAME: 'schedule', GITHUB_EVENT_PATH: file, GITHUB_RUN_ATTEMPT: '3', GITHUB_RUN_ID: '42' }, now);
     expect(ctx.trigger).toMatchObject({ eventName: 'schedule', schedule: '0 * * * *', dispatchInputs: {} });
+    expect(ctx.trigger.timeFromPayload).toBeUndefined(); // no time in a schedule payload: the shard takes the plan's
     expect(ctx.attempt).toBe(3);
     expect(ctx.runId).toBe('42');
   });
@@ -46,6 +47,7 @@ describe('readGithubContext', () => {
     expect((await readGithubContext({ GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: push }, now)).trigger.triggerTime.toISOString()).toBe('2024-01-15T10:00:00.000Z');
     const pr = await event('pr', { pull_request: { updated_at: '2024-02-02T23:30:00Z' } });
     expect((await readGithubContext({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: pr }, now)).trigger.triggerTime.toISOString()).toBe('2024-02-02T23:30:00.000Z');
+    expect((await readGithubContext({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: pr }, now)).trigger.timeFromPayload).toBe(true);
   });
 
   it('bad payloads and attempts are one clear line', async () => {

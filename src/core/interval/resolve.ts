@@ -41,18 +41,15 @@ export function resolveInterval(opts: IntervalOptions, trigger: TriggerContext):
   return interval(start, start.plus({ days: 1 }), opts.overlap ?? false, 'trigger-date', timezone);
 }
 
-/** Events whose payload says when they happened (github-context.ts reads it); others happen "now". */
-const TIMED_EVENTS: ReadonlySet<string> = new Set(['push', 'pull_request', 'pull_request_target']);
-
 /**
  * The trigger a shard job resolves its interval from. A schedule or dispatch payload carries no
  * time, so "now" stands in, and a failed shard re-run hours later would process another interval
  * than the shards that passed. The plan job runs once per workflow run and re-run shards read its
- * plan, so for those events the plan's creation time is the run's time. Payloads with a time keep
- * it; outside Actions (no event) a run is a manual run now.
+ * plan, so for those events the plan's creation time is the run's time. A time from the payload
+ * stays; outside Actions (no event) a run is a manual run now.
  */
 export function triggerAtPlanTime(trigger: TriggerContext, planCreatedAt: string): TriggerContext {
-  if (trigger.eventName === null || TIMED_EVENTS.has(trigger.eventName)) return trigger;
+  if (trigger.eventName === null || trigger.timeFromPayload) return trigger;
   const at = new Date(planCreatedAt);
   return Number.isNaN(at.getTime()) ? trigger : { ...trigger, triggerTime: at };
 }

@@ -16,6 +16,8 @@ export interface TriggerContext {
   dispatchInputs: Record<string, unknown>;
   /** when the run was triggered (or now) */
   triggerTime: Date;
+  /** the event payload carried triggerTime (push, pull_request); otherwise it is the time of reading */
+  timeFromPayload?: boolean;
 }
 
 export interface IntervalOptions {
