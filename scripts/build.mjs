@@ -1,4 +1,5 @@
-// Bundles each entry point with ncc into dist/<entry>/index.js (committed; CI checks it is current).
+// Bundles each entry point with ncc into dist/<entry>/index.js (committed; CI checks it is current),
+// after compiling the WebAssembly scanner into src/core/manifest/json-scanner-wasm.ts (also committed and checked).
 // --transpile-only: types are checked once by `npm run typecheck`, not per bundle. Argument arrays only: no shell.
 import { execFileSync } from 'node:child_process';
 import { rmSync, readdirSync, renameSync, existsSync } from 'node:fs';
@@ -8,6 +9,9 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ncc = path.join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
 const entries = process.argv.slice(2).length ? process.argv.slice(2) : ['action', 'plan', 'run', 'merge', 'cli', 'manifest-worker'];
+
+// the WebAssembly manifest scanner is compiled into a source module the bundles include
+execFileSync(process.execPath, [path.join(root, 'scripts', 'build-wasm.mjs')], { cwd: root, stdio: 'inherit' });
 
 for (const entry of entries) {
   const out = path.join(root, 'dist', entry);

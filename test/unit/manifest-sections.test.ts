@@ -132,6 +132,27 @@ describe('JsonSectionSplitter', () => {
     expect(split(text, 1 << 20, [long, 'b_']).entries).toEqual([['nodes', 'a', { [long]: null, b: 'kept', c: { [long]: 'nested: kept' } }]]);
   });
 
+  it('hands over more entries than the scanner logs per call, from one chunk', () => {
+    // the WebAssembly scanner's event log holds 16384 events (about 3 per entry): this needs refills
+    const nodes = Object.fromEntries(Array.from({ length: 20000 }, (_, i) => [`n${i}`, { i, raw_code: 'x' }]));
+    const { entries } = split(JSON.stringify({ metadata: {}, nodes }), 1 << 30, ['raw_code']);
+    expect(entries.length).toBe(20000);
+    expect(entries[19999]).toEqual(['nodes', 'n19999', { i: 19999, raw_code: null }]);
+  });
+
+  it('keeps an entry larger than the scanner memory, whether it arrives in one chunk or many', () => {
+    const big = 'é'.repeat(3 << 20); // 6 MiB of UTF-8, kept (not a dropped field)
+    const text = JSON.stringify({ metadata: {}, nodes: { a: { name: big, raw_code: big }, b: { name: 'b' } } });
+    for (const size of [1 << 30, 65536, 4093]) {
+      const { entries } = split(text, size, ['raw_code']);
+      expect(entries.map(([, k, v]) => [k, (v as { name: string }).name.length])).toEqual([['a', big.length], ['b', 1]]);
+    }
+  });
+
+  it('rejects a closing bracket without an opening one', () => {
+    expect(() => split('{"metadata": {}}}', 4)).toThrow(/closing bracket/);
+  });
+
   it('rejects a truncated file instead of returning fewer nodes', () => {
     const text = JSON.stringify(doc);
     expect(() => split(text.slice(0, text.length - 10), 7)).toThrow(/ends early/);

@@ -1,0 +1,323 @@
+/**
+ * The byte scanner behind src/core/manifest/json-sections.ts, in AssemblyScript (compiled to
+ * WebAssembly by `npm run build`, embedded as src/core/manifest/json-scanner-wasm.ts).
+ *
+ * Why WebAssembly: splitting a manifest means finding the end of every string in it (millions,
+ * most of the bytes). WebAssembly's SIMD compares 16 bytes at a time, about three times faster than
+ * the best JavaScript scan (String indexOf); everything else is a small state machine over the few
+ * bytes outside strings.
+ *
+ * Contract with the host (all offsets are bytes from BUFFER, the host writes the file there):
+ * - the host writes the name table at NAMES, then calls configure();
+ * - scan(end) reads from where the last call stopped up to `end`, logging events at EVENTS;
+ *   it returns 0 (all read), 1 (event log full: handle the events and call again) or -1 (a closing
+ *   bracket without an opening one);
+ * - compact(end) moves the bytes still needed (an open key, the kept text of an open entry) to
+ *   BUFFER and returns how many there are: the host appends the next chunk after them.
+ */
+
+/** name table: count, then per name: kind, byte length, the bytes padded to 4 */
+export const NAMES: i32 = 1024;
+export const EVENTS: i32 = 16384;
+export const EVENT_CAPACITY: i32 = 16384;
+/** each event is three i32: type, a, b */
+export const BUFFER: i32 = EVENTS + EVENT_CAPACITY * 12;
+
+// name kinds
+const WHOLE_SECTION: i32 = 1;
+const ENTRY_SECTION: i32 = 2;
+const DROPPED_FIELD: i32 = 3;
+
+// events
+/** a, b: the bytes of an entry's key (still JSON-escaped) */
+const EVENT_ENTRY_KEY: i32 = 1;
+/** a, b: bytes of the captured value, kept as they are */
+const EVENT_PIECE: i32 = 2;
+/** a dropped field's value, which the host writes as null */
+const EVENT_NULL: i32 = 3;
+/** a: 1 whole section, 2 entry; b: the section's index in the name table */
+const EVENT_END: i32 = 4;
+
+const QUOTE: u8 = 0x22;
+const BACKSLASH: u8 = 0x5c;
+const OPEN_OBJECT: u8 = 0x7b;
+const CLOSE_OBJECT: u8 = 0x7d;
+const OPEN_ARRAY: u8 = 0x5b;
+const CLOSE_ARRAY: u8 = 0x5d;
+const COLON: u8 = 0x3a;
+const COMMA: u8 = 0x2c;
+/** depth inside an entry's object (root 1, section 2, entry 3) */
+const FIELD_DEPTH: i32 = 3;
+
+// what a string means to the scanner
+const PLAIN: i32 = 0;
+const SECTION_KEY: i32 = 1;
+const ENTRY_KEY: i32 = 2;
+const FIELD_KEY: i32 = 3;
+const DROPPED: i32 = 4;
+
+let pos: i32 = 0;
+let depth: i32 = 0;
+let rootSeen: bool = false;
+let inString: bool = false;
+/** the last byte read was a backslash inside a string */
+let escaped: bool = false;
+let role: i32 = PLAIN;
+let stringStart: i32 = 0;
+/** the bracket that opened depth 1, 2 and 3 */
+let opened0: u8 = 0;
+let opened1: u8 = 0;
+let opened2: u8 = 0;
+/** at depth 1, 2, 3: is the next string an object key? */
+let expectKey1: bool = false;
+let expectKey2: bool = false;
+let expectKey3: bool = false;
+/** kind and index of the section whose value comes next (0 / -1: not wanted) */
+let sectionKind: i32 = 0;
+let sectionIndex: i32 = -1;
+/** depth whose value is captured (1 whole section, 2 entry), 0 none */
+let capture: i32 = 0;
+/** start of the captured bytes not logged yet; -1 while a dropped value is skipped */
+let pieceStart: i32 = -1;
+let dropNext: bool = false;
+let dropString: bool = false;
+/** a dropped container is skipped until it closes back to FIELD_DEPTH */
+let dropContainer: bool = false;
+let events: i32 = 0;
+/** bit k: some dropped field name has k bytes; names of 31 bytes or more are always compared */
+let dropLengths: i32 = 0;
+let longDrops: bool = false;
+
+export function configure(): void {
+  dropLengths = 0;
+  longDrops = false;
+  const count = load<i32>(NAMES);
+  let at = NAMES + 4;
+  for (let k = 0; k < count; k++) {
+    const kind = load<i32>(at);
+    const length = load<i32>(at + 4);
+    if (kind == DROPPED_FIELD) {
+      if (length < 31) dropLengths |= 1 << length;
+      else longDrops = true;
+    }
+    at += 8 + ((length + 3) & ~3);
+  }
+  pos = 0;
+  depth = 0;
+  rootSeen = false;
+  inString = false;
+  escaped = false;
+  capture = 0;
+  pieceStart = -1;
+  sectionKind = 0;
+  sectionIndex = -1;
+  dropNext = false;
+  dropString = false;
+  dropContainer = false;
+}
+
+export function eventCount(): i32 {
+  return events;
+}
+
+/** The JSON closed its root and ended outside any string. */
+export function finished(): bool {
+  return rootSeen && depth == 0 && !inString;
+}
+
+export function scan(end: i32): i32 {
+  events = 0;
+  let i = pos;
+  while (i < end) {
+    if (inString) {
+      i = skipString(i, end);
+      continue;
+    }
+    // the most a byte and the string it may start can log is 3 events
+    if (events > EVENT_CAPACITY - 4) break;
+    const c = load<u8>(BUFFER + i);
+    if (dropNext && c != COLON && !isSpace(c)) startDrop(c, i);
+    if (c == QUOTE) {
+      startString(i);
+    } else if (c == OPEN_OBJECT || c == OPEN_ARRAY) {
+      opening(c, i);
+    } else if (c == CLOSE_OBJECT || c == CLOSE_ARRAY) {
+      if (--depth < 0) {
+        pos = i;
+        return -1;
+      }
+      if (depth <= FIELD_DEPTH) closed(i);
+    } else if (depth <= FIELD_DEPTH) {
+      if (c == COLON) setExpectKey(depth, false);
+      else if (c == COMMA) setExpectKey(depth, openedAt(depth - 1) == OPEN_OBJECT);
+    }
+    i++;
+  }
+  pos = i;
+  return i < end ? 1 : 0;
+}
+
+export function compact(end: i32): i32 {
+  let keep = pos;
+  if (pieceStart >= 0 && pieceStart < keep) keep = pieceStart;
+  if (inString && role != PLAIN && role != DROPPED && stringStart < keep) keep = stringStart;
+  memory.copy(<usize>BUFFER, <usize>(BUFFER + keep), <usize>(end - keep));
+  pos -= keep;
+  if (pieceStart >= 0) pieceStart -= keep;
+  stringStart -= keep;
+  return end - keep;
+}
+
+/** Reads a string's bytes from `i` (inside it) to its closing quote, 16 at a time. */
+function skipString(from: i32, end: i32): i32 {
+  let i = from;
+  if (escaped) {
+    escaped = false;
+    i++;
+  }
+  const quotes = i8x16.splat(<i8>QUOTE);
+  const backslashes = i8x16.splat(<i8>BACKSLASH);
+  while (i < end) {
+    while (i + 16 <= end) {
+      const v = v128.load(<usize>(BUFFER + i));
+      const hits = i8x16.bitmask(v128.or(i8x16.eq(v, quotes), i8x16.eq(v, backslashes)));
+      if (hits != 0) {
+        i += ctz(hits);
+        break;
+      }
+      i += 16;
+    }
+    if (i >= end) break;
+    const c = load<u8>(BUFFER + i);
+    if (c == BACKSLASH) {
+      if (i + 1 >= end) {
+        escaped = true;
+        return end;
+      }
+      i += 2;
+    } else if (c == QUOTE) {
+      inString = false;
+      stringEnded(i);
+      return i + 1;
+    } else {
+      i++;
+    }
+  }
+  return end;
+}
+
+function startString(i: i32): void {
+  inString = true;
+  stringStart = i + 1;
+  if (dropString) {
+    dropString = false;
+    role = DROPPED;
+  } else if (depth == 1 && expectKey1) {
+    role = SECTION_KEY;
+  } else if (depth == 2 && expectKey2 && capture == 0 && sectionKind == ENTRY_SECTION) {
+    role = ENTRY_KEY;
+  } else if (depth == FIELD_DEPTH && expectKey3 && capture == 2 && pieceStart >= 0) {
+    role = FIELD_KEY;
+  } else {
+    role = PLAIN;
+  }
+}
+
+function stringEnded(quote: i32): void {
+  if (role == PLAIN) return;
+  const length = quote - stringStart;
+  if (role == SECTION_KEY) {
+    sectionIndex = findName(stringStart, length, WHOLE_SECTION, ENTRY_SECTION);
+    sectionKind = sectionIndex < 0 ? 0 : load<i32>(nameAt(sectionIndex));
+  } else if (role == ENTRY_KEY) {
+    log(EVENT_ENTRY_KEY, stringStart, quote);
+  } else if (role == FIELD_KEY) {
+    const candidate = length < 31 ? ((dropLengths >> length) & 1) == 1 : longDrops;
+    if (candidate && findName(stringStart, length, DROPPED_FIELD, DROPPED_FIELD) >= 0) dropNext = true;
+  } else {
+    pieceStart = quote + 1; // the dropped string ended
+  }
+}
+
+/** The value of a dropped field starts at `i`: strings and containers become null, scalars stay. */
+function startDrop(c: u8, i: i32): void {
+  dropNext = false;
+  if (c != QUOTE && c != OPEN_OBJECT && c != OPEN_ARRAY) return;
+  log(EVENT_PIECE, pieceStart, i);
+  log(EVENT_NULL, 0, 0);
+  pieceStart = -1;
+  if (c == QUOTE) dropString = true;
+  else dropContainer = true;
+}
+
+function opening(c: u8, i: i32): void {
+  if (depth == 0) rootSeen = true;
+  if (capture == 0 && sectionIndex >= 0) {
+    if (depth == 1 && sectionKind == WHOLE_SECTION) capture = 1;
+    else if (depth == 2 && sectionKind == ENTRY_SECTION) capture = 2;
+    if (capture != 0) pieceStart = i;
+  }
+  if (depth == 0) opened0 = c;
+  else if (depth == 1) opened1 = c;
+  else if (depth == 2) opened2 = c;
+  depth++;
+  if (depth <= FIELD_DEPTH) setExpectKey(depth, c == OPEN_OBJECT);
+}
+
+/** A container closed back to `depth` (≤ 3): a dropped value or a captured value may end. */
+function closed(i: i32): void {
+  if (dropContainer && depth == FIELD_DEPTH) {
+    dropContainer = false;
+    pieceStart = i + 1;
+  } else if (capture > 0 && depth == capture) {
+    log(EVENT_PIECE, pieceStart, i + 1);
+    log(EVENT_END, capture, sectionIndex);
+    capture = 0;
+    pieceStart = -1;
+  }
+}
+
+function setExpectKey(d: i32, value: bool): void {
+  if (d == 1) expectKey1 = value;
+  else if (d == 2) expectKey2 = value;
+  else if (d == 3) expectKey3 = value;
+}
+
+function openedAt(d: i32): u8 {
+  return d == 0 ? opened0 : d == 1 ? opened1 : opened2;
+}
+
+@inline
+function isSpace(c: u8): bool {
+  return c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09;
+}
+
+function log(type: i32, a: i32, b: i32): void {
+  const at = EVENTS + events * 12;
+  store<i32>(at, type);
+  store<i32>(at + 4, a);
+  store<i32>(at + 8, b);
+  events++;
+}
+
+/** Address of name `index` in the table. */
+function nameAt(index: i32): i32 {
+  let at = NAMES + 4;
+  for (let k = 0; k < index; k++) at += 8 + ((load<i32>(at + 4) + 3) & ~3);
+  return at;
+}
+
+/** Index of the name of kind `kindA` or `kindB` equal to the bytes [start, start + length), or -1. */
+function findName(start: i32, length: i32, kindA: i32, kindB: i32): i32 {
+  const count = load<i32>(NAMES);
+  let at = NAMES + 4;
+  for (let k = 0; k < count; k++) {
+    const kind = load<i32>(at);
+    const nameLength = load<i32>(at + 4);
+    if ((kind == kindA || kind == kindB) && nameLength == length && memory.compare(<usize>(at + 8), <usize>(BUFFER + start), <usize>length) == 0) {
+      return k;
+    }
+    at += 8 + ((nameLength + 3) & ~3);
+  }
+  return -1;
+}
