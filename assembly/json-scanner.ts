@@ -26,17 +26,15 @@ export const BUFFER: i32 = EVENTS + EVENT_CAPACITY * 12;
 // name kinds
 const WHOLE_SECTION: i32 = 1;
 const ENTRY_SECTION: i32 = 2;
-const DROPPED_FIELD: i32 = 3;
+const KEPT_FIELD: i32 = 3;
 
 // events
 /** a, b: the bytes of an entry's key (still JSON-escaped) */
 const EVENT_ENTRY_KEY: i32 = 1;
 /** a, b: bytes of the captured value, kept as they are */
 const EVENT_PIECE: i32 = 2;
-/** a dropped field's value, which the host writes as null */
-const EVENT_NULL: i32 = 3;
 /** a: 1 whole section, 2 entry; b: the section's index in the name table */
-const EVENT_END: i32 = 4;
+const EVENT_END: i32 = 3;
 
 const QUOTE: u8 = 0x22;
 const BACKSLASH: u8 = 0x5c;
@@ -54,6 +52,7 @@ const PLAIN: i32 = 0;
 const SECTION_KEY: i32 = 1;
 const ENTRY_KEY: i32 = 2;
 const FIELD_KEY: i32 = 3;
+/** the value of a field left out */
 const DROPPED: i32 = 4;
 
 let pos: i32 = 0;
@@ -77,28 +76,39 @@ let sectionKind: i32 = 0;
 let sectionIndex: i32 = -1;
 /** depth whose value is captured (1 whole section, 2 entry), 0 none */
 let capture: i32 = 0;
-/** start of the captured bytes not logged yet; -1 while a dropped value is skipped */
+/** start of the captured bytes not logged yet; -1 while a dropped field is skipped */
 let pieceStart: i32 = -1;
+/** the field whose name was just read is left out: its value, when it starts, is skipped */
 let dropNext: bool = false;
 let dropString: bool = false;
 /** a dropped container is skipped until it closes back to FIELD_DEPTH */
 let dropContainer: bool = false;
+/** a dropped number, true, false or null is skipped until the next comma or the entry's end */
+let dropScalar: bool = false;
+/** the last comma between the entry's fields (-1: none yet) */
+let fieldComma: i32 = -1;
+/** a dropped field had no comma before it in the output: the comma after it goes too */
+let skipComma: bool = false;
 let events: i32 = 0;
-/** bit k: some dropped field name has k bytes; names of 31 bytes or more are always compared */
-let dropLengths: i32 = 0;
-let longDrops: bool = false;
+/** bit k: some kept field name has k bytes; names of 31 bytes or more are always compared */
+let keptLengths: i32 = 0;
+let longKept: bool = false;
+/** some kept field is named: the entries' other fields are left out */
+let filterFields: bool = false;
 
 export function configure(): void {
-  dropLengths = 0;
-  longDrops = false;
+  keptLengths = 0;
+  longKept = false;
+  filterFields = false;
   const count = load<i32>(NAMES);
   let at = NAMES + 4;
   for (let k = 0; k < count; k++) {
     const kind = load<i32>(at);
     const length = load<i32>(at + 4);
-    if (kind == DROPPED_FIELD) {
-      if (length < 31) dropLengths |= 1 << length;
-      else longDrops = true;
+    if (kind == KEPT_FIELD) {
+      filterFields = true;
+      if (length < 31) keptLengths |= 1 << length;
+      else longKept = true;
     }
     at += 8 + ((length + 3) & ~3);
   }
@@ -114,6 +124,8 @@ export function configure(): void {
   dropNext = false;
   dropString = false;
   dropContainer = false;
+  dropScalar = false;
+  skipComma = false;
 }
 
 export function eventCount(): i32 {
@@ -149,7 +161,10 @@ export function scan(end: i32): i32 {
       if (depth <= FIELD_DEPTH) closed(i);
     } else if (depth <= FIELD_DEPTH) {
       if (c == COLON) setExpectKey(depth, false);
-      else if (c == COMMA) setExpectKey(depth, openedAt(depth - 1) == OPEN_OBJECT);
+      else if (c == COMMA) {
+        setExpectKey(depth, openedAt(depth - 1) == OPEN_OBJECT);
+        if (depth == FIELD_DEPTH && capture == 2) fieldCommaAt(i);
+      }
     }
     i++;
   }
@@ -165,6 +180,7 @@ export function compact(end: i32): i32 {
   pos -= keep;
   if (pieceStart >= 0) pieceStart -= keep;
   stringStart -= keep;
+  fieldComma -= keep; // a comma moved out is before the piece: no longer in the output
   return end - keep;
 }
 
@@ -216,7 +232,7 @@ function startString(i: i32): void {
     role = SECTION_KEY;
   } else if (depth == 2 && expectKey2 && capture == 0 && sectionKind == ENTRY_SECTION) {
     role = ENTRY_KEY;
-  } else if (depth == FIELD_DEPTH && expectKey3 && capture == 2 && pieceStart >= 0) {
+  } else if (depth == FIELD_DEPTH && expectKey3 && capture == 2 && filterFields) {
     role = FIELD_KEY;
   } else {
     role = PLAIN;
@@ -232,22 +248,44 @@ function stringEnded(quote: i32): void {
   } else if (role == ENTRY_KEY) {
     log(EVENT_ENTRY_KEY, stringStart, quote);
   } else if (role == FIELD_KEY) {
-    const candidate = length < 31 ? ((dropLengths >> length) & 1) == 1 : longDrops;
-    if (candidate && findName(stringStart, length, DROPPED_FIELD, DROPPED_FIELD) >= 0) dropNext = true;
+    const candidate = length < 31 ? ((keptLengths >> length) & 1) == 1 : longKept;
+    if (!candidate || findName(stringStart, length, KEPT_FIELD, KEPT_FIELD) < 0) dropField(stringStart - 1);
   } else {
     pieceStart = quote + 1; // the dropped string ended
   }
 }
 
-/** The value of a dropped field starts at `i`: strings and containers become null, scalars stay. */
+/**
+ * The field whose name starts at `keyQuote` is left out, with the comma before it; the first field
+ * written has no comma before it, so the one after it goes instead.
+ */
+function dropField(keyQuote: i32): void {
+  const from = fieldComma >= pieceStart ? fieldComma : keyQuote;
+  if (from == keyQuote) skipComma = true;
+  if (from > pieceStart) log(EVENT_PIECE, pieceStart, from);
+  pieceStart = -1;
+  dropNext = true;
+}
+
+/** The value of a dropped field starts at `i`: skipped to its end. */
 function startDrop(c: u8, i: i32): void {
   dropNext = false;
-  if (c != QUOTE && c != OPEN_OBJECT && c != OPEN_ARRAY) return;
-  log(EVENT_PIECE, pieceStart, i);
-  log(EVENT_NULL, 0, 0);
-  pieceStart = -1;
   if (c == QUOTE) dropString = true;
-  else dropContainer = true;
+  else if (c == OPEN_OBJECT || c == OPEN_ARRAY) dropContainer = true;
+  else dropScalar = true;
+}
+
+/** A comma between the entry's fields at `i`: where a dropped scalar ends, or a comma to skip. */
+function fieldCommaAt(i: i32): void {
+  fieldComma = i;
+  if (dropScalar) {
+    dropScalar = false;
+    pieceStart = i;
+  }
+  if (skipComma && pieceStart >= 0) {
+    skipComma = false;
+    pieceStart = i + 1;
+  }
 }
 
 function opening(c: u8, i: i32): void {
@@ -255,7 +293,11 @@ function opening(c: u8, i: i32): void {
   if (capture == 0 && sectionIndex >= 0) {
     if (depth == 1 && sectionKind == WHOLE_SECTION) capture = 1;
     else if (depth == 2 && sectionKind == ENTRY_SECTION) capture = 2;
-    if (capture != 0) pieceStart = i;
+    if (capture != 0) {
+      pieceStart = i;
+      fieldComma = -1;
+      skipComma = false;
+    }
   }
   if (depth == 0) opened0 = c;
   else if (depth == 1) opened1 = c;
@@ -270,6 +312,10 @@ function closed(i: i32): void {
     dropContainer = false;
     pieceStart = i + 1;
   } else if (capture > 0 && depth == capture) {
+    if (dropScalar) {
+      dropScalar = false;
+      pieceStart = i; // the entry's closing bracket
+    }
     log(EVENT_PIECE, pieceStart, i + 1);
     log(EVENT_END, capture, sectionIndex);
     capture = 0;

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import { UserError } from '../core/errors.js';
-import { normalizeEntry, parseMetadata, parseSelectorsSection } from '../core/manifest/normalize.js';
+import { ENTRY_FIELDS, normalizeEntry, parseMetadata, parseSelectorsSection } from '../core/manifest/normalize.js';
 import type { Manifest, ManifestMetadata, ManifestNode } from '../core/manifest/types.js';
 import { ENTRY_SECTIONS, splitManifestFile, WHOLE_SECTIONS } from './manifest-split.js';
 import { splitOnThread, SplitterThreadUnavailable } from './manifest-thread.js';
@@ -32,7 +32,7 @@ export async function readManifest(file: string, opts: ReadManifestOptions = {})
     if (size < (opts.streamFromBytes ?? STREAM_FROM_BYTES)) {
       builder.addDocument(JSON.parse(await fs.readFile(file, 'utf8')));
     } else if (size >= (opts.oneThreadFromBytes ?? ONE_THREAD_FROM_BYTES) || !(await splitOnThreadInto(builder, file, opts.warn))) {
-      await splitManifestFile(file, builder.sink);
+      await splitManifestFile(file, builder.sink, ENTRY_FIELDS);
     }
   } catch (err) {
     if (err instanceof UserError) throw err;
@@ -44,7 +44,7 @@ export async function readManifest(file: string, opts: ReadManifestOptions = {})
 /** False when there is no worker bundle or the worker failed to run: the caller reads alone. */
 async function splitOnThreadInto(builder: ManifestBuilder, file: string, warn?: (message: string) => void): Promise<boolean> {
   try {
-    return await splitOnThread(file, builder.sink);
+    return await splitOnThread(file, builder.sink, ENTRY_FIELDS);
   } catch (err) {
     if (!(err instanceof SplitterThreadUnavailable)) throw err;
     builder.reset(); // what arrived before the thread failed is read again

@@ -15,12 +15,13 @@ type Batch = { kind: 'batch'; sections: string[]; keys: Array<string | null>; te
 type Message = Batch | { kind: 'done' } | { kind: 'error'; message: string };
 export interface SplitterThreadRequest {
   file: string;
+  keepEntryFields: string[];
 }
 
 const BATCH_ENTRIES = 512;
 
 /** The worker's side: splits `file`, posting batches, then `done` or the error that stopped it. */
-export async function runSplitterThread(port: MessagePort, { file }: SplitterThreadRequest): Promise<void> {
+export async function runSplitterThread(port: MessagePort, { file, keepEntryFields }: SplitterThreadRequest): Promise<void> {
   // stay alive until the reader terminates this thread: an exit then always means a failure and
   // never races the delivery of the last message
   port.on('message', () => undefined);
@@ -30,12 +31,13 @@ export async function runSplitterThread(port: MessagePort, { file }: SplitterThr
     batch = { kind: 'batch', sections: [], keys: [], texts: [] };
   };
   try {
-    await splitManifestFile(file, (section, key, json) => {
+    const sink = (section: string, key: string | null, json: string): void => {
       batch.sections.push(section);
       batch.keys.push(key);
       batch.texts.push(json);
       if (batch.texts.length >= BATCH_ENTRIES) flush();
-    });
+    };
+    await splitManifestFile(file, sink, new Set(keepEntryFields));
     flush();
     port.postMessage({ kind: 'done' } satisfies Message);
   } catch (err) {
@@ -53,10 +55,10 @@ export class SplitterThreadUnavailable extends Error {}
  * SplitterThreadUnavailable when the worker itself failed; resolves false when there is no worker
  * bundle beside this one (running from source: tests read on one thread).
  */
-export async function splitOnThread(file: string, sink: SplitSink): Promise<boolean> {
+export async function splitOnThread(file: string, sink: SplitSink, keepEntryFields: ReadonlySet<string>): Promise<boolean> {
   const script = workerBundle();
   if (script === null) return false;
-  const worker = new Worker(script, { workerData: { file } satisfies SplitterThreadRequest });
+  const worker = new Worker(script, { workerData: { file, keepEntryFields: [...keepEntryFields] } satisfies SplitterThreadRequest });
   try {
     await new Promise<void>((resolve, reject) => {
       worker.on('message', (m: Message) => {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { UserError } from '../core/errors.js';
 import { DbtGraph } from '../core/graph/graph.js';
 import type { Manifest } from '../core/manifest/types.js';
-import { costsFromRunResults, RunResultsSchema } from '../core/partition/index.js';
+import { costsFromTimings, measureTimings, RunResultsSchema } from '../core/partition/index.js';
 import { partition } from '../core/partition/index.js';
 import { PLAN_VERSION, type Plan, matrixForStage, type Matrix } from '../core/plan/schema.js';
 import { planSummaryLines } from '../core/plan/summary.js';
@@ -42,10 +42,11 @@ export async function runPlan(inputs: PlanInputs, deps: PlanDeps): Promise<PlanO
 }
 
 async function planAndWrite(inputs: PlanInputs, deps: PlanDeps, manifestFile: string, manifestCopy: StagedCopy): Promise<PlanOutcome> {
-  // timings and the state manifest are read while a large manifest is split on a worker thread;
+  // timings (down to per-node seconds) and the state manifest are read while a large manifest is
+  // split on a worker thread;
   // errors still surface in the order of the inputs (the manifest's first)
   const timingsRead = settleLater(
-    Promise.all(inputs.timings.map(async (file) => ({ file, data: await readJsonFile(file, RunResultsSchema, '--timings') }))),
+    Promise.all(inputs.timings.map(async (file) => ({ file, data: await readJsonFile(file, RunResultsSchema, '--timings') }))).then(measureTimings),
   );
   const stateRead = settleLater(inputs.state ? readStateManifest(inputs.state) : Promise.resolve(null));
   const manifest = await readManifest(manifestFile, { warn: (m) => deps.log.warning(m) });
@@ -61,7 +62,7 @@ async function planAndWrite(inputs: PlanInputs, deps: PlanDeps, manifestFile: st
     state,
   });
   const timings = await timingsRead;
-  const costs = costsFromRunResults(timings, graph);
+  const costs = costsFromTimings(timings, graph);
   for (const w of costs.warnings) deps.log.warning(w);
   const parts = partition({
     graph,
@@ -96,7 +97,7 @@ function buildPlan(
   inputs: PlanInputs,
   manifest: Manifest,
   parts: ReturnType<typeof partition>,
-  costs: ReturnType<typeof costsFromRunResults>,
+  costs: ReturnType<typeof costsFromTimings>,
   now: Date,
 ): Plan {
   return {

@@ -2,8 +2,8 @@
  * Splits a large JSON object (dbt's manifest.json) into pieces without materialising it:
  * `whole` top-level sections (e.g. `metadata`) are handed over as one JSON text, `entries`
  * sections (e.g. `nodes`) one entry at a time as (key, JSON text); everything else (macros, docs,
- * parent_map...) is scanned and dropped. Entry fields named in `dropEntryFields` (raw and compiled
- * SQL, descriptions, columns: most of a manifest's bytes) reach the handler as `null`, so
+ * parent_map...) is scanned and dropped. When `keepEntryFields` is given, an entry's other fields
+ * (raw and compiled SQL, descriptions, columns: most of a manifest's bytes) are left out, so
  * JSON.parse never builds the large strings nobody reads.
  *
  * Why not a streaming JSON library: those tokenise every character in JavaScript, several times
@@ -20,8 +20,8 @@ import { JSON_SCANNER_WASM } from './json-scanner-wasm.js';
 export interface SectionHandlers {
   whole: ReadonlySet<string>;
   entries: ReadonlySet<string>;
-  /** top-level fields of an entry whose string, object or array value is replaced by null */
-  dropEntryFields?: ReadonlySet<string>;
+  /** the top-level fields of an entry to hand over (all when absent); the others are left out */
+  keepEntryFields?: ReadonlySet<string>;
   onWhole(section: string, json: string): void;
   onEntry(section: string, key: string, json: string): void;
 }
@@ -41,10 +41,9 @@ interface ScannerExports {
 // the scanner's name kinds and events (assembly/json-scanner.ts)
 const WHOLE_SECTION = 1;
 const ENTRY_SECTION = 2;
-const DROPPED_FIELD = 3;
+const KEPT_FIELD = 3;
 const EVENT_ENTRY_KEY = 1;
 const EVENT_PIECE = 2;
-const EVENT_NULL = 3;
 const WASM_PAGE = 65536;
 
 let compiled: WebAssembly.Module | undefined;
@@ -72,7 +71,7 @@ export class JsonSectionSplitter {
     this.writeNames([
       ...[...h.whole].map((n) => [WHOLE_SECTION, n] as const),
       ...[...h.entries].map((n) => [ENTRY_SECTION, n] as const),
-      ...[...(h.dropEntryFields ?? [])].map((n) => [DROPPED_FIELD, n] as const),
+      ...[...(h.keepEntryFields ?? [])].map((n) => [KEPT_FIELD, n] as const),
     ]);
     this.wasm.configure();
   }
@@ -102,7 +101,6 @@ export class JsonSectionSplitter {
       const a = ev[k + 1]!;
       const b = ev[k + 2]!;
       if (type === EVENT_PIECE) this.parts.push(this.text(a, b));
-      else if (type === EVENT_NULL) this.parts.push('null');
       else if (type === EVENT_ENTRY_KEY) this.entryKey = this.key(a, b);
       else this.ended(a, this.names[b]!);
     }

@@ -18,31 +18,54 @@ const MetadataSchema = z.object({
   invocation_id: z.string().nullish(),
 });
 
+/**
+ * Lists and small objects are checked by one predicate each (z.custom) rather than per element and
+ * per field: zod's per-value bookkeeping was most of the cost of reading a 30k-node manifest.
+ */
+const stringList = z.custom<string[]>(isStringList, 'expected a list of strings');
+
 const RawEntrySchema = z.object({
   unique_id: z.string(),
   resource_type: z.string(),
   name: z.string(),
   package_name: z.string(),
-  fqn: z.array(z.string()).default([]),
+  fqn: stringList.default([]),
   path: z.string().default(''),
   original_file_path: z.string().default(''),
-  tags: z.array(z.string()).default([]),
+  tags: stringList.default([]),
   // any object: config keys are user-defined (config.<key> selection); checking each would cost
   // a copy per node on manifests with tens of thousands of nodes
   config: z.custom<Record<string, unknown>>(isPlainObject, 'expected an object').default({}),
-  depends_on: z.object({ nodes: z.array(z.string()).default([]) }).partial().default({}),
-  // other nodes { name, checksum }, unit tests a bare sha256 string: the common shape first, since
-  // a union pays for every failed branch with an error object
-  checksum: z.union([z.object({ checksum: z.string() }), z.string()]).nullish(),
+  depends_on: z
+    .custom<{ nodes?: string[] }>((v) => isPlainObject(v) && (v['nodes'] === undefined || isStringList(v['nodes'])), 'expected { nodes: [unique ids] }')
+    .default({}),
+  // other nodes { name, checksum }, unit tests a bare sha256 string
+  checksum: z
+    .custom<{ checksum: string } | string>((v) => typeof v === 'string' || (isPlainObject(v) && typeof v['checksum'] === 'string'), 'expected { checksum } or a string')
+    .nullish(),
   unrendered_config: z.custom<Record<string, unknown>>(isPlainObject, 'expected an object').nullish(),
   patch_path: z.string().nullish(),
-  test_metadata: z.object({ name: z.string(), namespace: z.string().nullish() }).nullish(),
+  test_metadata: z
+    .custom<{ name: string; namespace?: string | null }>(
+      (v) => isPlainObject(v) && typeof v['name'] === 'string' && (v['namespace'] == null || typeof v['namespace'] === 'string'),
+      'expected { name, namespace }',
+    )
+    .nullish(),
   source_name: z.string().nullish(),
   relation_name: z.string().nullish(),
 });
 
+/** The entry fields normalisation reads: the streaming reader leaves every other field out. */
+export const ENTRY_FIELDS: ReadonlySet<string> = new Set(Object.keys(RawEntrySchema.shape));
+
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function isStringList(v: unknown): v is string[] {
+  if (!Array.isArray(v)) return false;
+  for (const s of v) if (typeof s !== 'string') return false;
+  return true;
 }
 
 /** The manifest's schema number from `https://schemas.getdbt.com/dbt/manifest/v12.json`. */

@@ -72,12 +72,38 @@ const FAILED = new Set(['error', 'runtime error']);
  * run) and only produce a warning.
  */
 export function costsFromRunResults(files: Array<{ file: string; data: RunResults }>, graph: DbtGraph): CostTable {
-  const good = new Map<string, number[]>();
-  const failed = new Map<string, number[]>();
-  const warnings: string[] = [];
+  return costsFromTimings(measureTimings(files), graph);
+}
+
+/** Per-node seconds of the timing files alone: needs no manifest, so it runs while that is read. */
+export interface MeasuredTimings {
+  files: Array<{ file: string; ids: string[] }>;
+  seconds: Map<string, number>;
+}
+
+export function measureTimings(files: Array<{ file: string; data: RunResults }>): MeasuredTimings {
+  // one sample per node is the common case (one file): a list only from the second sample on
+  const good = new Map<string, number | number[]>();
+  const failed = new Map<string, number | number[]>();
   for (const { file, data } of files) {
-    const unknown = data.results.filter((r) => !graph.has(r.unique_id)).map((r) => r.unique_id).sort();
-    if (data.results.length > 0 && unknown.length === data.results.length) {
+    for (const r of data.results) {
+      if (NOT_RUN.has(r.status)) continue;
+      addSample(FAILED.has(r.status) ? failed : good, r.unique_id, resultSeconds(r, file));
+    }
+  }
+  const seconds = new Map<string, number>();
+  for (const samples of [failed, good]) {
+    for (const [id, s] of samples) seconds.set(id, typeof s === 'number' ? s : median(s));
+  }
+  return { files: files.map(({ file, data }) => ({ file, ids: data.results.map((r) => r.unique_id) })), seconds };
+}
+
+/** The cost of every schedulable node of `graph`: measured, or estimated (see costsFromRunResults). */
+export function costsFromTimings(measured: MeasuredTimings, graph: DbtGraph): CostTable {
+  const warnings: string[] = [];
+  for (const { file, ids } of measured.files) {
+    const unknown = ids.filter((id) => !graph.has(id)).sort();
+    if (ids.length > 0 && unknown.length === ids.length) {
       throw new UserError(
         `--timings: ${file} names no node of the manifest (e.g. ${JSON.stringify(unknown[0])}), expected run_results.json of this project`,
       );
@@ -85,17 +111,9 @@ export function costsFromRunResults(files: Array<{ file: string; data: RunResult
     if (unknown.length > 0) {
       warnings.push(`--timings ${file}: ${unknown.length} result(s) for nodes not in the manifest ignored (e.g. ${unknown[0]})`);
     }
-    for (const r of data.results) {
-      if (!graph.has(r.unique_id) || NOT_RUN.has(r.status)) continue;
-      const into = FAILED.has(r.status) ? failed : good;
-      push(into, r.unique_id, resultSeconds(r, file));
-    }
   }
-
-  const measured = new Map<string, number>();
-  for (const [id, samples] of [...failed, ...good]) measured.set(id, median(samples));
-
-  return fillEstimates(graph, measured, files.length, warnings);
+  // seconds of ids the graph does not hold are never looked up
+  return fillEstimates(graph, measured.seconds, measured.files.length, warnings);
 }
 
 function fillEstimates(graph: DbtGraph, measured: Map<string, number>, fileCount: number, warnings: string[]): CostTable {
@@ -151,6 +169,13 @@ function resultSeconds(r: RunResult, file: string): number {
   const ends = parsed.data.map((t) => Date.parse(t.completed_at ?? '')).filter(Number.isFinite);
   if (starts.length === 0 || ends.length === 0) return 0;
   return Math.max(0, (Math.max(...ends) - Math.min(...starts)) / 1000);
+}
+
+function addSample(map: Map<string, number | number[]>, id: string, seconds: number): void {
+  const known = map.get(id);
+  if (known === undefined) map.set(id, seconds);
+  else if (typeof known === 'number') map.set(id, [known, seconds]);
+  else known.push(seconds);
 }
 
 function push<K>(map: Map<K, number[]>, key: K, value: number): void {
