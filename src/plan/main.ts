@@ -50,6 +50,8 @@ async function planAndWrite(inputs: PlanInputs, deps: PlanDeps, manifestFile: st
   );
   const stateRead = settleLater(inputs.state ? readStateManifest(inputs.state) : Promise.resolve(null));
   const manifest = await readManifest(manifestFile, { warn: (m) => deps.log.warning(m) });
+  // copied once read: while a large manifest is read both cores are busy, from here on one is idle
+  manifestCopy.start();
   const graph = DbtGraph.fromManifest(manifest);
   const stateManifest = await stateRead;
   const stateGraph = stateManifest ? DbtGraph.fromManifest(stateManifest) : null;

@@ -34,6 +34,7 @@ export class DbtGraph {
   private readonly indexById = new Map<string, number>();
   private readonly parentIds: Array<readonly string[] | undefined>;
   private readonly childIds: Array<readonly string[] | undefined>;
+  private byType: Map<string, ManifestNode[]> | undefined;
 
   constructor(nodes: Iterable<ManifestNode>) {
     const byId = new Map<string, ManifestNode>();
@@ -65,6 +66,19 @@ export class DbtGraph {
 
   has(id: string): boolean {
     return this.nodes.has(id);
+  }
+
+  /** The nodes of one resource type, in graph order (grouped once, on first use). */
+  ofType(resourceType: string): readonly ManifestNode[] {
+    if (this.byType === undefined) {
+      this.byType = new Map();
+      for (const n of this.dense.nodes) {
+        const list = this.byType.get(n.resourceType);
+        if (list) list.push(n);
+        else this.byType.set(n.resourceType, [n]);
+      }
+    }
+    return this.byType.get(resourceType) ?? [];
   }
 
   /** Dense index of `id` in `dense`, or -1 when the graph does not hold it. */

@@ -117,38 +117,32 @@ export function costsFromTimings(measured: MeasuredTimings, graph: DbtGraph): Co
 }
 
 function fillEstimates(graph: DbtGraph, measured: Map<string, number>, fileCount: number, warnings: string[]): CostTable {
-  // medians and counts do not depend on node order: graph order, no sort of 40k ids
-  const knownByType = new Map<string, number[]>();
-  const missingByType = new Map<string, number>();
-  for (const [id, node] of graph.nodes) {
-    if (!isSchedulable(node)) continue;
-    const s = measured.get(id);
-    if (s === undefined) missingByType.set(node.resourceType, (missingByType.get(node.resourceType) ?? 0) + 1);
-    else push(knownByType, node.resourceType, s);
-  }
-  const estimateFor = new Map<string, { seconds: number; how: string }>();
-  for (const type of [...missingByType.keys()].sort()) {
-    const known = knownByType.get(type);
-    estimateFor.set(
-      type,
-      known
-        ? { seconds: median(known), how: `median of ${known.length} timed ${type}s` }
-        : { seconds: defaultSecondsFor(type), how: 'default' },
-    );
-  }
-
+  // one pass over the graph: measured seconds in, the rest waits (per type) for its type's median;
+  // medians and counts do not depend on node order, so graph order serves (no sort of 40k ids)
   const seconds = new Map<string, number>();
+  const knownByType = new Map<string, number[]>();
+  const missingByType = new Map<string, string[]>();
   let withHistory = 0;
-  let estimated = 0;
   for (const [id, node] of graph.nodes) {
     const s = measured.get(id);
     if (s !== undefined) seconds.set(id, s);
     if (!isSchedulable(node)) continue;
-    if (s !== undefined) withHistory++;
+    if (s === undefined) push(missingByType, node.resourceType, id);
     else {
-      estimated++;
-      seconds.set(id, estimateFor.get(node.resourceType)!.seconds);
+      withHistory++;
+      push(knownByType, node.resourceType, s);
     }
+  }
+  const estimateFor = new Map<string, { seconds: number; how: string }>();
+  let estimated = 0;
+  for (const type of [...missingByType.keys()].sort()) {
+    const known = knownByType.get(type);
+    const estimate = known
+      ? { seconds: median(known), how: `median of ${known.length} timed ${type}s` }
+      : { seconds: defaultSecondsFor(type), how: 'default' };
+    estimateFor.set(type, estimate);
+    for (const id of missingByType.get(type)!) seconds.set(id, estimate.seconds);
+    estimated += missingByType.get(type)!.length;
   }
   return { seconds, withHistory, estimated, assumption: describe(fileCount, withHistory, estimated, estimateFor), warnings };
 }
@@ -178,7 +172,7 @@ function addSample(map: Map<string, number | number[]>, id: string, seconds: num
   else known.push(seconds);
 }
 
-function push<K>(map: Map<K, number[]>, key: K, value: number): void {
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);

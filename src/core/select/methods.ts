@@ -30,8 +30,34 @@ const NODE_TYPES = new Set(['model', 'analysis', 'test', 'snapshot', 'operation'
 export function searchMethod(c: CriteriaAst, ctx: MethodContext): Set<string> {
   const match = matcher(c, ctx);
   const out = new Set<string>();
-  for (const [id, node] of ctx.graph.nodes) if (match(node)) out.add(id);
+  const scope = typesMatched(c);
+  if (scope === null) {
+    for (const node of ctx.graph.dense.nodes) if (match(node)) out.add(node.uniqueId);
+  } else {
+    // methods that only ever match one kind look at that kind alone (the default selection asks for
+    // exposures, metrics and semantic models of manifests that mostly have none)
+    for (const type of scope) for (const node of ctx.graph.ofType(type)) if (match(node)) out.add(node.uniqueId);
+  }
   return out;
+}
+
+/** The resource types the criteria's method can match at all, or null for any. */
+function typesMatched(c: CriteriaAst): readonly string[] | null {
+  switch (c.method) {
+    case 'source':
+    case 'exposure':
+    case 'metric':
+    case 'semantic_model':
+    case 'saved_query':
+    case 'unit_test':
+      return [c.method];
+    case 'resource_type':
+      return [pyStr(c.value)];
+    case 'test_name':
+      return ['test', 'unit_test'];
+    default:
+      return null;
+  }
 }
 
 type Match = (n: ManifestNode) => boolean;

@@ -92,7 +92,8 @@ class Selector {
 
   private criteria(c: CriteriaAst): Bundle {
     const collected = searchMethod(c, this.ctx);
-    const selected = new Set(collected);
+    // the method's set is this criteria's own: grown in place unless operators still need it as it is
+    const selected = c.childrensParents || c.parents || c.children ? new Set(collected) : collected;
     if (c.childrensParents) {
       const down = union(collected, this.graph.reach(collected, 'down'));
       addAll(selected, down);
@@ -114,9 +115,13 @@ class Selector {
     return [this.incorporate(direct, indirectOnce, g.indirectSelection ?? this.mode), indirectOnce];
   }
 
-  /** dbt's `expand_selection`: tests (and unit tests) that are children of the selection. */
+  /**
+   * dbt's `expand_selection`: tests (and unit tests) that are children of the selection. `selected`
+   * (owned by the caller, never shared) becomes the direct set: tests join it after the walk, so the
+   * walk and the cautious check see the selection as it was.
+   */
   private expand(selected: Set<string>, mode: IndirectSelection): [direct: Set<string>, indirect: Set<string>] {
-    const direct = new Set(selected);
+    const joining: string[] = [];
     const indirect = new Set<string>();
     const buildable = mode === 'buildable' ? this.withAncestors(selected, true) : null;
     const { ids, nodes, childStart, childList } = this.graph.dense;
@@ -128,11 +133,11 @@ class Selector {
         const child = nodes[c]!;
         if (child.resourceType !== 'test' && child.resourceType !== 'unit_test') continue;
         const childId = ids[c]!;
-        if (mode === 'eager' || allIn(child, selected) || (buildable !== null && allIn(child, buildable))) direct.add(childId);
+        if (mode === 'eager' || allIn(child, selected) || (buildable !== null && allIn(child, buildable))) joining.push(childId);
         else if (mode !== 'empty') indirect.add(childId);
       }
     }
-    return [direct, indirect];
+    return [addAll(selected, joining), indirect];
   }
 
   /** dbt's `incorporate_indirect_nodes`: held-back tests join once all their parents are selected. */
