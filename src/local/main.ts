@@ -4,6 +4,7 @@ import { UserError } from '../core/errors.js';
 import type { TriggerContext } from '../core/interval/index.js';
 import { DbtGraph } from '../core/graph/graph.js';
 import type { Manifest } from '../core/manifest/types.js';
+import type { ReadManifestOptions } from '../io/manifest-reader.js';
 import type { Plan, Shard } from '../core/plan/schema.js';
 import { DuckDbTool, pythonOfDbt } from '../io/duckdb-state.js';
 import type { SpawnDbt } from '../io/dbt-process.js';
@@ -30,7 +31,7 @@ export interface LocalDeps {
   log: Logger;
   progress: Progress;
   parseProject(inputs: PlanInputs): Promise<string>;
-  readManifest(file: string): Promise<Manifest>;
+  readManifest(file: string, opts?: ReadManifestOptions): Promise<Manifest>;
   /** Ctrl-C: cancels every running shard (SIGINT to its dbt), starts nothing new, still merges */
   signal?: AbortSignal;
   spawnDbt?: SpawnDbt;
@@ -70,7 +71,7 @@ export async function runLocal(inputs: LocalInputs, deps: LocalDeps): Promise<Lo
   const planned = await runPlan(inputs.plan, { log: deps.log, now: deps.now, parseProject: deps.parseProject });
   const plan = planned.plan;
   for (const line of planned.summary) deps.log.info(line);
-  const manifest = await deps.readManifest(planned.manifestFile);
+  const manifest = await deps.readManifest(planned.manifestFile, { warn: (m) => deps.log.warning(m) });
   const warehouse = await openWarehouse(inputs, manifest, deps);
   deps.log.info(warehouse.description);
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { isUserError } from '../core/errors.js';
 import type { Manifest } from '../core/manifest/types.js';
+import type { ReadManifestOptions } from '../io/manifest-reader.js';
 import { buildAnnotations, emitAnnotations, type Annotator } from '../core/report/annotations.js';
 import { renderJunit } from '../core/report/junit.js';
 import { mergeShardResults } from '../core/report/merge.js';
@@ -17,7 +18,7 @@ import { readShardFolders } from './read-shards.js';
 
 export interface MergeDeps {
   log: Pick<Logger, 'info' | 'warning'>;
-  readManifest(file: string): Promise<Manifest>;
+  readManifest(file: string, opts?: ReadManifestOptions): Promise<Manifest>;
   /** the action's artifact store; absent on the CLI (shard folders are already in --in) */
   artifacts?: ArtifactSource | null;
   /** errors on failing nodes; absent on the CLI */
@@ -90,7 +91,7 @@ export async function mergeReports(inputs: MergeInputs, deps: MergeDeps): Promis
 /** Without the manifest the report still merges; only file paths are lost. */
 async function readManifestSafely(file: string, deps: MergeDeps): Promise<Manifest | null> {
   try {
-    return await deps.readManifest(file);
+    return await deps.readManifest(file, { warn: (m) => deps.log.warning(m) });
   } catch (err) {
     if (!isUserError(err)) throw err;
     // The manifest only adds file paths to the report: a bad one must not cost the whole merge.

@@ -75,7 +75,7 @@ export async function runShard(inputs: RunInputs, deps: RunDeps): Promise<RunOut
   const workDir = path.join(out, '.work', work.id);
   await fs.rm(shardDir, { recursive: true, force: true });
   await fs.mkdir(workDir, { recursive: true });
-  const selection = work.nodes.length > 0 ? await prepareSelection(work.nodes, inputs, workDir) : null;
+  const selection = work.nodes.length > 0 ? await prepareSelection(work.nodes, inputs, workDir, (m) => deps.log.warning(m)) : null;
   const log = await ShardLog.open(path.join(shardDir, DBT_LOG_FILE), redact, deps.log);
 
   const stop = new StopController();

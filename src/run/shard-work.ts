@@ -25,11 +25,16 @@ export interface PreparedSelection {
  * `selectorThreshold` nodes go as `--select` arguments; longer lists as a YAML selector in a
  * view of the project, which keeps the command line short (OS argument limits) and readable.
  */
-export async function prepareSelection(nodes: readonly string[], inputs: RunInputs, workDir: string): Promise<PreparedSelection> {
+export async function prepareSelection(
+  nodes: readonly string[],
+  inputs: RunInputs,
+  workDir: string,
+  warn: (message: string) => void,
+): Promise<PreparedSelection> {
   const manifestFile = path.join(path.dirname(path.resolve(inputs.plan)), PLAN_MANIFEST_FILE);
   let manifest;
   try {
-    manifest = await readManifest(manifestFile);
+    manifest = await readManifest(manifestFile, { warn });
   } catch (err) {
     if (err instanceof UserError) throw new UserError(`${err.message.replace(/^--manifest:/, '--plan:')} (the planner writes it beside plan.json)`);
     throw err;

@@ -50,6 +50,10 @@ describe('a manifest read on two threads (the bundled CLI)', () => {
     const fromOneThread = JSON.parse(readFileSync(path.join(out, 'plan.json'), 'utf8'));
     const fromTwo = JSON.parse(readFileSync(path.join(tmp, 'bundled', 'plan.json'), 'utf8'));
     expect({ ...fromOneThread, createdAt: null }).toEqual({ ...fromTwo, createdAt: null });
+
+    // the merge reads the plan folder's manifest the same way, and says so too (no shard ran: it fails)
+    const merged = await promisify(execFile)(process.execPath, [path.join(dist, 'cli', 'index.js'), 'merge', '--plan', path.join(out, 'plan.json'), '--in', path.join(tmp, 'no-shards'), '--out', path.join(tmp, 'report'), '--fail-on', 'never']);
+    expect(merged.stderr).toMatch(/^warning: --manifest: the thread that splits large manifests could not run \(a broken bundle\); reading .*fallback\/manifest\.json on one thread$/m);
   }, 120_000);
 
   it('reports a truncated file in one line, as the one-thread reader does, and writes nothing', async () => {
