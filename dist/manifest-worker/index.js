@@ -184,8 +184,24 @@ async function splitManifestFile(file, sink, keepEntryFields) {
         onWhole: (section, json) => sink(section, null, json),
         onEntry: (section, key, json) => sink(section, key, json),
     });
-    for await (const chunk of (0,external_node_fs_namespaceObject.createReadStream)(file, { highWaterMark: CHUNK_BYTES }))
-        splitter.push(chunk);
+    // two buffers: the next chunk is read (on libuv's thread pool) while this one is scanned, so the
+    // scan never waits for the disk or the page cache, and no buffer is allocated per chunk
+    const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
+    const handle = await external_node_fs_namespaceObject.promises.open(file, 'r');
+    let next = handle.read(buffers[0], 0, CHUNK_BYTES, null);
+    try {
+        for (let turn = 1;; turn = 1 - turn) {
+            const { bytesRead, buffer } = await next;
+            if (bytesRead === 0)
+                break;
+            next = handle.read(buffers[turn], 0, CHUNK_BYTES, null);
+            splitter.push(buffer.subarray(0, bytesRead));
+        }
+    }
+    finally {
+        await next.catch(() => undefined); // a read still under way must end before the file closes
+        await handle.close();
+    }
     splitter.end();
 }
 

@@ -61,37 +61,26 @@ export async function pathExists(file: string): Promise<boolean> {
 }
 
 export interface StagedCopy {
-  /** starts copying (again: no effect) */
-  start(): void;
-  /** waits for the copy (starting it if need be) and renames it into place */
+  /** waits for the copy and renames it into place */
   commit(): Promise<void>;
   /** removes the copy, and the folder if this copy made it */
   discard(): Promise<void>;
 }
 
 /**
- * Copies `from` to a temp file beside `to` once `start` is called (or at `commit`), so the kernel
- * copies while the caller works, and puts it in place only on `commit`: a run that fails before
- * then leaves nothing.
+ * Starts copying `from` to a temp file beside `to` now, so the kernel copies while the caller
+ * works, and puts it in place only on `commit`: a run that fails before then leaves nothing.
  */
 export function stageCopy(from: string, to: string): StagedCopy {
-  if (path.resolve(from) === path.resolve(to)) return { start: () => undefined, commit: () => Promise.resolve(), discard: () => Promise.resolve() };
+  if (path.resolve(from) === path.resolve(to)) return { commit: () => Promise.resolve(), discard: () => Promise.resolve() };
   const tmp = tempNameFor(to);
-  let made: Promise<string | undefined> | undefined;
-  let copied: Promise<void> | undefined;
-  const start = (): Promise<void> => {
-    if (copied === undefined) {
-      made = fs.mkdir(path.dirname(to), { recursive: true });
-      copied = made.then(() => fs.copyFile(from, tmp));
-      copied.catch(() => undefined); // awaited by commit or discard
-    }
-    return copied;
-  };
+  const made = fs.mkdir(path.dirname(to), { recursive: true });
+  const copied = made.then(() => fs.copyFile(from, tmp));
+  copied.catch(() => undefined); // awaited by commit or discard
   return {
-    start: () => void start(),
     async commit() {
       try {
-        await start();
+        await copied;
         await fs.rename(tmp, to);
       } catch (err) {
         await fs.rm(tmp, { force: true });
@@ -99,10 +88,9 @@ export function stageCopy(from: string, to: string): StagedCopy {
       }
     },
     async discard() {
-      if (copied === undefined) return; // never started: nothing was made
       await copied.catch(() => undefined);
       await fs.rm(tmp, { force: true });
-      const createdDir = await made!.catch(() => undefined);
+      const createdDir = await made.catch(() => undefined);
       if (createdDir !== undefined) await fs.rm(createdDir, { recursive: true, force: true });
     },
   };

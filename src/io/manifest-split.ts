@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import { JsonSectionSplitter } from '../core/manifest/json-sections.js';
 
 /**
@@ -30,6 +30,21 @@ export async function splitManifestFile(file: string, sink: SplitSink, keepEntry
     onWhole: (section, json) => sink(section, null, json),
     onEntry: (section, key, json) => sink(section, key, json),
   });
-  for await (const chunk of createReadStream(file, { highWaterMark: CHUNK_BYTES })) splitter.push(chunk as Buffer);
+  // two buffers: the next chunk is read (on libuv's thread pool) while this one is scanned, so the
+  // scan never waits for the disk or the page cache, and no buffer is allocated per chunk
+  const buffers: [Buffer, Buffer] = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
+  const handle = await fs.open(file, 'r');
+  let next = handle.read(buffers[0], 0, CHUNK_BYTES, null);
+  try {
+    for (let turn = 1; ; turn = 1 - turn) {
+      const { bytesRead, buffer } = await next;
+      if (bytesRead === 0) break;
+      next = handle.read(buffers[turn as 0 | 1], 0, CHUNK_BYTES, null);
+      splitter.push(buffer.subarray(0, bytesRead));
+    }
+  } finally {
+    await next.catch(() => undefined); // a read still under way must end before the file closes
+    await handle.close();
+  }
   splitter.end();
 }

@@ -31,7 +31,8 @@ export interface PlanOutcome {
 
 export async function runPlan(inputs: PlanInputs, deps: PlanDeps): Promise<PlanOutcome> {
   const manifestFile = inputs.manifest ?? (await deps.parseProject(inputs));
-  // the plan folder's copy of the manifest is made while planning, and put in place only at the end
+  // the plan folder's copy of the manifest is made while planning (a manifest of hundreds of MB takes
+  // as long to copy as to plan), and put in place only at the end
   const manifestCopy = stageCopy(manifestFile, path.join(inputs.out, 'manifest.json'));
   try {
     return await planAndWrite(inputs, deps, manifestFile, manifestCopy);
@@ -50,8 +51,6 @@ async function planAndWrite(inputs: PlanInputs, deps: PlanDeps, manifestFile: st
   );
   const stateRead = settleLater(inputs.state ? readStateManifest(inputs.state) : Promise.resolve(null));
   const manifest = await readManifest(manifestFile, { warn: (m) => deps.log.warning(m) });
-  // copied once read: while a large manifest is read both cores are busy, from here on one is idle
-  manifestCopy.start();
   const graph = DbtGraph.fromManifest(manifest);
   const stateManifest = await stateRead;
   const stateGraph = stateManifest ? DbtGraph.fromManifest(stateManifest) : null;
