@@ -85,17 +85,21 @@ export function measureTimings(files: Array<{ file: string; data: RunResults }>)
   // one sample per node is the common case (one file): a list only from the second sample on
   const good = new Map<string, number | number[]>();
   const failed = new Map<string, number | number[]>();
+  let repeated = false;
   for (const { file, data } of files) {
     for (const r of data.results) {
       if (NOT_RUN.has(r.status)) continue;
-      addSample(FAILED.has(r.status) ? failed : good, r.unique_id, resultSeconds(r, file));
+      if (addSample(FAILED.has(r.status) ? failed : good, r.unique_id, resultSeconds(r, file))) repeated = true;
     }
   }
+  const ids = files.map(({ file, data }) => ({ file, ids: data.results.map((r) => r.unique_id) }));
+  // every node timed once and none failed: the samples are the seconds
+  if (!repeated && failed.size === 0) return { files: ids, seconds: good as Map<string, number> };
   const seconds = new Map<string, number>();
   for (const samples of [failed, good]) {
     for (const [id, s] of samples) seconds.set(id, typeof s === 'number' ? s : median(s));
   }
-  return { files: files.map(({ file, data }) => ({ file, ids: data.results.map((r) => r.unique_id) })), seconds };
+  return { files: ids, seconds };
 }
 
 /** The cost of every schedulable node of `graph`: measured, or estimated (see costsFromRunResults). */
@@ -165,11 +169,13 @@ function resultSeconds(r: RunResult, file: string): number {
   return Math.max(0, (Math.max(...ends) - Math.min(...starts)) / 1000);
 }
 
-function addSample(map: Map<string, number | number[]>, id: string, seconds: number): void {
+/** Adds a sample; true when the node already had one. */
+function addSample(map: Map<string, number | number[]>, id: string, seconds: number): boolean {
   const known = map.get(id);
   if (known === undefined) map.set(id, seconds);
   else if (typeof known === 'number') map.set(id, [known, seconds]);
   else known.push(seconds);
+  return known !== undefined;
 }
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
