@@ -7,7 +7,6 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { TriggerContext } from '../src/core/interval/index.js';
 import { parseProject } from '../src/io/dbt-parse.js';
-import { readManifest } from '../src/io/manifest-reader.js';
 import { parseLocalInputs } from '../src/local/inputs.js';
 import { runLocal } from '../src/local/main.js';
 import { Progress } from '../src/local/progress.js';
@@ -47,7 +46,6 @@ export async function benchLocal(tmp: string): Promise<void> {
         now: () => new Date(),
         log: memoryLogger(),
         progress: new Progress({ write: () => true }),
-        readManifest,
         parseProject: (i) => parseProject(i, e),
       });
       const wall = (performance.now() - t0) / 1000;

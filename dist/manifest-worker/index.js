@@ -186,15 +186,16 @@ async function splitManifestFile(file, sink, keepEntryFields) {
     });
     // two buffers: the next chunk is read (on libuv's thread pool) while this one is scanned, so the
     // scan never waits for the disk or the page cache, and no buffer is allocated per chunk
-    const buffers = [Buffer.allocUnsafe(CHUNK_BYTES), Buffer.allocUnsafe(CHUNK_BYTES)];
+    const first = Buffer.allocUnsafe(CHUNK_BYTES);
+    const second = Buffer.allocUnsafe(CHUNK_BYTES);
     const handle = await external_node_fs_namespaceObject.promises.open(file, 'r');
-    let next = handle.read(buffers[0], 0, CHUNK_BYTES, null);
+    let next = handle.read(first, 0, CHUNK_BYTES, null);
     try {
-        for (let turn = 1;; turn = 1 - turn) {
+        for (;;) {
             const { bytesRead, buffer } = await next;
             if (bytesRead === 0)
                 break;
-            next = handle.read(buffers[turn], 0, CHUNK_BYTES, null);
+            next = handle.read(buffer === first ? second : first, 0, CHUNK_BYTES, null);
             splitter.push(buffer.subarray(0, bytesRead));
         }
     }

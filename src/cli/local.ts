@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
 import { parseProject } from '../io/dbt-parse.js';
 import { readGithubContext } from '../io/github-context.js';
-import { readManifest } from '../io/manifest-reader.js';
 import { LOCAL_OPTIONS, parseLocalInputs } from '../local/inputs.js';
 import { runLocal } from '../local/main.js';
 import { Progress } from '../local/progress.js';
@@ -44,7 +43,6 @@ export function registerLocal(program: Command): void {
           log,
           progress,
           signal: abort.signal,
-          readManifest,
           parseProject,
         });
         const { merge } = outcome;

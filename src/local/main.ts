@@ -4,7 +4,6 @@ import { UserError } from '../core/errors.js';
 import type { TriggerContext } from '../core/interval/index.js';
 import { DbtGraph } from '../core/graph/graph.js';
 import type { Manifest } from '../core/manifest/types.js';
-import type { ReadManifestOptions } from '../io/manifest-reader.js';
 import type { Plan, Shard } from '../core/plan/schema.js';
 import { DuckDbTool, pythonOfDbt } from '../io/duckdb-state.js';
 import type { SpawnDbt } from '../io/dbt-process.js';
@@ -31,7 +30,6 @@ export interface LocalDeps {
   log: Logger;
   progress: Progress;
   parseProject(inputs: PlanInputs): Promise<string>;
-  readManifest(file: string, opts?: ReadManifestOptions): Promise<Manifest>;
   /** Ctrl-C: cancels every running shard (SIGINT to its dbt), starts nothing new, still merges */
   signal?: AbortSignal;
   spawnDbt?: SpawnDbt;
@@ -71,7 +69,7 @@ export async function runLocal(inputs: LocalInputs, deps: LocalDeps): Promise<Lo
   const planned = await runPlan(inputs.plan, { log: deps.log, now: deps.now, parseProject: deps.parseProject });
   const plan = planned.plan;
   for (const line of planned.summary) deps.log.info(line);
-  const manifest = await deps.readManifest(planned.manifestFile, { warn: (m) => deps.log.warning(m) });
+  const manifest = planned.manifest;
   const warehouse = await openWarehouse(inputs, manifest, deps);
   deps.log.info(warehouse.description);
 
@@ -131,7 +129,8 @@ export async function runLocal(inputs: LocalInputs, deps: LocalDeps): Promise<Lo
 
   const merge = await mergeReports(
     { planFile: planned.planFile, inDir: paths.shardsDir, outDir: paths.reportDir, failOn: inputs.failOn, projectDir: inputs.plan.projectDir, slowest: inputs.slowest, download: false, comment: false, token: null, json: false },
-    { log: deps.log, readManifest: deps.readManifest, now: deps.now },
+    // the plan folder's manifest.json is a copy of the manifest planned from: it is not read again
+    { log: deps.log, readManifest: () => Promise.resolve(manifest), now: deps.now },
   );
   return {
     exitCode: merge.exitCode,

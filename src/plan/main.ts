@@ -21,6 +21,8 @@ export interface PlanDeps {
 
 export interface PlanOutcome {
   plan: Plan;
+  /** the manifest planned from, as read (the plan folder's manifest.json is a copy of it) */
+  manifest: Manifest;
   planFile: string;
   manifestFile: string;
   /** one matrix per stage (index 0 = stage 1) */
@@ -86,6 +88,7 @@ async function planAndWrite(inputs: PlanInputs, deps: PlanDeps, manifestFile: st
   const matrices = Array.from({ length: Math.max(plan.stages, 1) }, (_, i) => matrixForStage(plan, i + 1));
   return {
     plan,
+    manifest,
     planFile,
     manifestFile: copiedManifest,
     matrices,

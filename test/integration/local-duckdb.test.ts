@@ -45,7 +45,6 @@ async function runLocalIn(dir: string, raw: Record<string, string>, opts: { sign
     now: () => new Date(),
     log: memoryLogger(),
     progress: new Progress(stream),
-    readManifest,
     ...(opts.signal ? { signal: opts.signal } : {}),
     parseProject: (i) => parseProject(i, env),
   });

@@ -8,7 +8,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TriggerContext } from '../../src/core/interval/index.js';
 import { parseProject } from '../../src/io/dbt-parse.js';
-import { readManifest } from '../../src/io/manifest-reader.js';
 import { parseLocalInputs } from '../../src/local/inputs.js';
 import { runLocal } from '../../src/local/main.js';
 import { Progress } from '../../src/local/progress.js';
@@ -61,7 +60,6 @@ describe('dbt-matrix local on PostgreSQL', () => {
       now: () => new Date(),
       log: memoryLogger(),
       progress: new Progress({ write: (t: string) => screen.push(t) }),
-      readManifest,
       parseProject: (i) => parseProject(i, env),
     });
     const failedLogs = await Promise.all(
