@@ -1,19 +1,22 @@
 /**
  * `npm run bench`: figures measured side by side in one run (ratios, not absolute targets).
- * Sections: plan (vs JSON.parse, memory, quality), merge (256 shards × 200 results),
+ * Sections: plan (vs JSON.parse, memory, quality), quality (makespan vs bounds over many DAGs and
+ * timing draws), merge (256 shards × 200 results),
  * runner overhead (vs a direct dbt build), local pipeline (wall time vs sum of shard times).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { benchDbtCosts } from './dbt-costs.js';
 import { benchLocal } from './local.js';
 import { benchMerge } from './merge.js';
 import { benchPlan } from './plan.js';
+import { benchQuality } from './quality.js';
 import { benchRun } from './run.js';
 
 const only = process.argv.slice(2);
 const tmp = mkdtempSync(path.join(tmpdir(), 'dbt-matrix-bench-'));
-const sections: Record<string, (tmp: string) => Promise<void>> = { plan: benchPlan, merge: benchMerge, run: benchRun, local: benchLocal };
+const sections: Record<string, (tmp: string) => Promise<void>> = { plan: benchPlan, quality: benchQuality, 'dbt-costs': benchDbtCosts, merge: benchMerge, run: benchRun, local: benchLocal };
 try {
   for (const [name, run] of Object.entries(sections)) {
     if (only.length === 0 || only.includes(name)) await run(tmp);

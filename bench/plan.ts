@@ -6,7 +6,7 @@ import { bundleForBench } from './bundle.js';
 import { generateManifest } from './generate-manifest.js';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
-const REAL = process.env['DBT_MATRIX_REAL_MANIFESTS'] ?? path.resolve(here, '../../shared/benchmarks/real-manifests');
+const REAL = path.resolve(here, '../test/fixtures/real-manifests');
 const RUNS = 5;
 
 interface Measurement { ms: number; maxRssMB: number; [k: string]: number }

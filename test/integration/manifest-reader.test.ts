@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readManifest, readManifest as readManifestWith } from '../../src/io/manifest-reader.js';
 
-const REAL = path.resolve(__dirname, '../../../shared/benchmarks/real-manifests');
+const REAL = path.resolve(__dirname, '../fixtures/real-manifests');
 const realManifests = readdirSync(REAL).filter((f) => f.endsWith('manifest.json'));
 const tmp = mkdtempSync(path.join(tmpdir(), 'manifest-reader-'));
 

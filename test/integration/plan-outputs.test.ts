@@ -7,7 +7,7 @@ import { runPlan, type PlanDeps } from '../../src/plan/main.js';
 import { memoryLogger } from '../../src/shared/log.js';
 
 /** runPlan's files: the plan folder holds plan.json and the manifest copy, or nothing at all. */
-const REAL = path.resolve(__dirname, '../../../shared/benchmarks/real-manifests');
+const REAL = path.resolve(__dirname, '../fixtures/real-manifests');
 const manifest = path.join(REAL, readdirSync(REAL).filter((f) => f.endsWith('manifest.json')).sort()[0]!);
 const deps = (): PlanDeps => ({ log: memoryLogger(), now: () => new Date('2026-11-22T00:00:00Z'), parseProject: () => Promise.reject(new Error('--manifest is given')) });
 

@@ -7,7 +7,7 @@ import { selectNodes } from '../../src/core/select/index.js';
 import { readManifest } from '../../src/io/manifest-reader.js';
 import { expectPlanInvariants } from '../helpers/plan-invariants.js';
 
-const REAL = path.resolve(__dirname, '../../../shared/benchmarks/real-manifests');
+const REAL = path.resolve(__dirname, '../fixtures/real-manifests');
 const manifests = readdirSync(REAL).filter((f) => f.endsWith('manifest.json')).sort();
 const BUDGETS: Array<Pick<PartitionInput, 'connectionBudget' | 'threads' | 'maxStages' | 'shardOverheadSeconds'>> = [
   { connectionBudget: 2, threads: 1, maxStages: 1, shardOverheadSeconds: 0 },

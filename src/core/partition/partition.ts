@@ -4,6 +4,7 @@ import type { Shard } from '../plan/schema.js';
 import type { CostTable } from './costs.js';
 import { buildWorkDag, coreByStart, coreByTail, type WorkDag } from './dag.js';
 import { Placements, PlanSimulator, estimateLayout, type LayoutEstimate, type LayoutPlan, type Limits } from './evaluate.js';
+import { layoutClustered } from './clustered.js';
 import { layoutCapped, layoutStages, type StageLayout } from './stages.js';
 
 /** GitHub runs at most 256 jobs per matrix, and each stage is one matrix. */
@@ -41,19 +42,31 @@ export interface PartitionResult {
   estimates: { sequentialSeconds: number; makespanSeconds: number; lowerBoundSeconds: number };
 }
 
-/** Candidates whose quick estimate ranks best are simulated; the rest are not worth the time. */
-const SIMULATED_CANDIDATES = 8;
+/**
+ * How widely the planner searches. Each cut costs a pass over the DAG; on small DAGs (most dbt
+ * projects) passes cost microseconds, so many cuts are tried: cap sizes (fractions of the bound
+ * per stage), horizons, and the clustered schedule's cutoffs, for every thread count. On large
+ * DAGs the search narrows so that planning stays within its time target (bench: plan).
+ *
+ * Thread counts tried when the planner picks them are at most MAX_THREAD_OPTIONS. On large DAGs only
+ * the option with the most threads gets the capped cuts: more threads use the connections better,
+ * and cutting for the next one too changed no plan of the benchmark DAGs but cost a quarter of the
+ * planning time on the 10k one. `simulated`: candidates whose quick estimate ranks best are
+ * simulated; the rest are not worth the time.
+ */
+interface Search {
+  cutThreadOptions: number;
+  caps: number[];
+  horizons: number[];
+  cutoffs: number[];
+  simulated: number;
+}
+const WIDE_SEARCH_NODES = 3000;
+const WIDE: Search = { cutThreadOptions: 2, caps: [0.7, 0.85, 1, 1.15, 1.3, 1.6, 2], horizons: [1, Infinity], cutoffs: [0.5, 0.7], simulated: 12 };
+const NARROW: Search = { cutThreadOptions: 1, caps: [1, 1.3], horizons: [1.05], cutoffs: [], simulated: 8 };
+const searchFor = (nodes: number): Search => (nodes <= WIDE_SEARCH_NODES ? WIDE : NARROW);
 /** Thread counts tried when the planner picks them; each multiplies the layouts estimated. */
 const MAX_THREAD_OPTIONS = 4;
-/**
- * Thread counts (most first) that also get capped cuts, which cost a pass over the DAG each (the
- * uniform cuts are shared by all thread counts). Two kinds: by work, and by shard time in order of
- * remaining path; the latter fixes heavy-tailed DAGs whose critical path is one long node (the
- * uniform slices then put nearly everything in stage 1). More threads use the connections better,
- * so the option with the most threads is the one worth cutting for: cutting for the next one too
- * changed no plan of the benchmark DAGs and cost a quarter of the planning time on the 10k one.
- */
-const CUT_THREAD_OPTIONS = 1;
 
 /**
  * Splits the selection into stages of shards (DESIGN §3 invariants) and keeps the plan with the
@@ -85,25 +98,31 @@ export function partition(input: PartitionInput): PartitionResult {
   const byTail = input.maxStages > 1 ? coreByTail(dag) : undefined;
   const candidates: LayoutEstimate[] = [];
   const placements = new Placements(dag);
+  const search = searchFor(dag.ids.length);
   threadOptions.forEach((threads, option) => {
     const limits: Limits = { threads, slots: Math.floor(budget / (threads + 1)), maxShardsPerStage, overhead };
     for (const layout of uniform) candidates.push(estimateLayout(dag, layout, limits, placements));
     const parallel = Math.min(limits.slots, maxShardsPerStage);
     // one shard-time for every stage but the last: the bound of a plan with these threads
     const target = Math.max(dag.criticalPath, dag.totalWork / (Math.min(parallel, widest) * threads));
-    if (option >= CUT_THREAD_OPTIONS) return;
+    if (option >= search.cutThreadOptions) return;
+    const cuts = new DistinctLayouts(uniform);
     for (let k = 2; k <= input.maxStages; k++) {
       // capped cuts aim at components of about one shard's share of a stage's work
-      candidates.push(estimateLayout(dag, layoutCapped(dag, k, dag.totalWork / (k * parallel), byStart), limits, placements));
-      candidates.push(estimateLayout(dag, layoutCapped(dag, k, target, byTail, threads), limits, placements));
+      cuts.add(layoutCapped(dag, k, dag.totalWork / (k * parallel), byStart));
+      cuts.add(layoutCapped(dag, k, target, byTail, threads));
+      // or at one k-th of the bound per stage, long chains kept where deferring them would end past the horizon
+      for (const f of search.caps) for (const h of search.horizons) cuts.add(layoutCapped(dag, k, (f * target) / k, byTail, threads, h * target));
+      for (const f of search.cutoffs) cuts.add(layoutClustered(dag, k, threads, parallel, f * target));
     }
+    for (const layout of cuts.added) candidates.push(estimateLayout(dag, layout, limits, placements));
   });
   // stable sort: on equal estimates, the order of construction (more threads, fewer stages) wins
   candidates.sort((a, b) => a.seconds - b.seconds);
 
   const sim = new PlanSimulator(dag);
   let best: { plan: LayoutPlan; limits: Limits } | undefined;
-  for (const candidate of candidates.slice(0, SIMULATED_CANDIDATES)) {
+  for (const candidate of candidates.slice(0, search.simulated)) {
     // a candidate whose bound exceeds the best makespan cannot win, not even a tie
     if (best && candidate.lowerBound > best.plan.makespan * (1 + 1e-9)) continue;
     const plan = sim.simulate(candidate);
@@ -122,12 +141,33 @@ function better(a: LayoutPlan, b: LayoutPlan): boolean {
 
 /** Drops repeated layouts (small DAGs often give the same cut for several stage counts). */
 function distinct(layouts: StageLayout[]): StageLayout[] {
-  const kept: StageLayout[] = [];
-  for (const layout of layouts) {
-    const same = kept.some((l) => l.stages.length === layout.stages.length && l.stageOf.every((s, v) => s === layout.stageOf[v]));
-    if (!same) kept.push(layout);
+  const set = new DistinctLayouts([]);
+  for (const layout of layouts) set.add(layout);
+  return set.added;
+}
+
+/** Layouts not seen before (same stage of every node), so that no cut is estimated twice. */
+class DistinctLayouts {
+  readonly added: StageLayout[] = [];
+  private readonly seen = new Map<number, StageLayout[]>();
+
+  constructor(known: StageLayout[]) {
+    for (const layout of known) this.remember(layout);
   }
-  return kept;
+
+  add(layout: StageLayout): void {
+    if (this.remember(layout)) this.added.push(layout);
+  }
+
+  private remember(layout: StageLayout): boolean {
+    let hash = layout.stages.length;
+    for (let v = 0; v < layout.stageOf.length; v++) hash = (Math.imul(hash, 31) + layout.stageOf[v]!) | 0;
+    const same = this.seen.get(hash);
+    if (same?.some((l) => l.stages.length === layout.stages.length && l.stageOf.every((s, v) => s === layout.stageOf[v]))) return false;
+    if (same) same.push(layout);
+    else this.seen.set(hash, [layout]);
+    return true;
+  }
 }
 
 /**

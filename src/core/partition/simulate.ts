@@ -5,7 +5,7 @@ import type { WorkDag } from './dag.js';
  * deterministic whatever the push order). Typed storage and no comparator closure: the simulator
  * pushes and pops every node of a plan several times over.
  */
-class KeyHeap {
+export class KeyHeap {
   private items: Int32Array;
   size = 0;
 
@@ -24,6 +24,11 @@ class KeyHeap {
     const ka = this.key[a]!;
     const kb = this.key[b]!;
     return ka < kb || (ka === kb && a < b);
+  }
+
+  /** the smallest item without removing it; -1 when empty */
+  peek(): number {
+    return this.size > 0 ? this.items[0]! : -1;
   }
 
   push(x: number): void {

@@ -60,8 +60,10 @@ export function layoutStages(dag: WorkDag, count: number): StageLayout {
  * bigger than a shard should be. Size is work (seconds of one thread) when `threads` is 0, else the
  * component's shard time max(longest path in the stage, work / threads).
  */
-export function layoutCapped(dag: WorkDag, count: number, cap: number, order: Int32Array = coreByStart(dag), threads = 0): StageLayout {
-  const { attached, parentStart, parentList, est, cost } = dag;
+export function layoutCapped(
+  dag: WorkDag, count: number, cap: number, order: Int32Array = coreByStart(dag), threads = 0, horizon = Infinity,
+): StageLayout {
+  const { attached, parentStart, parentList, est, cost, tail } = dag;
   const n = dag.ids.length;
   const weight = new Float64Array(cost);
   for (let v = 0; v < n; v++) {
@@ -105,7 +107,8 @@ export function layoutCapped(dag: WorkDag, count: number, cap: number, order: In
       finish[v] = start + cost[v]!;
       if (finish[v]! > longest) longest = finish[v]!;
       const size = threads > 0 ? Math.max(longest, merged / threads) : merged;
-      if (stage < count && joined.length > 0 && size > cap) continue;
+      // a node whose remaining path would end past the horizon if it waited for this stage's end stays
+      if (stage < count && joined.length > 0 && size > cap && stage * cap + tail[v]! <= horizon) continue;
       raw[v] = stage;
       root[v] = v;
       load[v] = merged;
@@ -117,7 +120,7 @@ export function layoutCapped(dag: WorkDag, count: number, cap: number, order: In
 }
 
 /** Renumbers the stages in use 1..k and places each attached test in its latest parent's stage. */
-function finishLayout(dag: WorkDag, raw: Int32Array, count: number): StageLayout {
+export function finishLayout(dag: WorkDag, raw: Int32Array, count: number): StageLayout {
   const { attached, parentStart, parentList } = dag;
   const n = dag.ids.length;
   const used = new Int32Array(count + 1);
