@@ -31,7 +31,7 @@ describe('partition', () => {
     const r = plan([node('model.p.a'), node('model.p.b', ['model.p.a']), node('model.p.c', ['model.p.b']), node('test.p.nn_c', ['model.p.c'])]);
     expect(r.shards).toEqual([{ index: 0, id: 's1-01', stage: 1, nodes: ['model.p.a', 'model.p.b', 'model.p.c', 'test.p.nn_c'], estimatedSeconds: 4 }]);
     expect(r.finalTests).toEqual([]);
-    expect(r.estimates).toEqual({ sequentialSeconds: 4, makespanSeconds: 4, lowerBoundSeconds: 4 });
+    expect(r.estimates).toEqual({ sequentialSeconds: 4, makespanSeconds: 4, lowerBoundSeconds: 4, oneJobSeconds: 4, shardedSeconds: 4 });
   });
 
   it('spreads independent components over parallel shards', () => {

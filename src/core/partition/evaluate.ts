@@ -1,5 +1,6 @@
 import type { WorkDag } from './dag.js';
 import type { Stage, StageLayout } from './stages.js';
+import { sharedCpuFloor, type Machine } from './machine.js';
 import { ShardSimulator, jobsMakespan, lpt } from './simulate.js';
 
 export interface Limits {
@@ -8,6 +9,7 @@ export interface Limits {
   slots: number;
   maxShardsPerStage: number;
   overhead: number;
+  machine: Machine;
 }
 
 /** One stage cut into shards: the components' LPT bins, tests placed. */
@@ -60,8 +62,8 @@ export function estimateLayout(dag: WorkDag, layout: StageLayout, limits: Limits
     const counts = new Set([1, limits.slots >> 2, limits.slots >> 1, limits.slots, 2 * limits.slots].map((n) => Math.max(1, Math.min(n, cap))));
     let best: { bins: Bins; score: number } | undefined;
     for (const n of [...counts].sort((a, b) => a - b)) {
-      const bins = binsFor(placements.get(layout, stage, i + 1, n), limits.threads);
-      const score = stageSeconds(bins.estimates, limits) + bins.finalWork / limits.threads;
+      const bins = binsFor(placements.get(layout, stage, i + 1, n), limits);
+      const score = stageSeconds(bins.estimates, limits, bins.counts) + bins.finalWork / limits.threads;
       if (!best || score < best.score - 1e-9 * Math.max(1, best.score)) best = { bins, score };
     }
     const { bins, score } = best!;
@@ -80,6 +82,14 @@ export function estimateLayout(dag: WorkDag, layout: StageLayout, limits: Limits
   return { layout, limits, bins: chosen, seconds, lowerBound };
 }
 
+/** The whole selection as one job: one stage, one shard, the given threads (the plain `dbt build`). */
+export function oneJobEstimate(dag: WorkDag, layout: StageLayout, limits: Limits, placements: Placements): LayoutEstimate {
+  if (layout.stages.length !== 1) throw new Error('one job needs the one-stage layout');
+  const bins = binsFor(placements.get(layout, layout.stages[0]!, 1, 1), limits);
+  const seconds = stageSeconds(bins.estimates, limits, bins.counts);
+  return { layout, limits, bins: [bins], seconds, lowerBound: seconds };
+}
+
 /**
  * Shard durations are memoised by (layout, stage, shard count, threads): candidates that differ
  * in one stage share the simulations of the others.
@@ -89,8 +99,8 @@ export class PlanSimulator {
   private readonly memo = new Map<string, number[]>();
   private readonly layoutIds = new Map<StageLayout, number>();
 
-  constructor(dag: WorkDag) {
-    this.sim = new ShardSimulator(dag);
+  constructor(dag: WorkDag, machine: Machine) {
+    this.sim = new ShardSimulator(dag, machine.dbtCpuPerNode);
   }
 
   /** Builds the shards of an estimated layout, simulates each of them, then the final-tests job. */
@@ -105,10 +115,10 @@ export class PlanSimulator {
       key += `/${s}:${shards.shards.length}`; // a stage's shards depend on the earlier stages' counts
       let durations = this.memo.get(key);
       if (!durations) this.memo.set(key, (durations = shards.shards.map((nodes) => this.sim.duration(nodes, limits.threads))));
-      return { ...shards, durations, seconds: stageSeconds(durations, limits) };
+      return { ...shards, durations, seconds: stageSeconds(durations, limits, shards.shards.map((nodes) => nodes.length)) };
     });
     const finalTests = planned.flatMap((s) => s.finalTests).sort((a, b) => a - b);
-    const finalSeconds = finalTests.length > 0 ? limits.overhead + this.sim.duration(finalTests, limits.threads) : 0;
+    const finalSeconds = finalTests.length > 0 ? stageSeconds([this.sim.duration(finalTests, limits.threads)], limits, [finalTests.length]) : 0;
     return {
       stages: planned,
       finalTests,
@@ -137,12 +147,16 @@ function deferToNextStage(stages: StageShards[]): void {
   }
 }
 
-/** Stage wall-clock: jobs started largest first on the slots, each paying the overhead. */
-function stageSeconds(durations: readonly number[], limits: Limits): number {
-  return jobsMakespan(
+/**
+ * Stage wall-clock: jobs started largest first on the slots, each paying the overhead; on a
+ * machine whose cores the shards share, no less than their CPU over those cores.
+ */
+export function stageSeconds(durations: readonly number[], limits: Limits, nodesPerShard: readonly number[]): number {
+  const jobs = jobsMakespan(
     durations.map((d) => d + limits.overhead),
     limits.slots,
   );
+  return Math.max(jobs, sharedCpuFloor(limits.machine, nodesPerShard));
 }
 
 interface Bins {
@@ -150,6 +164,8 @@ interface Bins {
   /** per loose test: its shard, or -1 for finalTests */
   looseBin: Int32Array;
   estimates: number[];
+  /** per shard: nodes, for dbt's own CPU */
+  counts: number[];
   finalWork: number;
 }
 
@@ -161,6 +177,8 @@ interface Placement {
   loads: Float64Array;
   /** per shard: its longest component path */
   longest: Float64Array;
+  /** per shard: nodes, loose tests included */
+  counts: Int32Array;
   finalWork: number;
 }
 
@@ -183,18 +201,21 @@ export class Placements {
   }
 }
 
-function binsFor(p: Placement, threads: number): Bins {
-  const estimates = Array.from(p.loads, (load, b) => Math.max(p.longest[b]!, load / threads));
-  return { binOf: p.binOf, looseBin: p.looseBin, estimates, finalWork: p.finalWork };
+function binsFor(p: Placement, limits: Limits): Bins {
+  const cpu = limits.machine.dbtCpuPerNode;
+  const estimates = Array.from(p.loads, (load, b) => Math.max(p.longest[b]!, load / limits.threads, p.counts[b]! * cpu));
+  return { binOf: p.binOf, looseBin: p.looseBin, estimates, counts: Array.from(p.counts), finalWork: p.finalWork };
 }
 
 /** LPT of the stage's components over `n` shards, loose tests placed; no node lists built yet. */
 function placeStage(dag: WorkDag, layout: StageLayout, stage: Stage, index: number, n: number): Placement {
   const { binOf, loads } = lpt(stage.componentWork, n);
   const longest = new Float64Array(n);
+  const counts = new Int32Array(n);
   for (let c = 0; c < stage.size; c++) {
     const b = binOf[c]!;
     if (stage.componentPath[c]! > longest[b]!) longest[b] = stage.componentPath[c]!;
+    counts[b]! += stage.memberStart[c + 1]! - stage.memberStart[c]!;
   }
   const { parentStart, parentList } = dag;
   const looseBin = new Int32Array(stage.looseTests.length);
@@ -208,10 +229,12 @@ function placeStage(dag: WorkDag, layout: StageLayout, stage: Stage, index: numb
       bin = bin === -1 || bin === b ? b : -2;
     }
     looseBin[i] = Math.max(bin, -1);
-    if (bin >= 0) loads[bin] = loads[bin]! + dag.cost[t]!;
-    else finalWork += dag.cost[t]!;
+    if (bin >= 0) {
+      loads[bin] = loads[bin]! + dag.cost[t]!;
+      counts[bin]!++;
+    } else finalWork += dag.cost[t]!;
   });
-  return { binOf, looseBin, loads, longest, finalWork };
+  return { binOf, looseBin, loads, longest, counts, finalWork };
 }
 
 function collect(stage: Stage, bins: Bins): StageShards {

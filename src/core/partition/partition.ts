@@ -3,7 +3,8 @@ import type { DbtGraph } from '../graph/graph.js';
 import type { Shard } from '../plan/schema.js';
 import type { CostTable } from './costs.js';
 import { buildWorkDag, coreByStart, coreByTail, type WorkDag } from './dag.js';
-import { Placements, PlanSimulator, estimateLayout, type LayoutEstimate, type LayoutPlan, type Limits } from './evaluate.js';
+import { Placements, PlanSimulator, estimateLayout, oneJobEstimate, type LayoutEstimate, type LayoutPlan, type Limits } from './evaluate.js';
+import { GITHUB_MACHINE, type Machine } from './machine.js';
 import { layoutClustered } from './clustered.js';
 import { layoutCapped, layoutStages, type StageLayout } from './stages.js';
 
@@ -30,6 +31,8 @@ export interface PartitionInput {
   maxShards: number;
   maxStages: number;
   shardOverheadSeconds: number;
+  /** where shards run and what dbt itself costs; GITHUB_MACHINE (a runner per shard) when absent */
+  machine?: Machine;
 }
 
 export interface PartitionResult {
@@ -39,7 +42,15 @@ export interface PartitionResult {
   /** index global, ordered by stage, within a stage longest first (GitHub starts jobs in order) */
   shards: Shard[];
   finalTests: string[];
-  estimates: { sequentialSeconds: number; makespanSeconds: number; lowerBoundSeconds: number };
+  estimates: {
+    sequentialSeconds: number;
+    makespanSeconds: number;
+    lowerBoundSeconds: number;
+    /** one `dbt build` with every thread the budget allows (up to the thread ceiling) */
+    oneJobSeconds: number;
+    /** the best plan of more than one shard that was simulated; null when none was */
+    shardedSeconds: number | null;
+  };
 }
 
 /**
@@ -63,7 +74,7 @@ interface Search {
 }
 const WIDE_SEARCH_NODES = 3000;
 const WIDE: Search = { cutThreadOptions: 2, caps: [0.7, 0.85, 1, 1.15, 1.3, 1.6, 2], horizons: [1, Infinity], cutoffs: [0.5, 0.7], simulated: 12 };
-const NARROW: Search = { cutThreadOptions: 1, caps: [1, 1.3], horizons: [1.05], cutoffs: [], simulated: 8 };
+const NARROW: Search = { cutThreadOptions: 1, caps: [], horizons: [1.05], cutoffs: [], simulated: 8 };
 const searchFor = (nodes: number): Search => (nodes <= WIDE_SEARCH_NODES ? WIDE : NARROW);
 /** Thread counts tried when the planner picks them; each multiplies the layouts estimated. */
 const MAX_THREAD_OPTIONS = 4;
@@ -85,9 +96,10 @@ export function partition(input: PartitionInput): PartitionResult {
       stages: 0,
       shards: [],
       finalTests: [],
-      estimates: { sequentialSeconds: 0, makespanSeconds: 0, lowerBoundSeconds: 0 },
+      estimates: { sequentialSeconds: 0, makespanSeconds: 0, lowerBoundSeconds: 0, oneJobSeconds: 0, shardedSeconds: null },
     };
   }
+  const machine = input.machine ?? GITHUB_MACHINE;
 
   const uniform = distinct(Array.from({ length: input.maxStages }, (_, k) => layoutStages(dag, k + 1)));
   const widest = Math.max(...uniform.flatMap((l) => l.stages.map((s) => Math.min(s.size, maxShardsPerStage))));
@@ -100,7 +112,7 @@ export function partition(input: PartitionInput): PartitionResult {
   const placements = new Placements(dag);
   const search = searchFor(dag.ids.length);
   threadOptions.forEach((threads, option) => {
-    const limits: Limits = { threads, slots: Math.floor(budget / (threads + 1)), maxShardsPerStage, overhead };
+    const limits: Limits = { threads, slots: Math.floor(budget / (threads + 1)), maxShardsPerStage, overhead, machine };
     for (const layout of uniform) candidates.push(estimateLayout(dag, layout, limits, placements));
     const parallel = Math.min(limits.slots, maxShardsPerStage);
     // one shard-time for every stage but the last: the bound of a plan with these threads
@@ -120,15 +132,20 @@ export function partition(input: PartitionInput): PartitionResult {
   // stable sort: on equal estimates, the order of construction (more threads, fewer stages) wins
   candidates.sort((a, b) => a.seconds - b.seconds);
 
-  const sim = new PlanSimulator(dag);
-  let best: { plan: LayoutPlan; limits: Limits } | undefined;
+  const sim = new PlanSimulator(dag, machine);
+  // one plain `dbt build` with the most threads is always simulated: the plan must beat it to shard
+  const top = threadOptions[0]!;
+  const oneJob = sim.simulate(oneJobEstimate(dag, uniform[0]!, { threads: top, slots: Math.floor(budget / (top + 1)), maxShardsPerStage, overhead, machine }, placements));
+  let best: { plan: LayoutPlan; limits: Limits } = { plan: oneJob, limits: { threads: top, slots: 1, maxShardsPerStage, overhead, machine } };
+  let sharded: number | null = null;
   for (const candidate of candidates.slice(0, search.simulated)) {
     // a candidate whose bound exceeds the best makespan cannot win, not even a tie
-    if (best && candidate.lowerBound > best.plan.makespan * (1 + 1e-9)) continue;
+    if (candidate.lowerBound > best.plan.makespan * (1 + 1e-9)) continue;
     const plan = sim.simulate(candidate);
-    if (!best || better(plan, best.plan)) best = { plan, limits: candidate.limits };
+    if (plan.shardCount > 1 && (sharded === null || plan.makespan < sharded)) sharded = plan.makespan;
+    if (better(plan, best.plan)) best = { plan, limits: candidate.limits };
   }
-  return toResult(dag, best!.plan, best!.limits);
+  return toResult(dag, best.plan, best.limits, { oneJobSeconds: round(oneJob.makespan), shardedSeconds: sharded === null ? null : round(sharded) });
 }
 
 function better(a: LayoutPlan, b: LayoutPlan): boolean {
@@ -186,7 +203,7 @@ function pickableThreads(budget: number, maxThreads: number, widestStage: number
   return [...new Set(Array.from({ length: MAX_THREAD_OPTIONS }, (_, i) => options[Math.round(i * step)]!))];
 }
 
-function toResult(dag: WorkDag, plan: LayoutPlan, limits: Limits): PartitionResult {
+function toResult(dag: WorkDag, plan: LayoutPlan, limits: Limits, compared: { oneJobSeconds: number; shardedSeconds: number | null }): PartitionResult {
   const shards: Shard[] = [];
   plan.stages.forEach((stagePlan, s) => {
     const order = stagePlan.shards
@@ -204,7 +221,10 @@ function toResult(dag: WorkDag, plan: LayoutPlan, limits: Limits): PartitionResu
   });
   const largestStage = Math.max(...plan.stages.map((s) => s.shards.length));
   const maxParallel = Math.min(limits.slots, largestStage);
-  const lowerBound = Math.max(dag.criticalPath, dag.totalWork / (maxParallel * limits.threads)) + limits.overhead;
+  // dbt's own CPU: one core per shard, and on a shared machine no more than its cores
+  const cpu = dag.ids.length * limits.machine.dbtCpuPerNode;
+  const cpuParallel = Math.min(maxParallel, limits.machine.sharedCores ?? maxParallel);
+  const lowerBound = Math.max(dag.criticalPath, dag.totalWork / (maxParallel * limits.threads), cpu / cpuParallel) + limits.overhead;
   return {
     threads: limits.threads,
     maxParallel,
@@ -215,6 +235,7 @@ function toResult(dag: WorkDag, plan: LayoutPlan, limits: Limits): PartitionResu
       sequentialSeconds: round(dag.totalWork),
       makespanSeconds: round(plan.makespan),
       lowerBoundSeconds: round(lowerBound),
+      ...compared,
     },
   };
 }

@@ -71,7 +71,8 @@ export class KeyHeap {
 /**
  * Simulates one dbt process: list scheduling on `threads` workers, a node starts when its parents
  * in the same shard have finished (parents elsewhere ran in an earlier stage), the ready node with
- * the longest remaining path first. Scratch arrays are reused across calls.
+ * the longest remaining path first; and never faster than dbt's own work on its one core.
+ * Scratch arrays are reused across calls.
  */
 export class ShardSimulator {
   private readonly mark: Int32Array;
@@ -81,7 +82,11 @@ export class ShardSimulator {
   private readonly running: KeyHeap;
   private stamp = 0;
 
-  constructor(private readonly dag: WorkDag) {
+  /** `cpuPerNode`: dbt's own seconds per node, done on one core: a shard takes at least nodes × this */
+  constructor(
+    private readonly dag: WorkDag,
+    private readonly cpuPerNode = 0,
+  ) {
     const n = dag.ids.length;
     this.mark = new Int32Array(n);
     this.pending = new Int32Array(n);
@@ -120,7 +125,7 @@ export class ShardSimulator {
         if (mark[c] === stamp && --pending[c]! === 0) ready.push(c);
       }
     }
-    return now;
+    return Math.max(now, nodes.length * this.cpuPerNode);
   }
 }
 

@@ -36,6 +36,10 @@ export const PlanSchema = z.object({
     sequentialSeconds: z.number().nonnegative(),
     makespanSeconds: z.number().nonnegative(),
     lowerBoundSeconds: z.number().nonnegative(),
+    /** one plain `dbt build` with the budget's threads, simulated the same way (absent in older plans) */
+    oneJobSeconds: z.number().nonnegative().optional(),
+    /** the best simulated plan of more than one shard; null when none was simulated */
+    shardedSeconds: z.number().nonnegative().nullable().optional(),
     shardOverheadSeconds: z.number().nonnegative(),
     nodesWithHistory: z.number().int().nonnegative(),
     nodesEstimated: z.number().int().nonnegative(),

@@ -24,6 +24,8 @@ export function planSummaryLines(plan: Plan, scheduledCount: number): string[] {
       `lower bound ${fmt(e.lowerBoundSeconds)} (ratio ${(e.makespanSeconds / Math.max(e.lowerBoundSeconds, 1e-9)).toFixed(2)})`,
     `  costs: ${e.assumption}`,
   ];
+  const why = oneShardReason(plan);
+  if (why) lines.splice(1, 0, `  ${why}`);
   for (let stage = 1; stage <= plan.stages; stage++) {
     const shards = plan.shards.filter((s) => s.stage === stage);
     const sizes = shards.map((s) => s.nodes.length);
@@ -34,4 +36,18 @@ export function planSummaryLines(plan: Plan, scheduledCount: number): string[] {
     );
   }
   return lines;
+}
+
+/**
+ * Why a plan that could have split is one shard, in one line: one plain `dbt build` with the
+ * budget's threads was simulated to finish no later than any sharded plan.
+ */
+export function oneShardReason(plan: Plan): string | null {
+  const e = plan.estimates;
+  if (plan.shards.length !== 1 || plan.finalTests.length > 0 || plan.connectionBudget < 4 || e.oneJobSeconds === undefined) return null;
+  const sharded = e.shardedSeconds == null ? 'no sharded plan came close' : `the best sharded plan ${fmt(e.shardedSeconds)}`;
+  return (
+    `one shard because one dbt build with ${plan.threads} threads (${fmt(e.oneJobSeconds)}) is faster than splitting (${sharded}): ` +
+    `each shard pays ${fmt(e.shardOverheadSeconds)} of start-up and dbt's own work per node runs on one core per process`
+  );
 }

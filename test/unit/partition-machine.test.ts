@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { DbtGraph } from '../../src/core/graph/graph.js';
+import type { ManifestNode } from '../../src/core/manifest/types.js';
+import { partition, type Machine, type PartitionInput } from '../../src/core/partition/index.js';
+import { layoutClustered } from '../../src/core/partition/clustered.js';
+import { buildWorkDag } from '../../src/core/partition/dag.js';
+import type { Plan } from '../../src/core/plan/schema.js';
+import { oneShardReason } from '../../src/core/plan/summary.js';
+import { expectPlanInvariants } from '../helpers/plan-invariants.js';
+
+function model(i: number, deps: number[] = []): ManifestNode {
+  return {
+    uniqueId: `model.p.m${String(i).padStart(3, '0')}`, resourceType: 'model', name: `m${i}`, packageName: 'p', fqn: ['p', `m${i}`], path: '',
+    originalFilePath: '', tags: [], config: {}, dependsOn: deps.map((d) => `model.p.m${String(d).padStart(3, '0')}`), checksum: null,
+    testMetadata: null, sourceName: null, relationName: null,
+  };
+}
+
+/** `count` independent models of `seconds` each. */
+function flat(count: number, seconds: number, rest: Partial<PartitionInput> = {}): PartitionInput {
+  const nodes = Array.from({ length: count }, (_, i) => model(i));
+  const graph = new DbtGraph(nodes);
+  const map = new Map(nodes.map((n) => [n.uniqueId, seconds]));
+  return {
+    graph, selected: new Set(graph.nodes.keys()), costs: { seconds: map, withHistory: count, estimated: 0, assumption: '', warnings: [] },
+    connectionBudget: 40, maxShards: 256, maxStages: 3, shardOverheadSeconds: 0, ...rest,
+  };
+}
+
+const cpuBound = (cpu: number, sharedCores?: number): Machine => ({ dbtCpuPerNode: cpu, startupCpuSeconds: 0, ...(sharedCores ? { sharedCores } : {}) });
+
+describe('the cost model', () => {
+  it('never lets one dbt process do its own work faster than one core', () => {
+    // 200 nodes of 0.2 s that are all dbt's own CPU: 8 threads cannot make one shard faster than 40 s
+    const input = flat(200, 0.2, { connectionBudget: 9, threads: 8, machine: cpuBound(0.2) });
+    const r = partition(input);
+    expect(r.shards).toHaveLength(1);
+    expect(r.estimates.makespanSeconds).toBeCloseTo(40, 6);
+    expectPlanInvariants(input, r);
+  });
+
+  it('splits CPU-bound work across runners on GitHub, but not past the cores of one shared machine', () => {
+    const github = partition(flat(400, 1, { threads: 4, machine: cpuBound(0.5) }));
+    const local = partition(flat(400, 1, { threads: 4, machine: cpuBound(0.5, 2) }));
+    // GitHub: 8 shards of 4 threads, a runner each: dbt's 400 × 0.5 s of CPU / 8 cores = 25 s, more than the threads' 400 / 32
+    expect(github.shards).toHaveLength(8);
+    expect(github.estimates.makespanSeconds).toBeCloseTo(25, 6);
+    // local: 200 s of dbt CPU over 2 cores, whatever the shards
+    expect(local.estimates.makespanSeconds).toBeGreaterThanOrEqual(100);
+    expect(local.estimates.lowerBoundSeconds).toBeGreaterThanOrEqual(100);
+  });
+
+  it('answers one shard when one dbt build beats every split, and says why in one line', () => {
+    // 120 short models all reading one root: a split needs a second stage, whose job start-up
+    // costs more than the parallel shards save
+    const nodes = [model(0), ...Array.from({ length: 120 }, (_, i) => model(i + 1, [0]))];
+    const graph = new DbtGraph(nodes);
+    const seconds = new Map(nodes.map((n) => [n.uniqueId, 0.3]));
+    const r = partition({
+      ...flat(1, 1, { connectionBudget: 20, shardOverheadSeconds: 30 }), graph, selected: new Set(graph.nodes.keys()),
+      costs: { seconds, withHistory: 121, estimated: 0, assumption: '', warnings: [] },
+    });
+    expect(r.shards).toHaveLength(1);
+    expect(r.estimates.oneJobSeconds).toBe(r.estimates.makespanSeconds);
+    const plan = {
+      threads: r.threads, connectionBudget: 20, shards: r.shards, finalTests: r.finalTests,
+      estimates: { ...r.estimates, shardOverheadSeconds: 30 },
+    } as unknown as Plan;
+    const why = oneShardReason(plan);
+    expect(why).toMatch(/^one shard because one dbt build with \d+ threads \(\d+s\) is faster than splitting/);
+    expect(why).not.toContain('\n');
+  });
+
+  it('shards when the work is long enough to repay the start-ups, and then gives no one-shard reason', () => {
+    const r = partition(flat(120, 60, { connectionBudget: 20, shardOverheadSeconds: 30 }));
+    expect(r.shards.length).toBeGreaterThan(1);
+    expect(r.estimates.makespanSeconds).toBeLessThan(r.estimates.oneJobSeconds);
+  });
+});
+
+describe('the clustered cut', () => {
+  it('keeps a chain in one shard and defers a node whose parents ran in two shards of the stage', () => {
+    // two long chains a (0→1→2) and b (3→4→5), and 6 reading the ends of both
+    const nodes = [model(0), model(1, [0]), model(2, [1]), model(3), model(4, [3]), model(5, [4]), model(6, [2, 5])];
+    const graph = new DbtGraph(nodes);
+    const dag = buildWorkDag(graph, new Set(graph.nodes.keys()), {
+      seconds: new Map(nodes.map((n) => [n.uniqueId, 10])), withHistory: 7, estimated: 0, assumption: '', warnings: [],
+    });
+    const layout = layoutClustered(dag, 2, 1, 2, Infinity);
+    const stageOf = (i: number): number => layout.stageOf[dag.ids.indexOf(nodes[i]!.uniqueId)]!;
+    expect([0, 1, 2, 3, 4, 5].map(stageOf)).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(stageOf(6)).toBe(2);
+    expect(layout.stages[0]!.size).toBe(2); // the two chains, one component each
+  });
+});
