@@ -11,6 +11,7 @@ import { readRunResults } from '../io/run-results.js';
 import { mergeReports, type MergeOutcome } from '../merge/main.js';
 import type { PlanInputs } from '../plan/inputs.js';
 import { runPlan } from '../plan/main.js';
+import { planForThisMachine } from './previous-timings.js';
 import { runShard, type RunOutcome } from '../run/main.js';
 import type { Logger } from '../shared/log.js';
 import { localPaths, type LocalInputs } from './inputs.js';
@@ -63,10 +64,12 @@ export interface LocalOutcome {
 export async function runLocal(inputs: LocalInputs, deps: LocalDeps): Promise<LocalOutcome> {
   const started = deps.now();
   const paths = localPaths(inputs.out);
+  const forThisMachine = await planForThisMachine(inputs.plan, inputs.out, paths.reportDir);
+  if (forThisMachine.note) deps.log.info(forThisMachine.note);
   // stale shard folders from an earlier run would be merged as this run's
   await Promise.all([paths.shardsDir, paths.reportDir].map((d) => fs.rm(d, { recursive: true, force: true })));
 
-  const planned = await runPlan(inputs.plan, { log: deps.log, now: deps.now, parseProject: deps.parseProject });
+  const planned = await runPlan(forThisMachine.plan, { log: deps.log, now: deps.now, parseProject: deps.parseProject });
   const plan = planned.plan;
   for (const line of planned.summary) deps.log.info(line);
   const manifest = planned.manifest;

@@ -1,3 +1,4 @@
+import type { Machine } from '../core/partition/index.js';
 import { badInput } from '../core/errors.js';
 import type { OptionSpec, RawOptions } from '../shared/options.js';
 import { list, str } from '../shared/options.js';
@@ -43,6 +44,8 @@ export interface PlanInputs {
   out: string;
   /** `--state github` found no production manifest: every node counts as new */
   stateMissing?: boolean;
+  /** where shards run (local: one machine's shared cores); a runner per shard when absent */
+  machine?: Machine;
 }
 
 /** dbt splits --select on spaces; each CLI repeat or action line may hold several. */

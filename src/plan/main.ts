@@ -76,6 +76,7 @@ async function planAndWrite(inputs: PlanInputs, deps: PlanDeps, manifestFile: st
     maxShards: inputs.maxShards,
     maxStages: inputs.maxStages,
     shardOverheadSeconds: inputs.shardOverheadSeconds,
+    ...(inputs.machine ? { machine: inputs.machine } : {}),
   });
   const plan = buildPlan(inputs, manifest, parts, costs, deps.now());
   const planFile = path.join(inputs.out, 'plan.json');

@@ -3,6 +3,7 @@ import { UserError } from '../../src/core/errors.js';
 import { DbtGraph } from '../../src/core/graph/graph.js';
 import type { ManifestNode } from '../../src/core/manifest/types.js';
 import { RunResultsSchema, costsFromRunResults, type RunResults } from '../../src/core/partition/costs.js';
+import { DBT_SECONDS_PER_NODE } from '../../src/core/partition/machine.js';
 
 function node(uniqueId: string, deps: string[] = [], config: Record<string, unknown> = {}): ManifestNode {
   const resourceType = uniqueId.split('.')[0]!;
@@ -58,20 +59,20 @@ describe('costsFromRunResults', () => {
     const costs = costsFromRunResults([{ file: 'r.json', data: runResults([['model.p.a', 4], ['model.p.b', 6], ['test.p.t1', 0.3]]) }], graph);
     expect(costs.seconds.get('model.p.c')).toBe(5); // median of 4 and 6
     expect(costs.seconds.get('test.p.t2')).toBe(0.3);
-    expect(costs.seconds.get('seed.p.s')).toBe(2); // no seed timed: the default
+    expect(costs.seconds.get('seed.p.s')).toBe(DBT_SECONDS_PER_NODE); // no seed timed: dbt's own measured time
     expect(costs.seconds.has('model.p.eph')).toBe(false);
     expect(costs.seconds.has('source.p.src')).toBe(false);
     expect(costs.withHistory).toBe(3);
     expect(costs.estimated).toBe(3);
     expect(costs.assumption).toMatch(/3 node\(s\) timed from 1 run_results file/);
-    expect(costs.assumption).toMatch(/seed 2 s \(default\)/);
+    expect(costs.assumption).toContain(`seed ${DBT_SECONDS_PER_NODE} s (dbt's own time per node measured on dbt 1.11 + DuckDB; warehouse time unknown: pass --timings)`);
     expect(costs.assumption).toMatch(/model 5 s \(median of 2 timed models\)/);
   });
 
   it('without timings prices everything by type', () => {
     const costs = costsFromRunResults([], graph);
-    expect(costs.seconds.get('model.p.a')).toBe(5);
-    expect(costs.seconds.get('test.p.t1')).toBe(1);
+    expect(costs.seconds.get('model.p.a')).toBe(DBT_SECONDS_PER_NODE);
+    expect(costs.seconds.get('test.p.t1')).toBe(DBT_SECONDS_PER_NODE);
     expect(costs.withHistory).toBe(0);
     expect(costs.estimated).toBe(6);
     expect(costs.assumption).toMatch(/no --timings given/);

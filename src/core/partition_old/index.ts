@@ -1,5 +1,0 @@
-export { RunResultsSchema, costsFromRunResults, costsFromTimings, measureTimings, defaultSecondsFor, DEFAULT_SECONDS, median } from './costs.js';
-export type { CostTable, MeasuredTimings, RunResults } from './costs.js';
-export { partition, DEFAULT_MAX_THREADS, MAX_SHARDS_PER_STAGE } from './partition.js';
-export type { PartitionInput, PartitionResult } from './partition.js';
-export { isSchedulable } from './schedulable.js';
