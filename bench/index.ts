@@ -7,6 +7,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { benchCrossover } from './crossover.js';
 import { benchDbtCosts } from './dbt-costs.js';
 import { benchLocal } from './local.js';
 import { benchMerge } from './merge.js';
@@ -16,7 +17,7 @@ import { benchRun } from './run.js';
 
 const only = process.argv.slice(2);
 const tmp = mkdtempSync(path.join(tmpdir(), 'dbt-matrix-bench-'));
-const sections: Record<string, (tmp: string) => Promise<void>> = { plan: benchPlan, quality: benchQuality, 'dbt-costs': benchDbtCosts, merge: benchMerge, run: benchRun, local: benchLocal };
+const sections: Record<string, (tmp: string) => Promise<void>> = { plan: benchPlan, quality: benchQuality, 'dbt-costs': benchDbtCosts, crossover: benchCrossover, merge: benchMerge, run: benchRun, local: benchLocal };
 try {
   for (const [name, run] of Object.entries(sections)) {
     if (only.length === 0 || only.includes(name)) await run(tmp);
