@@ -10,17 +10,25 @@ import path from 'node:path';
 import { benchCrossover } from './crossover.js';
 import { benchDbtCosts } from './dbt-costs.js';
 import { benchLocal } from './local.js';
+import { benchOneJob } from './one-job.js';
+import { benchPgSleep } from './pg-sleep.js';
 import { benchMerge } from './merge.js';
 import { benchPlan } from './plan.js';
 import { benchQuality } from './quality.js';
 import { benchRun } from './run.js';
 
 const only = process.argv.slice(2);
+/** sections that `local` runs too: by name alone they run once */
+const PART_OF_LOCAL = new Set(['one-job', 'pg-sleep']);
 const tmp = mkdtempSync(path.join(tmpdir(), 'dbt-matrix-bench-'));
-const sections: Record<string, (tmp: string) => Promise<void>> = { plan: benchPlan, quality: benchQuality, 'dbt-costs': benchDbtCosts, crossover: benchCrossover, merge: benchMerge, run: benchRun, local: benchLocal };
+const sections: Record<string, (tmp: string) => Promise<void>> = { plan: benchPlan, quality: benchQuality, 'dbt-costs': benchDbtCosts, crossover: benchCrossover, 'one-job': benchOneJob, 'pg-sleep': benchPgSleep, merge: benchMerge, run: benchRun, local: async (tmp) => {
+  await benchLocal(tmp);
+  await benchPgSleep(tmp);
+  await benchOneJob(tmp);
+} };
 try {
   for (const [name, run] of Object.entries(sections)) {
-    if (only.length === 0 || only.includes(name)) await run(tmp);
+    if ((only.length === 0 && !PART_OF_LOCAL.has(name)) || only.includes(name)) await run(tmp);
   }
 } finally {
   rmSync(tmp, { recursive: true, force: true });

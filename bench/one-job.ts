@@ -1,0 +1,75 @@
+/**
+ * `npm run bench -- one-job` (also part of `local`): on the example project (DuckDB, real dbt),
+ * the planner's choice run by `dbt-matrix local` vs one plain `dbt build --threads N` holding the
+ * same connections (N + 1 = the budget, up to the planner's 8-thread ceiling). Target: the
+ * planner's choice never more than 10 % slower. Runs alternate; the same --out folder is reused,
+ * so from the second run on local plans with the previous report's timings, as users get it.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { TriggerContext } from '../src/core/interval/index.js';
+import { DEFAULT_MAX_THREADS } from '../src/core/partition/index.js';
+import { oneShardReason } from '../src/core/plan/summary.js';
+import { parseProject } from '../src/io/dbt-parse.js';
+import { parseLocalInputs } from '../src/local/inputs.js';
+import { runLocal } from '../src/local/main.js';
+import { Progress } from '../src/local/progress.js';
+import { memoryLogger } from '../src/shared/log.js';
+import { copyExampleProject, DBT_BIN, removeDir, runDbt } from '../test/helpers/dbt.js';
+
+const INTERVAL = { start: '2024-01-01', end: '2024-02-01' };
+const BUDGETS = [4, 9];
+const REPEATS = 2;
+const trigger: TriggerContext = { eventName: null, schedule: null, dispatchInputs: {}, triggerTime: new Date('2024-01-20T12:00:00Z') };
+
+function env(): NodeJS.ProcessEnv {
+  const e: NodeJS.ProcessEnv = { ...process.env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' };
+  delete e['DBT_DUCKDB_PATH'];
+  return e;
+}
+
+export async function benchOneJob(tmp: string): Promise<void> {
+  console.log('\n## one job: the planner\'s choice (`local`) vs one plain `dbt build` at the same connection budget (examples/shop, DuckDB, real dbt)');
+  console.log(`wall seconds, runs alternating, ${REPEATS} each; local reuses its --out folder (timings of the previous report from run 2)\n`);
+  console.log('| budget | planner\'s choice (per run) | local wall s | dbt build --threads N wall s | local ÷ build (median) | target ≤ 1.10 |');
+  console.log('|---|---|---|---|---:|---|');
+  for (const budget of BUDGETS) {
+    const project = await copyExampleProject();
+    const out = path.join(tmp, `one-job-${budget}`);
+    const threads = Math.min(budget - 1, DEFAULT_MAX_THREADS);
+    const e = env();
+    const locals: number[] = [];
+    const builds: number[] = [];
+    const choices: string[] = [];
+    try {
+      for (let i = 0; i < REPEATS; i++) {
+        const inputs = parseLocalInputs({ 'project-dir': project, 'profiles-dir': project, 'dbt-command': DBT_BIN, out, 'connection-budget': String(budget), ...INTERVAL });
+        const t0 = performance.now();
+        const outcome = await runLocal(inputs, {
+          env: e, trigger, now: () => new Date(), log: memoryLogger(), progress: new Progress({ write: () => true }), parseProject: (x) => parseProject(x, e),
+        });
+        locals.push((performance.now() - t0) / 1000);
+        if (outcome.exitCode !== 0) throw new Error(`local failed at budget ${budget}: see ${outcome.summaryFile}`);
+        const p = outcome.plan;
+        choices.push(oneShardReason(p) ? `1 shard × ${p.threads} threads` : `${p.shards.length} shards / ${p.stages} stages × ${p.threads} threads`);
+
+        const db = path.join(project, 'plain', `run${i}.duckdb`);
+        await mkdir(path.dirname(db), { recursive: true });
+        const t1 = performance.now();
+        const r = await runDbt(['build', '--project-dir', project, '--profiles-dir', project, '--threads', String(threads), '--vars', JSON.stringify(outcome.shards[0]!.artifact.vars)], {
+          cwd: project, env: { ...e, DBT_DUCKDB_PATH: db },
+        });
+        builds.push((performance.now() - t1) / 1000);
+        if (r.code !== 0) throw new Error(`dbt build failed:\n${r.stdout}`);
+      }
+    } finally {
+      await removeDir(project);
+      await rm(out, { recursive: true, force: true });
+    }
+    const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+    const ratio = med(locals) / med(builds);
+    console.log(
+      `| ${budget} | ${choices.join('; ')} | ${locals.map((x) => x.toFixed(1)).join(', ')} | ${builds.map((x) => x.toFixed(1)).join(', ')} (${threads} threads) | ${ratio.toFixed(2)} | ${ratio <= 1.1 ? 'met' : 'NOT met'} |`,
+    );
+  }
+}

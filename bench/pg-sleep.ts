@@ -1,0 +1,83 @@
+/**
+ * `npm run bench -- pg-sleep` (also part of `local`): does `local` keep the plan's promise where
+ * the warehouse does the work? A generated project of 60 models in 6 layers on a real PostgreSQL
+ * server (test/helpers/postgres.ts), each model `pg_sleep`ing a known heavy-tailed time
+ * (Pareto, 0.5–8 s, seeded). `local` gets those times as --timings (plus dbt's measured time per
+ * node); its shards' span (first start → last end, from shard.json) is compared with the plan's
+ * simulated makespan (target: within 15 %), and the whole pipeline with one plain `dbt build` at
+ * the same connection budget.
+ */
+import { writeFile } from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
+import path from 'node:path';
+import type { TriggerContext } from '../src/core/interval/index.js';
+import { DBT_SECONDS_PER_NODE } from '../src/core/partition/index.js';
+import { parseProject } from '../src/io/dbt-parse.js';
+import { parseLocalInputs } from '../src/local/inputs.js';
+import { runLocal } from '../src/local/main.js';
+import { Progress } from '../src/local/progress.js';
+import { memoryLogger } from '../src/shared/log.js';
+import { DBT_BIN, runDbt } from '../test/helpers/dbt.js';
+import { startPostgres } from '../test/helpers/postgres.js';
+import { modelName, writeProject } from './gen-project.js';
+import { mulberry32 } from './quality-cases.js';
+
+const MODELS = 60;
+const DEPTH = 6;
+const BUDGET = 12;
+const trigger: TriggerContext = { eventName: null, schedule: null, dispatchInputs: {}, triggerTime: new Date('2024-01-20T12:00:00Z') };
+
+/** Pareto (α = 1.1, from 0.5 s) capped at 8 s: most models sleep about a second, a few the whole 8. */
+function sleeps(seed: number): number[] {
+  const rand = mulberry32(seed);
+  return Array.from({ length: MODELS }, () => Number(Math.min(8, 0.5 / Math.pow(1 - rand(), 1 / 1.1)).toFixed(2)));
+}
+
+export async function benchPgSleep(tmp: string): Promise<void> {
+  const dir = mkdtempSync(path.join(tmp, 'pg-sleep-'));
+  const seconds = sleeps(3);
+  await writeProject({ dir, models: MODELS, depth: DEPTH, adapter: 'postgres', body: (i) => `select ${i} as id from (select pg_sleep(${seconds[i]})) as s` });
+  const timings = path.join(dir, 'timings.json');
+  await writeFile(
+    timings,
+    JSON.stringify({
+      metadata: { dbt_schema_version: 'https://schemas.getdbt.com/dbt/run-results/v6.json' },
+      results: seconds.map((s, i) => ({ unique_id: `model.gen.${modelName(i)}`, status: 'success', execution_time: s + DBT_SECONDS_PER_NODE })),
+    }),
+  );
+  const pg = await startPostgres();
+  try {
+    const env = pg.env({ DBT_SEND_ANONYMOUS_USAGE_STATS: 'false', DBT_SCHEMA: 'local' });
+    const inputs = parseLocalInputs({
+      'project-dir': dir, 'profiles-dir': dir, 'dbt-command': DBT_BIN, out: path.join(dir, 'out'), 'connection-budget': String(BUDGET), timings: [timings],
+    });
+    const t0 = performance.now();
+    const outcome = await runLocal(inputs, {
+      env, trigger, now: () => new Date(), log: memoryLogger(), progress: new Progress({ write: () => true }), parseProject: (x) => parseProject(x, env),
+    });
+    const wall = (performance.now() - t0) / 1000;
+    if (outcome.exitCode !== 0) throw new Error(`local failed: see ${outcome.summaryFile}`);
+    const starts = outcome.shards.map((o) => Date.parse(o.artifact.startedAt));
+    const ends = outcome.shards.map((o) => Date.parse(o.artifact.endedAt));
+    const span = (Math.max(...ends) - Math.min(...starts)) / 1000;
+    const p = outcome.plan;
+
+    const threads = BUDGET - 1;
+    const t1 = performance.now();
+    const r = await runDbt(['build', '--project-dir', dir, '--profiles-dir', dir, '--threads', String(threads)], { cwd: dir, env: pg.env({ DBT_SEND_ANONYMOUS_USAGE_STATS: 'false', DBT_SCHEMA: 'plain' }) });
+    const build = (performance.now() - t1) / 1000;
+    if (r.code !== 0) throw new Error(`dbt build failed:\n${r.stdout}`);
+
+    const sum = seconds.reduce((a, b) => a + b, 0);
+    console.log(`\n## pg-sleep: plan vs actual on PostgreSQL (${MODELS} models, depth ${DEPTH}, pg_sleep 0.5–8 s Pareto: ${sum.toFixed(0)} s of sleep, longest ${Math.max(...seconds)} s; budget ${BUDGET})\n`);
+    console.log('| what | seconds |');
+    console.log('|---|---:|');
+    console.log(`| plan: ${p.shards.length} shard(s) in ${p.stages} stage(s) × ${p.threads} threads, ${p.maxParallel} at once; simulated makespan (incl. ${p.estimates.shardOverheadSeconds} s per shard) | ${p.estimates.makespanSeconds.toFixed(1)} |`);
+    console.log(`| local: shards' span (first shard start → last shard end) | ${span.toFixed(1)} (${((span / p.estimates.makespanSeconds - 1) * 100).toFixed(0)} % vs plan; target within 15 %) |`);
+    console.log(`| local: whole pipeline (plan, shards, merge) | ${wall.toFixed(1)} |`);
+    console.log(`| one plain \`dbt build --threads ${threads}\` (same budget) | ${build.toFixed(1)} (local ÷ build ${(wall / build).toFixed(2)}) |`);
+    if (p.shards.length === 1) console.log(`\nplan summary: ${outcome.plan.estimates.assumption}`);
+  } finally {
+    await pg.stop();
+  }
+}
