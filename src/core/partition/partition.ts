@@ -75,6 +75,7 @@ interface Search {
 const WIDE_SEARCH_NODES = 3000;
 const WIDE: Search = { cutThreadOptions: 2, caps: [0.7, 0.85, 1, 1.15, 1.3, 1.6, 2], horizons: [1, Infinity], cutoffs: [0.5, 0.7], simulated: 12 };
 const NARROW: Search = { cutThreadOptions: 1, caps: [], horizons: [1.05], cutoffs: [], simulated: 8 };
+const NO_CUTS: Search = { ...NARROW, cutThreadOptions: 0 };
 const searchFor = (nodes: number): Search => (nodes <= WIDE_SEARCH_NODES ? WIDE : NARROW);
 /** Thread counts tried when the planner picks them; each multiplies the layouts estimated. */
 const MAX_THREAD_OPTIONS = 4;
@@ -110,7 +111,9 @@ export function partition(input: PartitionInput): PartitionResult {
   const byTail = input.maxStages > 1 ? coreByTail(dag) : undefined;
   const candidates: LayoutEstimate[] = [];
   const placements = new Placements(dag);
-  const search = searchFor(dag.ids.length);
+  // no edge between core nodes (each its own component, tests aside): every cut is the one-stage layout
+  const unglued = uniform[0]!.stages[0]!.size === dag.attached.reduce((n, a) => n + (a ? 0 : 1), 0);
+  const search = unglued ? NO_CUTS : searchFor(dag.ids.length);
   threadOptions.forEach((threads, option) => {
     const limits: Limits = { threads, slots: Math.floor(budget / (threads + 1)), maxShardsPerStage, overhead, machine };
     for (const layout of uniform) candidates.push(estimateLayout(dag, layout, limits, placements));
