@@ -31,6 +31,8 @@ const scenario = fc
     maxStages: fc.integer({ min: 1, max: 4 }),
     maxShards: fc.integer({ min: 1, max: 12 }),
     overhead: fc.constantFrom(0, 1, 30),
+    // a runner per shard (GitHub, the default), or shards sharing two cores (local)
+    machine: fc.constantFrom(undefined, { dbtCpuPerNode: 0.5, startupCpuSeconds: 2, sharedCores: 2 }),
   })
   .map((s) => {
     const ids: string[] = [];
@@ -53,6 +55,7 @@ const scenario = fc
     const input: PartitionInput = {
       graph, selected, costs: { seconds, withHistory: 0, estimated: 0, assumption: '', warnings: [] },
       connectionBudget: s.budget, threads, maxThreads: s.maxThreads, maxShards: s.maxShards, maxStages: s.maxStages, shardOverheadSeconds: s.overhead,
+      ...(s.machine ? { machine: s.machine } : {}),
     };
     return { input, nodes };
   });
