@@ -66,7 +66,10 @@ export async function benchOneJob(tmp: string): Promise<void> {
       await removeDir(project);
       await rm(out, { recursive: true, force: true });
     }
-    const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+    const med = (xs: number[]): number => {
+      const s = [...xs].sort((a, b) => a - b);
+      return (s[Math.floor((s.length - 1) / 2)]! + s[Math.ceil((s.length - 1) / 2)]!) / 2;
+    };
     const ratio = med(locals) / med(builds);
     console.log(
       `| ${budget} | ${choices.join('; ')} | ${locals.map((x) => x.toFixed(1)).join(', ')} | ${builds.map((x) => x.toFixed(1)).join(', ')} (${threads} threads) | ${ratio.toFixed(2)} | ${ratio <= 1.1 ? 'met' : 'NOT met'} |`,

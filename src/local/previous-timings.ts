@@ -15,7 +15,8 @@ export const previousTimingsFile = (out: string): string => path.join(out, 'prev
  * DIR/previous-run_results.json, which also serves when that run never wrote a report.
  */
 export async function planForThisMachine(plan: PlanInputs, out: string, reportDir: string): Promise<{ plan: PlanInputs; note: string | null }> {
-  const machine = sharedMachine(os.availableParallelism());
+  // a local shard's overhead is dbt's start-up, which is CPU work competing for the same cores
+  const machine = sharedMachine(os.availableParallelism(), plan.shardOverheadSeconds);
   const kept = previousTimingsFile(out);
   const latest = path.join(reportDir, 'run_results.json');
   if (await pathExists(latest)) await rename(latest, kept);

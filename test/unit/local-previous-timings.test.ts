@@ -26,6 +26,8 @@ describe('local plans for this machine', () => {
     const second = await planForThisMachine(inputs(), out, report);
     expect(second.plan.timings).toEqual([previousTimingsFile(out)]);
     expect(first.plan.machine?.sharedCores).toBe(os.availableParallelism());
+    // a local shard's overhead is dbt's start-up: CPU work on the shared cores
+    expect(first.plan.machine?.startupCpuSeconds).toBe(first.plan.shardOverheadSeconds);
   });
 
   it('leaves --timings given by the user alone, and plans without timings on a first run', async () => {

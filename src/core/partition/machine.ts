@@ -43,11 +43,14 @@ export interface Machine {
 /** GitHub: each matrix job brings its own runner, so shards compete for no cores. */
 export const GITHUB_MACHINE: Machine = { dbtCpuPerNode: DBT_CPU_SECONDS_PER_NODE, startupCpuSeconds: DBT_STARTUP_SECONDS };
 
-/** One machine: every shard running at once draws on the same `cores`. */
-export const sharedMachine = (cores: number): Machine => ({
+/**
+ * One machine: every shard running at once draws on the same `cores`. A shard's start-up there is
+ * dbt's (Python, imports, parsing), nearly all CPU: the caller passes its per-shard overhead.
+ */
+export const sharedMachine = (cores: number, startupCpuSeconds = DBT_STARTUP_SECONDS): Machine => ({
   dbtCpuPerNode: DBT_CPU_SECONDS_PER_NODE,
   sharedCores: Math.max(1, cores),
-  startupCpuSeconds: DBT_STARTUP_SECONDS,
+  startupCpuSeconds,
 });
 
 /**
