@@ -28,12 +28,12 @@ function env(): NodeJS.ProcessEnv {
   return e;
 }
 
-export async function benchOneJob(tmp: string): Promise<void> {
+export async function benchOneJob(tmp: string, budgets = BUDGETS): Promise<void> {
   console.log('\n## one job: the planner\'s choice (`local`) vs one plain `dbt build` at the same connection budget (examples/shop, DuckDB, real dbt)');
   console.log(`wall seconds, runs alternating, ${REPEATS} each; local reuses its --out folder (timings of the previous report from run 2)\n`);
   console.log('| budget | planner\'s choice (per run) | local wall s | dbt build --threads N wall s | local ÷ build (median) | target ≤ 1.10 |');
   console.log('|---|---|---|---|---:|---|');
-  for (const budget of BUDGETS) {
+  for (const budget of budgets) {
     const project = await copyExampleProject();
     const out = path.join(tmp, `one-job-${budget}`);
     const threads = Math.min(budget - 1, DEFAULT_MAX_THREADS);
