@@ -1,8 +1,10 @@
 /**
  * `npm run bench`: figures measured side by side in one run (ratios, not absolute targets).
  * Sections: plan (vs JSON.parse, memory, quality), quality (makespan vs bounds over many DAGs and
- * timing draws), merge (256 shards × 200 results),
- * runner overhead (vs a direct dbt build), local pipeline (wall time vs sum of shard times).
+ * timing draws), dbt-costs (dbt's own start-up and CPU per node, real dbt), crossover (one job vs
+ * the plan on GitHub runners), merge (256 shards × 200 results), run (runner overhead vs a direct
+ * dbt build), local (pipeline wall vs sum of shard times; pg-sleep: plan vs actual on PostgreSQL;
+ * one-job: the planner's choice vs a plain dbt build).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
