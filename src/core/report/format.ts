@@ -31,20 +31,7 @@ export function fenced(text: string, lang = ''): string {
   return `${fence}${lang}\n${text.replace(/\s+$/, '')}\n${fence}`;
 }
 
-export const STATUS_ICON: Record<string, string> = {
-  error: '❌',
-  fail: '❌',
-  'runtime error': '❌',
-  'partial success': '❌',
-  warn: '⚠️',
-  skipped: '⏭️',
-  'no-op': '➖',
-  success: '✅',
-  pass: '✅',
-  missing: '❓',
-};
-
-export const iconFor = (status: string): string => STATUS_ICON[status] ?? '❔';
+export { STATUS_ICON, iconFor } from './status.js';
 
 /** Relative difference, e.g. `+23%`, for planned-vs-actual. */
 export function percentDelta(actual: number, planned: number): string {
