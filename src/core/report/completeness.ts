@@ -95,7 +95,12 @@ export interface AccountSlot {
  * build would list them; dbt's own skipped results get their cause too (from the graph). What
  * is still without a result is missing, per shard, with a problem naming the nodes.
  */
-export function accountFor(slots: readonly AccountSlot[], merged: Map<string, MergedResult>, graph: DbtGraph | null): { missing: Map<string, string[]>; problems: ReportProblem[] } {
+export function accountFor(
+  slots: readonly AccountSlot[],
+  merged: Map<string, MergedResult>,
+  graph: DbtGraph | null,
+  exposures: readonly string[],
+): { missing: Map<string, string[]>; problems: ReportProblem[] } {
   for (const s of slots) {
     if (!s.results) continue;
     for (const skip of s.shard?.artifact?.skipped ?? []) {
@@ -107,6 +112,7 @@ export function accountFor(slots: readonly AccountSlot[], merged: Map<string, Me
     const because = causes.get(id);
     if (r.status === 'skipped' && because && !r.dbt_matrix.skipped_because) merged.set(id, { ...r, dbt_matrix: { ...r.dbt_matrix, skipped_because: because } });
   }
+  listExposures(exposures, slots, merged, causes, graph);
   const missing = new Map<string, string[]>();
   const problems: ReportProblem[] = [];
   for (const s of slots) {
@@ -126,6 +132,25 @@ export function accountFor(slots: readonly AccountSlot[], merged: Map<string, Me
     if (problem) problems.push(problem);
   }
   return { missing, problems };
+}
+
+/**
+ * dbt build lists every selected exposure without running anything: `no-op`, or `skipped` below a
+ * failure. No shard runs them (they have no work), so the merge lists them the same way, under the
+ * shard of their first planned parent.
+ */
+function listExposures(exposures: readonly string[], slots: readonly AccountSlot[], merged: Map<string, MergedResult>, causes: ReadonlyMap<string, string[]>, graph: DbtGraph | null): void {
+  const slotOf = new Map<string, AccountSlot>();
+  for (const s of slots) for (const id of s.plan?.nodes ?? []) slotOf.set(id, s);
+  for (const id of exposures) {
+    if (merged.has(id)) continue;
+    const home = (graph?.parents(id) ?? []).map((p) => slotOf.get(p)).find((s) => s !== undefined) ?? slots[0];
+    if (!home) continue;
+    const because = causes.get(id);
+    const listed = skippedResult(id, home, because ?? [], graph);
+    if (because) merged.set(id, listed);
+    else merged.set(id, { ...listed, status: 'no-op', message: 'NO-OP', failures: 0, dbt_matrix: { ...listed.dbt_matrix, skipped_because: undefined } });
+  }
 }
 
 function missingProblem(s: AccountSlot, lost: readonly string[], explained: number): ReportProblem | null {

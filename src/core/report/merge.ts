@@ -48,14 +48,16 @@ export function mergeShardResults(input: MergeInput): MergedReport {
     problems.push(...unplannedResults(slot.shard, slot.plan, plannedIn));
     mergeOneShard(slot.shard, slot.plan, merged, problems);
   }
-  const accounts = accountFor(slots.map((s) => ({ id: s.id, stage: s.plan?.stage ?? 0, shard: s.shard, plan: s.plan, results: s.accepted ? (s.shard?.results ?? null) : null })), merged, input.graph ?? null);
+  const accounts = accountFor(slots.map((s) => ({ id: s.id, stage: s.plan?.stage ?? 0, shard: s.shard, plan: s.plan, results: s.accepted ? (s.shard?.results ?? null) : null })), merged, input.graph ?? null, input.plan.exposures ?? []);
   problems.push(...accounts.problems);
 
   const order = new Map(slots.map((s) => [s.id, s.order]));
   const results = [...merged.values()].sort((a, b) => (order.get(a.dbt_matrix.shard) ?? 1e9) - (order.get(b.dbt_matrix.shard) ?? 1e9) || cmp(a.unique_id, b.unique_id));
   const byShard = new Map<string, MergedResult[]>();
+  const exposures = new Set(input.plan.exposures ?? []);
   for (const r of results) {
-    if (isHook(r.unique_id)) continue; // not planned: every invocation runs them (see hooks.ts)
+    // hooks: every invocation runs them (see hooks.ts); exposures: listed by the merge, never run
+    if (isHook(r.unique_id) || exposures.has(r.unique_id)) continue;
     const list = byShard.get(r.dbt_matrix.shard);
     if (list) list.push(r);
     else byShard.set(r.dbt_matrix.shard, [r]);
