@@ -100,7 +100,7 @@ export async function runLocal(inputs: LocalInputs, deps: LocalDeps): Promise<Lo
   // skipped, with the cause); any other shard runs what it still can, the rest skipped.
   const runnable = (id: string, nodes: readonly string[]): boolean => {
     if (stopped === null && !(nodes.length > 0 && nodes.every((n) => skips.has(n)))) return true;
-    skip(id, deps.progress, notRun);
+    skip(id, stopped === null ? 'skipped' : 'not run', deps.progress, notRun);
     return false;
   };
   try {
@@ -223,8 +223,8 @@ function shardLogger(id: string, progress: Progress, onFirstNode: () => void): L
   };
 }
 
-function skip(id: string, progress: Progress, notRun: string[]): void {
-  progress.finish(id, 'not run');
+function skip(id: string, state: 'skipped' | 'not run', progress: Progress, notRun: string[]): void {
+  progress.finish(id, state);
   notRun.push(id);
 }
 
