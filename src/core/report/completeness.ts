@@ -24,7 +24,7 @@ const named = (ids: readonly string[]): string =>
   `${ids.slice(0, MAX_NAMED).join(', ')}${ids.length > MAX_NAMED ? ` and ${ids.length - MAX_NAMED} more` : ''}`;
 
 /** A shard folder from another plan or project: an error that says which, or null when it belongs. */
-export function checkIdentity(shard: ShardInput, slot: PlannedSlot | null, plan: Plan, planId: string | null): ReportProblem | null {
+export function checkIdentity(shard: ShardInput, slot: PlannedSlot | null, plan: Plan, planId: string | null, plannedIn: ReadonlyMap<string, string>): ReportProblem | null {
   const ran = shard.artifact?.plan;
   const at = (message: string): ReportProblem => ({ level: 'error', shard: shard.id, file: null, message: `shard ${shard.id}: ${message}; its results are not merged` });
   if (ran) {
@@ -37,10 +37,10 @@ export function checkIdentity(shard: ShardInput, slot: PlannedSlot | null, plan:
     return null;
   }
   // A runner that did not record its plan: results that name none of the planned nodes betray it.
+  if (!slot || slot.nodes.length === 0) return null;
   const results = (shard.results?.results ?? []).filter((r) => !isHook(r.unique_id));
-  if (!slot || slot.nodes.length === 0 || results.length === 0) return null;
-  const planned = new Set(slot.nodes);
-  if (results.some((r) => planned.has(r.unique_id))) return null;
+  if (results.length === 0) return null;
+  if (results.some((r) => plannedIn.get(r.unique_id) === slot.id)) return null;
   return at(`none of its ${slot.nodes.length} planned nodes is in its run_results.json (it holds ${named(results.map((r) => r.unique_id))}): it ran another project or plan`);
 }
 
@@ -65,18 +65,17 @@ export function unknownStatuses(shard: ShardInput): ReportProblem[] {
 /** Results for nodes the plan did not give this shard (hooks aside: dbt runs them every invocation). */
 export function unplannedResults(shard: ShardInput, slot: PlannedSlot | null, plannedIn: ReadonlyMap<string, string>): ReportProblem[] {
   if (!slot) return [];
-  const mine = new Set(slot.nodes);
-  const elsewhere: string[] = [];
-  const nowhere: string[] = [];
-  for (const id of new Set((shard.results?.results ?? []).map((r) => r.unique_id))) {
-    if (mine.has(id) || isHook(id)) continue;
-    if (plannedIn.has(id)) elsewhere.push(id);
-    else nowhere.push(id);
+  const elsewhere = new Set<string>();
+  const nowhere = new Set<string>();
+  for (const { unique_id: id } of shard.results?.results ?? []) {
+    const home = plannedIn.get(id);
+    if (home === slot.id || isHook(id)) continue;
+    (home === undefined ? nowhere : elsewhere).add(id);
   }
   const out: ReportProblem[] = [];
   const warn = (message: string): void => void out.push({ level: 'warning', shard: shard.id, file: null, message: `shard ${shard.id}: ${message}` });
-  if (nowhere.length > 0) warn(`reported ${nowhere.length} node(s) the plan did not select: ${named(nowhere.sort())}; merged anyway`);
-  if (elsewhere.length > 0) warn(`reported ${elsewhere.length} node(s) planned for other shards: ${named(elsewhere.sort())}; merged anyway`);
+  if (nowhere.size > 0) warn(`reported ${nowhere.size} node(s) the plan did not select: ${named([...nowhere].sort())}; merged anyway`);
+  if (elsewhere.size > 0) warn(`reported ${elsewhere.size} node(s) planned for other shards: ${named([...elsewhere].sort())}; merged anyway`);
   return out;
 }
 
@@ -108,9 +107,9 @@ export function accountFor(
     }
   }
   const causes = graph ? skippedBy(graph, failedNodes(merged.values())) : new Map<string, string[]>();
-  for (const [id, r] of merged) {
-    const because = causes.get(id);
-    if (r.status === 'skipped' && because && !r.dbt_matrix.skipped_because) merged.set(id, { ...r, dbt_matrix: { ...r.dbt_matrix, skipped_because: because } });
+  for (const [id, because] of causes) {
+    const r = merged.get(id);
+    if (r?.status === 'skipped' && !r.dbt_matrix.skipped_because) merged.set(id, { ...r, dbt_matrix: { ...r.dbt_matrix, skipped_because: because } });
   }
   listExposures(exposures, slots, merged, causes, graph);
   const missing = new Map<string, string[]>();
@@ -140,6 +139,7 @@ export function accountFor(
  * shard of their first planned parent.
  */
 function listExposures(exposures: readonly string[], slots: readonly AccountSlot[], merged: Map<string, MergedResult>, causes: ReadonlyMap<string, string[]>, graph: DbtGraph | null): void {
+  if (exposures.length === 0) return;
   const slotOf = new Map<string, AccountSlot>();
   for (const s of slots) for (const id of s.plan?.nodes ?? []) slotOf.set(id, s);
   for (const id of exposures) {

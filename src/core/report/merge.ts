@@ -37,10 +37,10 @@ interface Slot {
 export function mergeShardResults(input: MergeInput): MergedReport {
   const planned = plannedShards(input.plan);
   const problems: ReportProblem[] = input.shards.flatMap((s) => s.problems);
-  const slots = slotsOf(input, planned, problems);
-  const merged = new Map<string, MergedResult>();
   const plannedIn = new Map<string, string>();
   for (const p of planned.values()) for (const n of p.nodes) plannedIn.set(n, p.id);
+  const slots = slotsOf(input, planned, plannedIn, problems);
+  const merged = new Map<string, MergedResult>();
 
   for (const slot of slots) {
     if (!slot.accepted || !slot.shard?.results) continue;
@@ -51,16 +51,16 @@ export function mergeShardResults(input: MergeInput): MergedReport {
   const accounts = accountFor(slots.map((s) => ({ id: s.id, stage: s.plan?.stage ?? 0, shard: s.shard, plan: s.plan, results: s.accepted ? (s.shard?.results ?? null) : null })), merged, input.graph ?? null, input.plan.exposures ?? []);
   problems.push(...accounts.problems);
 
-  const order = new Map(slots.map((s) => [s.id, s.order]));
-  const results = [...merged.values()].sort((a, b) => (order.get(a.dbt_matrix.shard) ?? 1e9) - (order.get(b.dbt_matrix.shard) ?? 1e9) || cmp(a.unique_id, b.unique_id));
+  // Slot order, then node id inside a shard (hooks with the first shard that ran them, exposures
+  // with the shard of their first planned parent: see completeness.ts).
+  const groups = new Map<string, MergedResult[]>(slots.map((s) => [s.id, []]));
+  for (const r of merged.values()) groups.get(r.dbt_matrix.shard)!.push(r);
+  const results = [...groups.values()].flatMap((list) => list.sort((a, b) => cmp(a.unique_id, b.unique_id)));
   const byShard = new Map<string, MergedResult[]>();
   const exposures = new Set(input.plan.exposures ?? []);
-  for (const r of results) {
+  for (const [id, list] of groups) {
     // hooks: every invocation runs them (see hooks.ts); exposures: listed by the merge, never run
-    if (isHook(r.unique_id) || exposures.has(r.unique_id)) continue;
-    const list = byShard.get(r.dbt_matrix.shard);
-    if (list) list.push(r);
-    else byShard.set(r.dbt_matrix.shard, [r]);
+    byShard.set(id, list.filter((r) => !isHook(r.unique_id) && !exposures.has(r.unique_id)));
   }
   const rows = slots.map((s) => shardRow(s, byShard.get(s.id) ?? [], accounts.missing.get(s.id) ?? []));
   const totals = computeTotals(results, rows);
@@ -76,14 +76,14 @@ export function mergeShardResults(input: MergeInput): MergedReport {
   };
 }
 
-function slotsOf(input: MergeInput, planned: Map<string, PlannedShard>, problems: ReportProblem[]): Slot[] {
+function slotsOf(input: MergeInput, planned: Map<string, PlannedShard>, plannedIn: ReadonlyMap<string, string>, problems: ReportProblem[]): Slot[] {
   const byId = new Map(input.shards.map((s) => [s.id, s]));
   const unplanned = input.shards.filter((s) => !planned.has(s.id)).sort((a, b) => cmp(a.id, b.id));
   const pairs = [...[...planned.values()].map((p) => ({ plan: p as PlannedShard | null, shard: byId.get(p.id) ?? null })), ...unplanned.map((s) => ({ plan: null, shard: s as ShardInput | null }))];
   return pairs.map(({ plan, shard }, order) => {
     const id = plan?.id ?? shard!.id;
     if (!plan) problems.push({ level: 'warning', shard: id, file: null, message: `shard folder ${id} is not in the plan; merged anyway` });
-    const mismatch = shard ? checkIdentity(shard, plan, input.plan, input.planId ?? null) : null;
+    const mismatch = shard ? checkIdentity(shard, plan, input.plan, input.planId ?? null, plannedIn) : null;
     if (mismatch) problems.push(mismatch);
     return { plan, shard, id, order, accepted: mismatch === null };
   });
