@@ -59,6 +59,18 @@ describe('completeness against the plan', () => {
     expect(report.totals).toMatchObject({ failingNodes: 1, skipped: 2, failedShards: 0 });
   });
 
+  it('lists the selected exposures as dbt build does: no-op, or skipped below a failure', () => {
+    const graph = new DbtGraph([node('model.shop.a'), node('model.shop.b'), node('exposure.shop.on_a', ['model.shop.a']), node('exposure.shop.on_b', ['model.shop.b'])]);
+    const plan = { ...planOf([{ id: 's1-00', stage: 1, nodes: ['model.shop.a', 'model.shop.b'] }]), exposures: ['exposure.shop.on_a', 'exposure.shop.on_b'] };
+    const report = merge(plan, [shard('s1-00', 1, [resultOf('model.shop.a', 'error', 1, T0), ok('model.shop.b')])], { graph });
+    const listed = report.runResults.results.filter((r) => r.unique_id.startsWith('exposure.'));
+    expect(listed.map((r) => [r.unique_id, r.status, r.message, r.dbt_matrix.skipped_because])).toEqual([
+      ['exposure.shop.on_a', 'skipped', null, ['model.shop.a']],
+      ['exposure.shop.on_b', 'no-op', 'NO-OP', undefined],
+    ]);
+    expect(report.shards[0]).toMatchObject({ state: 'reported', plannedNodes: 2, reportedNodes: 2, skippedNodes: 0 });
+  });
+
   it('still fails a missing shard whose nodes a failure does not explain', () => {
     const graph = new DbtGraph([node('model.shop.a'), node('model.shop.b', ['model.shop.a']), node('model.shop.y')]);
     const plan = planOf([{ id: 's1-00', stage: 1, nodes: ['model.shop.a'] }, { id: 's2-00', stage: 2, nodes: ['model.shop.b', 'model.shop.y'] }]);

@@ -147,9 +147,7 @@ function listExposures(exposures: readonly string[], slots: readonly AccountSlot
     const home = (graph?.parents(id) ?? []).map((p) => slotOf.get(p)).find((s) => s !== undefined) ?? slots[0];
     if (!home) continue;
     const because = causes.get(id);
-    const listed = skippedResult(id, home, because ?? [], graph);
-    if (because) merged.set(id, listed);
-    else merged.set(id, { ...listed, status: 'no-op', message: 'NO-OP', failures: 0, dbt_matrix: { ...listed.dbt_matrix, skipped_because: undefined } });
+    merged.set(id, because ? skippedResult(id, home, because, graph) : noOpResult(id, home));
   }
 }
 
@@ -168,6 +166,16 @@ function missingProblem(s: AccountSlot, lost: readonly string[], explained: numb
 
 /** A result as dbt writes one for a skipped node, with the cause dbt does not record. */
 function skippedResult(id: string, s: AccountSlot, causes: readonly string[], graph: DbtGraph | null): MergedResult {
+  const listed = listedResult(id, s, graph);
+  return { ...listed, dbt_matrix: { ...listed.dbt_matrix, skipped_because: [...causes] } };
+}
+
+/** An exposure as dbt build lists it when nothing above it failed. */
+function noOpResult(id: string, s: AccountSlot): MergedResult {
+  return { ...listedResult(id, s, null), status: 'no-op', message: 'NO-OP', failures: 0 };
+}
+
+function listedResult(id: string, s: AccountSlot, graph: DbtGraph | null): MergedResult {
   return {
     status: 'skipped',
     timing: [],
@@ -181,6 +189,6 @@ function skippedResult(id: string, s: AccountSlot, causes: readonly string[], gr
     compiled_code: null,
     relation_name: graph?.get(id)?.relationName ?? null,
     batch_results: null,
-    dbt_matrix: { shard: s.id, stage: s.shard?.artifact?.stage ?? s.stage, attempt: s.shard?.artifact?.attempt ?? 1, chunks: [], skipped_because: [...causes], not_run: true },
+    dbt_matrix: { shard: s.id, stage: s.shard?.artifact?.stage ?? s.stage, attempt: s.shard?.artifact?.attempt ?? 1, chunks: [], not_run: true },
   };
 }
