@@ -59,6 +59,21 @@ describe('completeness against the plan', () => {
     expect(report.totals).toMatchObject({ failingNodes: 1, skipped: 2, failedShards: 0 });
   });
 
+  it('lists what sits below a node a dead shard never ran as skipped because of it; the node itself stays missing', () => {
+    const graph = new DbtGraph([node('model.shop.a'), node('model.shop.b', ['model.shop.a']), node('test.shop.a_ok', ['model.shop.a']), node('model.shop.c', ['model.shop.b'])]);
+    const plan = planOf([{ id: 's1-00', stage: 1, nodes: ['model.shop.a', 'test.shop.a_ok', 'model.shop.b'] }, { id: 's2-00', stage: 2, nodes: ['model.shop.c'] }]);
+    const died = shard('s1-00', 1, [], { status: 'error', exitCode: 2 });
+    const report = merge(plan, [died], { graph });
+    expect(report.shards.map((s) => [s.id, s.state, s.missingNodes])).toEqual([['s1-00', 'partial', ['model.shop.a']], ['s2-00', 'skipped', []]]);
+    expect(report.runResults.results.map((r) => [r.unique_id, r.status, r.dbt_matrix.skipped_because])).toEqual([
+      ['model.shop.b', 'skipped', ['model.shop.a']],
+      ['test.shop.a_ok', 'skipped', ['model.shop.a']],
+      ['model.shop.c', 'skipped', ['model.shop.a']],
+    ]);
+    expect(renderSummary(report, { status: 'failure', fileOf: () => null })).toContain('below `model.shop.a` did not run');
+    expect(runStatus(report)).toBe('failure');
+  });
+
   it('lists the selected exposures as dbt build does: no-op, or skipped below a failure', () => {
     const graph = new DbtGraph([node('model.shop.a'), node('model.shop.b'), node('exposure.shop.on_a', ['model.shop.a']), node('exposure.shop.on_b', ['model.shop.b'])]);
     const plan = { ...planOf([{ id: 's1-00', stage: 1, nodes: ['model.shop.a', 'model.shop.b'] }]), exposures: ['exposure.shop.on_a', 'exposure.shop.on_b'] };

@@ -1,5 +1,6 @@
 import type { DbtGraph } from '../graph/graph.js';
 import { failedNodes, skippedBy } from '../failure/skips.js';
+import { isTestLike } from '../manifest/types.js';
 import type { Plan } from '../plan/schema.js';
 import type { MergedResult } from './combine.js';
 import { isHook } from './hooks.js';
@@ -106,7 +107,7 @@ export function accountFor(
       if (!merged.has(skip.unique_id)) merged.set(skip.unique_id, skippedResult(skip.unique_id, s, skip.causes, graph));
     }
   }
-  const causes = graph ? skippedBy(graph, failedNodes(merged.values())) : new Map<string, string[]>();
+  const causes = graph ? skipCauses(graph, slots, merged) : new Map<string, string[]>();
   for (const [id, because] of causes) {
     const r = merged.get(id);
     if (r?.status === 'skipped' && !r.dbt_matrix.skipped_because) merged.set(id, { ...r, dbt_matrix: { ...r.dbt_matrix, skipped_because: because } });
@@ -131,6 +132,28 @@ export function accountFor(
     if (problem) problems.push(problem);
   }
   return { missing, problems };
+}
+
+/**
+ * What sits below a failure — and below a model, seed or snapshot that never got a result (its
+ * shard died or stopped early): nothing downstream of it could run on it either, as `local`
+ * decides for its later stages. Such a node is itself named missing; what it holds up is listed
+ * as skipped with it as the cause.
+ */
+function skipCauses(graph: DbtGraph, slots: readonly AccountSlot[], merged: ReadonlyMap<string, MergedResult>): Map<string, string[]> {
+  const failed = failedNodes(merged.values());
+  const first = skippedBy(graph, failed);
+  const unrun: string[] = [];
+  for (const s of slots) {
+    for (const id of s.plan?.nodes ?? []) {
+      const node = graph.get(id);
+      if (!merged.has(id) && !first.has(id) && node && !isTestLike(node)) unrun.push(id);
+    }
+  }
+  if (unrun.length === 0) return first;
+  // only the topmost unrun nodes are causes: one below another is held up by it, not a cause itself
+  const below = skippedBy(graph, unrun);
+  return skippedBy(graph, [...failed, ...unrun.filter((id) => !below.has(id))]);
 }
 
 /**

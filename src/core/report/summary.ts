@@ -118,9 +118,11 @@ function renderSkipped(report: MergedReport): string {
   }
   if (byCause.size === 0) return '';
   const total = [...byCause.values()].reduce((n, l) => n + l.length, 0);
+  const statusOf = new Map(report.runResults.results.map((r) => [r.unique_id, r.status]));
+  const why = (cause: string): string => `${code(cause)} ${statusOf.has(cause) ? statusOf.get(cause) : 'did not run'}`;
   const lines = [...byCause].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([cause, ids]) => {
     const shown = ids.slice(0, 10).map(code).join(', ') + (ids.length > 10 ? `, … and ${ids.length - 10} more` : '');
-    return `- ${iconFor('skipped')} ${cause ? `because ${cause.split(', ').map(code).join(', ')} failed` : 'cause unknown'}: ${shown}`;
+    return `- ${iconFor('skipped')} ${cause ? `below ${cause.split(', ').map(why).join(', ')}` : 'cause unknown'}: ${shown}`;
   });
   return [`### Skipped (${total})`, ...lines].join('\n');
 }
