@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { UserError } from '../core/errors.js';
 import { PLAN_VERSION, PlanSchema, type Plan } from '../core/plan/schema.js';
+import type { PlanIdentity } from '../core/report/shard-artifact.js';
 import { readJsonFile } from './files.js';
 
 /**
@@ -20,4 +22,14 @@ export async function readPlan(file: string): Promise<Plan> {
     throw new UserError(`--plan: ${file} is not a dbt-matrix plan${issue ? ` (${issue.path.join('.')}: ${issue.message})` : ''}`);
   }
   return parsed.data;
+}
+
+/**
+ * Which plan this is: a hash of its validated contents (keys in schema order, so the same plan
+ * gives the same id however the file was formatted) and its project. run records it in
+ * shard.json; merge refuses shards that ran another plan.
+ */
+export function planIdentity(plan: Plan): PlanIdentity {
+  const id = createHash('sha256').update(JSON.stringify(PlanSchema.parse(plan))).digest('hex').slice(0, 16);
+  return { id, project: plan.projectName };
 }

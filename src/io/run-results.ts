@@ -7,7 +7,7 @@ import { z } from 'zod';
  */
 export const RunResultSchema = z.looseObject({
   unique_id: z.string(),
-  /** success, error, fail, warn, skipped, pass, runtime error, no-op (1.10+), partial success */
+  /** one of dbt's statuses (src/core/report/status.ts); judged there, not here */
   status: z.string(),
   execution_time: z.number().optional(),
   message: z.string().nullable().optional(),
@@ -56,9 +56,5 @@ export async function readRunResults(file: string): Promise<{ results: RunResult
   return { results: parsed.data, problem: null };
 }
 
-/** Statuses that count as passed (dbt exits 0 with them, `warn` included); the rest fail the shard. */
-export const PASSING_STATUSES: ReadonlySet<string> = new Set(['success', 'pass', 'warn', 'no-op']);
-
-export function isPassing(status: string): boolean {
-  return PASSING_STATUSES.has(status);
-}
+/** The runner's pass check reads the one status list (src/core/report/status.ts). */
+export { PASSING_STATUSES, isPassing } from '../core/report/status.js';

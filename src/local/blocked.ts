@@ -1,24 +1,27 @@
+import { failedNodes, skippedBy } from '../core/failure/skips.js';
 import type { DbtGraph } from '../core/graph/graph.js';
 import { isTestLike } from '../core/manifest/types.js';
 
-/** dbt statuses after which a node's children may run (`warn` passes, as in dbt). */
-const PASSING = new Set(['success', 'pass', 'warn', 'no-op']);
+/** One shard that ran: the nodes dbt was asked to run and the status each got. */
+export interface RanShard {
+  nodes: readonly string[];
+  statuses: ReadonlyMap<string, string>;
+}
 
 /**
- * The nodes a sequential `dbt build` would skip after these results: everything downstream of a
- * failed or skipped node, and downstream of a model whose test failed (dbt build skips the
- * model's children; the model itself stays built). A shard's node without a result (the shard
- * was cancelled or timed out) counts as failed. `local` leaves a later shard out when any of its
- * nodes is in this set, instead of running it on missing or stale upstream tables.
+ * What later stages must skip, each node with the node(s) that caused it: what a sequential
+ * `dbt build` skips after these failures (core/failure/skips.ts), and everything below a model,
+ * seed or snapshot a shard never reached (it was cancelled or timed out): nothing is built on a
+ * table that was not built. A later shard runs the rest of its nodes.
  */
-export function blockedNodes(graph: DbtGraph, shardNodes: readonly string[], results: ReadonlyMap<string, string>): Set<string> {
+export function skipsAfter(graph: DbtGraph, ran: Iterable<RanShard>): Map<string, string[]> {
   const roots: string[] = [];
-  for (const id of shardNodes) {
-    const status = results.get(id);
-    if (status !== undefined && PASSING.has(status)) continue;
-    const node = graph.get(id);
-    if (node && isTestLike(node)) roots.push(...graph.parents(id));
-    else roots.push(id);
+  for (const shard of ran) {
+    roots.push(...failedNodes([...shard.statuses].map(([unique_id, status]) => ({ unique_id, status }))));
+    for (const id of shard.nodes) {
+      const node = graph.get(id);
+      if (!shard.statuses.has(id) && node && !isTestLike(node)) roots.push(id);
+    }
   }
-  return graph.reach(roots, 'down');
+  return skippedBy(graph, roots);
 }

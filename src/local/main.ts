@@ -15,7 +15,7 @@ import { planForThisMachine } from './previous-timings.js';
 import { runShard, type RunOutcome } from '../run/main.js';
 import type { Logger } from '../shared/log.js';
 import { localPaths, type LocalInputs } from './inputs.js';
-import { blockedNodes } from './blocked.js';
+import { skipsAfter, type RanShard } from './blocked.js';
 import { runPool } from './pool.js';
 import { SchemaGate, schemasFromManifest } from './schema-gate.js';
 import type { Progress, ShardState } from './progress.js';
@@ -57,9 +57,10 @@ export interface LocalOutcome {
 
 /**
  * plan → every stage's shards as parallel dbt processes (at most plan.maxParallel at once, so
- * the connection budget holds) → the final tests → merge. A later shard that needs a node which
- * failed or was skipped is not run (dbt build would skip it); Ctrl-C starts nothing new. The
- * report always gets written.
+ * the connection budget holds) → the final tests → merge. After a failure, later shards run what
+ * a sequential dbt build would still run and leave out what it would skip (recorded in their
+ * shard.json with the cause; the merge lists those nodes as skipped); Ctrl-C starts nothing new.
+ * The report always gets written.
  */
 export async function runLocal(inputs: LocalInputs, deps: LocalDeps): Promise<LocalOutcome> {
   const started = deps.now();
@@ -89,17 +90,20 @@ export async function runLocal(inputs: LocalInputs, deps: LocalDeps): Promise<Lo
   const outcomes: RunOutcome[] = [];
   const notRun: string[] = [];
   let stopped: string | null = null;
-  const runOne = (shard: Shard | 'final'): Promise<RunOutcome | null> =>
-    runOneShard(shard, { inputs, deps, warehouse, gate, signal: stop.signal }).then((o) => {
+  const runOne = (shard: Shard | 'final', skip: ReadonlyMap<string, readonly string[]>): Promise<RunOutcome | null> =>
+    runOneShard(shard, { inputs, deps, warehouse, gate, signal: stop.signal, skip }).then((o) => {
       if (o === null) notRun.push(shard === 'final' ? 'final' : shard.id);
       return o;
     });
 
   const graph = DbtGraph.fromManifest(manifest);
-  const blocked = new Set<string>();
+  const ran: RanShard[] = [];
+  let skips = new Map<string, string[]>();
+  // A shard whose every node sits below a failure is not started (the merge lists its nodes as
+  // skipped, with the cause); any other shard runs what it still can, the rest skipped.
   const runnable = (id: string, nodes: readonly string[]): boolean => {
-    if (stopped === null && !nodes.some((n) => blocked.has(n))) return true;
-    skip(id, deps.progress, notRun);
+    if (stopped === null && !(nodes.length > 0 && nodes.every((n) => skips.has(n)))) return true;
+    skip(id, stopped === null ? 'skipped' : 'not run', deps.progress, notRun);
     return false;
   };
   try {
@@ -109,15 +113,16 @@ export async function runLocal(inputs: LocalInputs, deps: LocalDeps): Promise<Lo
       const atOnce = Math.min(plan.maxParallel, shards.length);
       deps.progress.stage(`stage ${stage} of ${plan.stages}: ${shards.length} shard(s), ${atOnce} at once × ${plan.threads + 1} connections`);
       await warehouse.prepareStage(shards.map((s) => s.id));
-      const ran = (await runPool(shards, plan.maxParallel, (s) => runOne(s))).filter((o): o is RunOutcome => o !== null);
-      outcomes.push(...ran);
-      await warehouse.finishStage(ran.map((o) => ({ id: o.artifact.id, shardDir: o.shardDir })));
+      const ranNow = (await runPool(shards, plan.maxParallel, (s) => runOne(s, skips))).filter((o): o is RunOutcome => o !== null);
+      outcomes.push(...ranNow);
+      await warehouse.finishStage(ranNow.map((o) => ({ id: o.artifact.id, shardDir: o.shardDir })));
       if (stop.signal.aborted) stopped = 'cancelled';
-      for (const o of ran) for (const id of blockedNodes(graph, o.artifact.nodes, await resultStatuses(o.shardDir))) blocked.add(id);
+      for (const o of ranNow) ran.push({ nodes: o.artifact.nodes, statuses: await resultStatuses(o.shardDir) });
+      skips = skipsAfter(graph, ran);
     }
     if (plan.finalTests.length > 0 && runnable('final', plan.finalTests)) {
       deps.progress.stage(`final tests: ${plan.finalTests.length} test(s) whose parents span shards`);
-      const final = await runOne('final');
+      const final = await runOne('final', skips);
       if (final) outcomes.push(final);
       if (stop.signal.aborted) stopped = 'cancelled';
     }
@@ -126,7 +131,7 @@ export async function runLocal(inputs: LocalInputs, deps: LocalDeps): Promise<Lo
     deps.progress.close();
   }
   if (notRun.length > 0) {
-    stopped ??= 'they need nodes that failed or were skipped in an earlier stage (dbt build would skip them too)';
+    stopped ??= 'every node in them sits below a node that failed in an earlier stage (dbt build skips them too; the report lists them as skipped)';
     deps.log.warning(`not run: ${notRun.join(', ')}: ${stopped}`);
   }
 
@@ -156,6 +161,8 @@ interface ShardContext {
   warehouse: WarehouseState;
   gate: SchemaGate | null;
   signal: AbortSignal;
+  /** nodes an earlier stage's failure skips (with their causes) */
+  skip: ReadonlyMap<string, readonly string[]>;
 }
 
 /** One shard (or the final tests) as one runShard call = one dbt subprocess at a time. */
@@ -179,6 +186,7 @@ async function runOneShard(shard: Shard | 'final', ctx: ShardContext): Promise<R
       log: shardLogger(id, deps.progress, release),
       signal,
       handleProcessSignals: false,
+      skip: ctx.skip,
       ...(deps.spawnDbt ? { spawnDbt: deps.spawnDbt } : {}),
     });
     deps.progress.finish(id, STATE_OF[outcome.status]);
@@ -218,8 +226,8 @@ function shardLogger(id: string, progress: Progress, onFirstNode: () => void): L
   };
 }
 
-function skip(id: string, progress: Progress, notRun: string[]): void {
-  progress.finish(id, 'not run');
+function skip(id: string, state: 'skipped' | 'not run', progress: Progress, notRun: string[]): void {
+  progress.finish(id, state);
   notRun.push(id);
 }
 

@@ -4,7 +4,8 @@
  * plain line per state change. dbt's own output never reaches the screen: it is in each shard's
  * dbt.log, and only its "N of M" result lines are counted here.
  */
-export type ShardState = 'queued' | 'running' | 'passed' | 'failed' | 'cancelled' | 'not run';
+/** `skipped`: every node of the shard sits below a failure, so it was not started (as dbt build skips them); `not run`: cancelled before it started */
+export type ShardState = 'queued' | 'running' | 'passed' | 'failed' | 'cancelled' | 'skipped' | 'not run';
 
 export interface ProgressStream {
   write(text: string): unknown;
@@ -178,14 +179,14 @@ export class Progress {
   }
 }
 
-const ICON: Record<ShardState, string> = { queued: '·', running: '▶', passed: '✔', failed: '✘', cancelled: '■', 'not run': '-' };
+const ICON: Record<ShardState, string> = { queued: '·', running: '▶', passed: '✔', failed: '✘', cancelled: '■', skipped: '»', 'not run': '-' };
 
 const stageKey = (r: Row): number => (r.stage === 'final' ? Number.MAX_SAFE_INTEGER : r.stage);
 
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)}s`;
 
 function countStates(rows: readonly Row[]): string {
-  const order: ShardState[] = ['running', 'queued', 'passed', 'failed', 'cancelled', 'not run'];
+  const order: ShardState[] = ['running', 'queued', 'passed', 'failed', 'cancelled', 'skipped', 'not run'];
   return order
     .map((s) => [s, rows.filter((r) => r.state === s).length] as const)
     .filter(([, n]) => n > 0)

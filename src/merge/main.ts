@@ -10,7 +10,8 @@ import type { MergedReport, Totals } from '../core/report/model.js';
 import { renderSummary } from '../core/report/summary.js';
 import { exitCodeFor, runStatus, type RunStatus } from '../core/report/totals.js';
 import { copyFileAtomic, pathExists, writeFileAtomic, writeJsonAtomic } from '../io/files.js';
-import { readPlan } from '../io/plan-file.js';
+import { planIdentity, readPlan } from '../io/plan-file.js';
+import { DbtGraph } from '../core/graph/graph.js';
 import type { Logger } from '../shared/log.js';
 import { downloadShardArtifacts, type ArtifactSource } from './artifacts.js';
 import type { MergeInputs } from './inputs.js';
@@ -58,13 +59,16 @@ export async function mergeReports(inputs: MergeInputs, deps: MergeDeps): Promis
   }
   const fileOf = (id: string): string | null => manifest?.nodes.get(id)?.originalFilePath ?? null;
 
-  const shards = await readShardFolders(inputs.inDir);
+  const { shards, ignored } = await readShardFolders(inputs.inDir);
   const report = mergeShardResults({
     plan,
     shards,
     generatedAt: (deps.now?.() ?? new Date()).toISOString(),
     invocationId: deps.newInvocationId?.() ?? randomUUID(),
+    planId: planIdentity(plan).id,
+    graph: manifest ? DbtGraph.fromManifest(manifest) : null,
   });
+  report.problems.unshift(...ignored);
   for (const p of report.problems) deps.log.warning(p.message);
   const status = runStatus(report);
   const summaryMarkdown = renderSummary(report, { status, fileOf, slowest: inputs.slowest });

@@ -1,45 +1,59 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { isUserError, UserError } from '../core/errors.js';
-import { MAX_RUN_RESULTS_VERSION, RunResultsSchema, runResultsVersion, type RunResults } from '../core/report/run-results.js';
+import { RunResultsSchema, type RunResults } from '../core/report/run-results.js';
 import type { ReportProblem, ShardInput } from '../core/report/model.js';
 import { ShardArtifactSchema, type ShardArtifact } from '../core/report/shard-artifact.js';
-import { readJsonFile } from '../io/files.js';
+import { ARTIFACT_LIMITS, parseUntrustedJson, printable, readUntrustedText } from '../io/untrusted-file.js';
+import { isSafeShardId } from '../shared/artifact-names.js';
 
 export const SHARD_FILE = 'shard.json';
 export const RESULTS_FILE = 'run_results.json';
 
+export interface ShardFolders {
+  shards: ShardInput[];
+  /** entries of --in that are not shard folders (symlinks, files, names no shard can have) */
+  ignored: ReportProblem[];
+}
+
 /**
- * Reads every shard folder under `dir`. A missing or malformed file becomes a problem naming
- * the file — never an exception — so one broken shard cannot hide the others.
+ * Reads every shard folder under `dir`. Shard folders are artifacts other jobs uploaded, so they
+ * are untrusted: only real folders whose names are shard ids (never a symlink, never `..`), and
+ * inside them only regular files of bounded size (see io/untrusted-file.ts). A missing or bad
+ * file becomes a problem naming the file — never an exception — so one broken shard cannot hide
+ * the others.
  */
-export async function readShardFolders(dir: string): Promise<ShardInput[]> {
+export async function readShardFolders(dir: string): Promise<ShardFolders> {
   let entries: import('node:fs').Dirent[];
   try {
     entries = await fs.readdir(dir, { withFileTypes: true });
   } catch (err) {
     // No folder at all: every shard is missing, which the merge reports shard by shard.
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { shards: [], ignored: [] };
     throw new UserError(`--in: cannot read ${dir} (${(err as NodeJS.ErrnoException).code ?? String(err)}); expected a folder of shard folders`);
   }
-  // Dot-folders are not shards (the runner keeps its scratch space in `<out>/.work`).
-  const folders = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort();
-  return Promise.all(folders.map((id) => readShardFolder(path.join(dir, id), id)));
+  const ignored: ReportProblem[] = [];
+  const folders: string[] = [];
+  for (const e of entries) {
+    // Dot-entries are not shards (the runner keeps its scratch space in `<out>/.work`).
+    if (e.name.startsWith('.')) continue;
+    const shown = JSON.stringify(printable(e.name));
+    // Dirent types come from lstat: a symlink to a folder is a symlink here, never followed.
+    if (!e.isDirectory()) ignored.push({ level: 'warning', shard: null, file: path.join(dir, printable(e.name)), message: `--in: ignored ${shown}: ${e.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}, and shard artifacts are folders of regular files` });
+    else if (!isSafeShardId(e.name)) ignored.push({ level: 'warning', shard: null, file: null, message: `--in: ignored folder ${shown}: not a shard id (letters, digits, _ . -, not starting with a dot)` });
+    else folders.push(e.name);
+  }
+  folders.sort();
+  const shards = await Promise.all(folders.map((id) => readShardFolder(path.join(dir, id), id)));
+  return { shards, ignored };
 }
 
 export async function readShardFolder(folder: string, id: string): Promise<ShardInput> {
   const problems: ReportProblem[] = [];
-  const artifact = await readOptional<ShardArtifact>(path.join(folder, SHARD_FILE), ShardArtifactSchema, id, problems, 'warning');
-  let results = await readOptional<RunResults>(path.join(folder, RESULTS_FILE), RunResultsSchema, id, problems, 'error');
-  if (results) {
-    const version = runResultsVersion(results);
-    if (version !== null && version > MAX_RUN_RESULTS_VERSION) {
-      problems.push(problem('error', id, path.join(folder, RESULTS_FILE), `is run_results schema v${version}; this dbt-matrix merges v${MAX_RUN_RESULTS_VERSION} and older`));
-      results = null;
-    }
-  }
+  const artifact = await readArtifactFile<ShardArtifact>(folder, SHARD_FILE, ShardArtifactSchema, id, problems, 'warning');
+  const results = await readArtifactFile<RunResults>(folder, RESULTS_FILE, RunResultsSchema, id, problems, 'error');
   if (artifact && artifact.id !== id) {
-    problems.push(problem('warning', id, path.join(folder, SHARD_FILE), `names shard ${JSON.stringify(artifact.id)} but sits in folder ${JSON.stringify(id)}; the folder name is used`));
+    problems.push(problem('warning', id, path.join(folder, SHARD_FILE), `names shard ${JSON.stringify(printable(artifact.id))} but sits in folder ${JSON.stringify(id)}; the folder name is used`));
   }
   return { id, artifact, results, problems };
 }
@@ -47,19 +61,20 @@ export async function readShardFolder(folder: string, id: string): Promise<Shard
 /**
  * A missing shard.json is a warning (the results still merge, only times and attempts are
  * unknown); a missing run_results.json is an error (the shard's nodes have no results).
+ * Anything present but not a regular file, too big or malformed is an error.
  */
-async function readOptional<T>(file: string, schema: import('zod').ZodType, shard: string, problems: ReportProblem[], missingLevel: 'error' | 'warning'): Promise<T | null> {
-  try {
-    await fs.access(file);
-  } catch {
-    problems.push(problem(missingLevel, shard, file, 'is missing'));
+async function readArtifactFile<T>(folder: string, name: keyof typeof ARTIFACT_LIMITS, schema: import('zod').ZodType, shard: string, problems: ReportProblem[], missingLevel: 'error' | 'warning'): Promise<T | null> {
+  const file = path.join(folder, name);
+  const read = await readUntrustedText(file, ARTIFACT_LIMITS[name]);
+  if (!read.ok) {
+    problems.push(problem(read.missing ? missingLevel : 'error', shard, file, read.reason));
     return null;
   }
   try {
-    return (await readJsonFile(file, schema, `shard ${shard}`)) as T;
+    return parseUntrustedJson(read.text, schema, file) as T;
   } catch (err) {
     if (!isUserError(err)) throw err;
-    problems.push({ level: 'error', shard, file, message: err.message });
+    problems.push({ level: 'error', shard, file, message: `shard ${shard}: ${err.message}` });
     return null;
   }
 }

@@ -78,7 +78,7 @@ async function planAndWrite(inputs: PlanInputs, deps: PlanDeps, manifestFile: st
     shardOverheadSeconds: inputs.shardOverheadSeconds,
     ...(inputs.machine ? { machine: inputs.machine } : {}),
   });
-  const plan = buildPlan(inputs, manifest, parts, costs, deps.now());
+  const plan = { ...buildPlan(inputs, manifest, parts, costs, deps.now()), exposures: [...selected].filter((id) => graph.get(id)?.resourceType === 'exposure').sort() };
   const planFile = path.join(inputs.out, 'plan.json');
   const copiedManifest = path.join(inputs.out, 'manifest.json');
   // Everything is validated above: only now is anything written.

@@ -3,12 +3,12 @@ import path from 'node:path';
 import { UserError } from '../core/errors.js';
 import { formatDttm, resolveInterval, splitChunks, triggerAtPlanTime, type Chunk, type ResolvedInterval, type TriggerContext } from '../core/interval/index.js';
 import type { Plan } from '../core/plan/schema.js';
-import type { ChunkRecord, ShardArtifact } from '../core/report/shard-artifact.js';
+import type { ChunkRecord, ShardArtifact, SkippedNode } from '../core/report/shard-artifact.js';
 import { SHARD_ARTIFACT_VERSION } from '../core/report/shard-artifact.js';
 import { buildDbtVars, dispatchInputsToForward } from '../core/vars/index.js';
 import { runDbtProcess, StopController, stopOnProcessSignals, type SpawnDbt } from '../io/dbt-process.js';
 import { pathExists } from '../io/files.js';
-import { readPlan } from '../io/plan-file.js';
+import { planIdentity, readPlan } from '../io/plan-file.js';
 import { createRedactor } from '../io/redact.js';
 import type { Logger } from '../shared/log.js';
 import { DBT_LOG_FILE, writeShardArtifacts } from './artifacts.js';
@@ -35,6 +35,8 @@ export interface RunDeps {
   handleProcessSignals?: boolean;
   /** literal secret values (action inputs marked secret) */
   secretValues?: readonly string[];
+  /** planned nodes not to run, each with the failed node(s) that caused it (core/failure/skips.ts) */
+  skip?: ReadonlyMap<string, readonly string[]>;
 }
 
 export interface RunOutcome {
@@ -58,7 +60,7 @@ interface Work {
 export async function runShard(inputs: RunInputs, deps: RunDeps): Promise<RunOutcome> {
   const startedAt = deps.now();
   const plan = await readPlan(inputs.plan);
-  const work = pickWork(plan, inputs);
+  const { work, skipped } = withoutSkipped(pickWork(plan, inputs), deps.skip);
   // Everything that can be wrong with the inputs fails here, before dbt starts.
   const trigger = triggerAtPlanTime(deps.trigger, plan.createdAt);
   const interval = resolveInterval(
@@ -92,6 +94,7 @@ export async function runShard(inputs: RunInputs, deps: RunDeps): Promise<RunOut
   let command: string[] = [];
   try {
     log.note(`${work.kind} ${work.id}: ${work.nodes.length} nodes, interval [${interval.start}, ${interval.end}) from ${interval.source}, ${chunks.length} chunk(s), threads ${plan.threads}`);
+    if (skipped.length > 0) log.note(`${skipped.length} planned node(s) skipped: a node they depend on failed in an earlier stage (${skipped.slice(0, 3).map((s) => s.unique_id).join(', ')}${skipped.length > 3 ? ', …' : ''})`);
     if (redact.size > 0) log.note(`redacting the values of ${redact.size} secret(s) in logs and artifacts`);
     if (selection !== null) {
       if (selection.note) log.note(selection.note);
@@ -161,6 +164,8 @@ export async function runShard(inputs: RunInputs, deps: RunDeps): Promise<RunOut
     endedAt: deps.now().toISOString(),
     chunks: chunks.map((c, i) => chunkRecord(c, runs[i], varsFor(c))),
     nodes: work.nodes,
+    plan: planIdentity(plan),
+    ...(skipped.length > 0 ? { skipped } : {}),
   };
   const attempts: AttemptResults[] = runs.flatMap((r) => r.results);
   const summary = [`${work.kind} ${work.id}: ${status} (exit ${exitCode}) in ${((Date.parse(artifact.endedAt) - startedAt.getTime()) / 1000).toFixed(1)}s`];
@@ -204,6 +209,13 @@ async function deferStateDir(inputs: RunInputs, log: Logger): Promise<string | n
   }
   log.warning('--defer: the plan carries no production state (planned without --state); running without --defer');
   return null;
+}
+
+/** The shard's work minus the nodes an earlier stage's failure skips; those are recorded for the merge. */
+function withoutSkipped(work: Work, skip: RunDeps['skip']): { work: Work; skipped: SkippedNode[] } {
+  if (!skip || skip.size === 0) return { work, skipped: [] };
+  const skipped = work.nodes.filter((n) => skip.has(n)).map((n) => ({ unique_id: n, causes: [...skip.get(n)!] }));
+  return { work: { ...work, nodes: work.nodes.filter((n) => !skip.has(n)) }, skipped };
 }
 
 function pickWork(plan: Plan, inputs: RunInputs): Work {

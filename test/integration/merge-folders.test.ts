@@ -57,7 +57,7 @@ describe('readShardFolders', () => {
     await writeShardFolder(inDir, 's1-01', { artifact: '{ not json', results: runResultsOf([resultOf('model.shop.b', 'success', 1, T0)], 'j') });
     await writeShardFolder(inDir, 'x', { artifact: artifactOf('x', 1, T0, T0), results: { ...runResultsOf([], 'k'), results: [{ unique_id: 3 }] } as never });
     await writeShardFolder(inDir, 'y', { artifact: artifactOf('y', 1, T0, T0) });
-    const got = await readShardFolders(inDir);
+    const { shards: got } = await readShardFolders(inDir);
     expect(got.map((s) => [s.id, s.artifact !== null, s.results !== null])).toEqual([
       ['s1-00', true, true],
       ['s1-01', false, true],
@@ -70,17 +70,20 @@ describe('readShardFolders', () => {
   });
 
   it('treats an absent --in folder as no shards at all', async () => {
-    expect(await readShardFolders(path.join(tmp, 'nothing'))).toEqual([]);
+    expect(await readShardFolders(path.join(tmp, 'nothing'))).toEqual({ shards: [], ignored: [] });
   });
 
-  it('rejects run_results from a newer schema than v6', async () => {
+  it('reads run_results by the fields present, not the version label: a v7 that fits merges, one that does not is named', async () => {
     const inDir = path.join(tmp, 'in');
-    const rr = runResultsOf([], 'i');
+    const rr = runResultsOf([resultOf('model.shop.a', 'success', 1, T0)], 'i');
     rr.metadata.dbt_schema_version = 'https://schemas.getdbt.com/dbt/run-results/v7.json';
     await writeShardFolder(inDir, 's1-00', { artifact: artifactOf('s1-00', 1, T0, T0), results: rr });
-    const [s] = await readShardFolders(inDir);
-    expect(s!.results).toBeNull();
-    expect(s!.problems[0]!.message).toContain('schema v7');
+    await writeShardFolder(inDir, 's1-01', { artifact: artifactOf('s1-01', 1, T0, T0), results: { ...rr, results: [{ unique_id: 'model.shop.b', state: 'done' }] } as never });
+    const { shards: [ok, bad] } = await readShardFolders(inDir);
+    expect(ok!.results?.results.map((r) => r.status)).toEqual(['success']);
+    expect(ok!.problems).toEqual([]);
+    expect(bad!.results).toBeNull();
+    expect(bad!.problems[0]!.message).toMatch(/run_results\.json is not what was expected at results\.0\.status/);
   });
 });
 

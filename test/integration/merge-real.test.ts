@@ -145,8 +145,14 @@ describe('merge on real shard folders', () => {
     expect(outcome.exitCode).toBe(1);
     const missing = outcome.report.shards.find((s) => s.id === 's1-01')!;
     expect(missing).toMatchObject({ state: 'missing', failed: true });
-    const present = allPlanned().filter((id) => !project.plan.shards.find((s) => s.id === 's1-01')!.nodes.includes(id));
-    expect(outcome.report.runResults.results.map((r) => r.unique_id).sort()).toEqual(present);
+    const lostShard = project.plan.shards.find((s) => s.id === 's1-01')!.nodes;
+    const present = allPlanned().filter((id) => !lostShard.includes(id));
+    const results = outcome.report.runResults.results;
+    expect(results.filter((r) => !r.dbt_matrix.not_run).map((r) => r.unique_id).sort()).toEqual(present);
+    // the lost shard's topmost nodes are named missing; what sits below them is skipped because of them
+    const skippedBelow = results.filter((r) => r.dbt_matrix.not_run);
+    expect([...missing.missingNodes, ...skippedBelow.map((r) => r.unique_id)].sort()).toEqual([...lostShard].sort());
+    for (const r of skippedBelow) expect(r.dbt_matrix.skipped_because!.every((c) => missing.missingNodes.includes(c)), r.unique_id).toBe(true);
     expect(outcome.totals).toMatchObject({ failingNodes: 1, failedShards: 1, failed: 2 });
     expect(outcome.report.runResults.metadata.dbt_matrix.missing).toEqual(['s1-01']);
     expect(log.some((l) => l.includes('s1-01 is missing'))).toBe(true);

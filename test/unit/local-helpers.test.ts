@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DbtGraph } from '../../src/core/graph/graph.js';
 import type { ManifestNode } from '../../src/core/manifest/types.js';
-import { blockedNodes } from '../../src/local/blocked.js';
+import { skipsAfter } from '../../src/local/blocked.js';
 import { pythonFromShebang } from '../../src/io/duckdb-state.js';
 import { parseLocalInputs, LOCAL_OPTIONS } from '../../src/local/inputs.js';
 import { runPool } from '../../src/local/pool.js';
@@ -51,31 +51,32 @@ describe('builtRelations', () => {
   });
 });
 
-describe('blockedNodes', () => {
+describe('skipsAfter', () => {
   // seed → a → b → c ; test t_a on a; d independent of a
   const dep = (n: ManifestNode, ...parents: string[]): ManifestNode => ({ ...n, dependsOn: parents });
   const graph = new DbtGraph([
     node('seed.s', 'seed', null),
     dep(node('model.a', 'model', null), 'seed.s'),
     dep(node('test.t_a', 'test', null), 'model.a'),
+    dep(node('test.t_a2', 'test', null), 'model.a'),
     dep(node('model.b', 'model', null), 'model.a'),
     dep(node('model.c', 'model', null), 'model.b'),
     dep(node('model.d', 'model', null), 'seed.s'),
   ]);
-  const shard = ['seed.s', 'model.a', 'test.t_a', 'model.d'];
-  it('blocks nothing when everything passed (warn passes, as in dbt)', () => {
+  const nodes = ['seed.s', 'model.a', 'test.t_a', 'model.d'];
+  it('skips nothing when everything passed (warn passes, as in dbt)', () => {
     const ok = new Map([['seed.s', 'success'], ['model.a', 'success'], ['test.t_a', 'warn'], ['model.d', 'success']]);
-    expect(blockedNodes(graph, shard, ok)).toEqual(new Set());
+    expect(skipsAfter(graph, [{ nodes, statuses: ok }])).toEqual(new Map());
   });
-  it("blocks the tested model's descendants when its test fails, but not the model or its siblings", () => {
+  it("skips the tested model's descendants when its test fails, naming the test; not the model, its other test or its siblings", () => {
     const failed = new Map([['seed.s', 'success'], ['model.a', 'success'], ['test.t_a', 'fail'], ['model.d', 'success']]);
-    const got = blockedNodes(graph, shard, failed);
-    expect(got.has('model.b') && got.has('model.c')).toBe(true);
-    expect(got.has('model.a') || got.has('model.d')).toBe(false);
+    const got = skipsAfter(graph, [{ nodes, statuses: failed }]);
+    expect(Object.fromEntries(got)).toEqual({ 'model.b': ['test.t_a'], 'model.c': ['test.t_a'] });
   });
-  it('treats a node without a result (cancelled shard) as failed', () => {
-    const got = blockedNodes(graph, shard, new Map([['seed.s', 'success']]));
-    expect([...got].sort()).toEqual(['model.b', 'model.c', 'test.t_a']);
+  it('skips what lies below a model a cancelled shard never reached, not below its unreached tests', () => {
+    const got = skipsAfter(graph, [{ nodes, statuses: new Map([['seed.s', 'success']]) }]);
+    expect([...got.keys()].sort()).toEqual(['model.b', 'model.c', 'test.t_a', 'test.t_a2']);
+    expect(got.get('model.b')).toEqual(['model.a']);
   });
 });
 

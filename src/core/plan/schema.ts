@@ -32,6 +32,8 @@ export const PlanSchema = z.object({
   stages: z.number().int().nonnegative(),
   shards: z.array(ShardSchema),
   finalTests: z.array(z.string()),
+  /** selected exposures: dbt build lists them as no-op (or skipped below a failure) without running anything */
+  exposures: z.array(z.string()).optional(),
   estimates: z.object({
     sequentialSeconds: z.number().nonnegative(),
     makespanSeconds: z.number().nonnegative(),

@@ -1,5 +1,5 @@
 import type { NodeResult, Timing } from './run-results.js';
-import { statusRank } from './run-results.js';
+import { statusRank } from './status.js';
 
 /** The namespaced field each merged result carries: where it ran. */
 export interface MergedTag {
@@ -11,6 +11,20 @@ export interface MergedTag {
   chunks: number[];
   /** other shards that also reported this node (a plan violation; normally absent) */
   also_in?: string[];
+  /** status `skipped`: the failed node(s) that caused the skip, as dbt build would skip it */
+  skipped_because?: string[];
+  /** the merge listed this node for dbt: it was skipped before any dbt process saw it */
+  not_run?: true;
+  /** on-run-start/end hooks run once per dbt invocation: each shard's result of this hook */
+  invocations?: HookInvocation[];
+}
+
+export interface HookInvocation {
+  shard: string;
+  status: string;
+  execution_time: number;
+  chunks: number[];
+  message: string | null;
 }
 
 export type MergedResult = NodeResult & { dbt_matrix: MergedTag };
@@ -32,6 +46,15 @@ export function combineShardResults(results: readonly NodeResult[], shard: strin
   const chunks = [...new Set(latest.map((r) => r.dbt_matrix?.chunk).filter((c): c is number => c !== undefined))].sort((a, b) => a - b);
   const merged = combine(latest);
   return { ...merged, dbt_matrix: { shard, stage, attempt, chunks } };
+}
+
+/** Batches and overloads of every chunk: each chunk ran its own (dbt retry's latest attempt already won). */
+function unionOf<K extends 'batch_results' | 'overload_results'>(results: readonly NodeResult[], key: K): NodeResult[K] {
+  const present = results.map((r) => r[key]).filter((v): v is NonNullable<NodeResult[K]> => v != null);
+  if (present.length === 0) return results[0]?.[key];
+  const successful = present.flatMap((v) => v.successful as unknown[]);
+  const failed = present.flatMap((v) => v.failed as unknown[]);
+  return { ...present[present.length - 1]!, successful, failed } as NodeResult[K];
 }
 
 /** Merges a node reported by two shards (against the plan): both count, the worst status shows. */
@@ -62,6 +85,8 @@ function combine(results: readonly NodeResult[]): NodeResult {
     execution_time: results.reduce((sum, r) => sum + r.execution_time, 0),
     failures: failures ?? rep.failures,
     timing: mergeTimings(results.map((r) => r.timing ?? [])),
+    ...(results.some((r) => r.batch_results != null) ? { batch_results: unionOf(results, 'batch_results') } : {}),
+    ...(results.some((r) => r.overload_results != null) ? { overload_results: unionOf(results, 'overload_results') } : {}),
   };
 }
 

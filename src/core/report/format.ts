@@ -17,6 +17,22 @@ export function cell(text: string, max = 120): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
+/** How much of dbt's message a failure shows: in summary.md (a block per failure) and on a terminal line. */
+export const SUMMARY_MESSAGE_CHARS = 2000;
+export const TERMINAL_MESSAGE_CHARS = 600;
+
+/**
+ * dbt's whole message — every line, the cause included — cut at `max` characters on a line or
+ * word boundary when one is near, so a long compiled-SQL excerpt does not flood the screen.
+ */
+export function shortMessage(message: string, max: number): string {
+  const text = message.replace(/\r\n?/g, '\n').replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trim();
+  if (text.length <= max) return text;
+  const head = text.slice(0, max);
+  const cut = Math.max(head.lastIndexOf('\n'), head.lastIndexOf(' '));
+  return `${cut > max * 0.8 ? head.slice(0, cut) : head}… (${text.length - (cut > max * 0.8 ? cut : max)} more characters in run_results.json)`;
+}
+
 /** Inline code that survives backticks inside the text. */
 export function code(text: string): string {
   const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((m) => m.length));
@@ -31,20 +47,7 @@ export function fenced(text: string, lang = ''): string {
   return `${fence}${lang}\n${text.replace(/\s+$/, '')}\n${fence}`;
 }
 
-export const STATUS_ICON: Record<string, string> = {
-  error: '❌',
-  fail: '❌',
-  'runtime error': '❌',
-  'partial success': '❌',
-  warn: '⚠️',
-  skipped: '⏭️',
-  'no-op': '➖',
-  success: '✅',
-  pass: '✅',
-  missing: '❓',
-};
-
-export const iconFor = (status: string): string => STATUS_ICON[status] ?? '❔';
+export { STATUS_ICON, iconFor } from './status.js';
 
 /** Relative difference, e.g. `+23%`, for planned-vs-actual. */
 export function percentDelta(actual: number, planned: number): string {

@@ -1,3 +1,4 @@
+import type { DbtGraph } from '../graph/graph.js';
 import type { Plan } from '../plan/schema.js';
 import type { IntervalInfo, ShardArtifact } from './shard-artifact.js';
 import type { MergedResult } from './combine.js';
@@ -34,15 +35,25 @@ export interface MergeInput {
   generatedAt: string;
   /** invocation id of the merged file (the caller makes one: this module stays pure) */
   invocationId: string;
+  /** the plan's identity (a hash of its contents); shards that ran another plan are refused */
+  planId?: string | null;
+  /** the manifest's graph: which failure skipped which node; null without a manifest */
+  graph?: DbtGraph | null;
 }
 
 /**
- * - reported: run_results.json read
+ * - reported: run_results.json read, every planned node accounted for
+ * - partial: run_results.json read, but planned nodes have no result (named in the problems)
  * - missing: planned, but no folder (the job died before uploading, or never ran)
  * - no-results: a folder without a readable run_results.json
+ * - mismatch: the folder ran another plan or project (not merged)
+ * - skipped: not run, and rightly so: every planned node is downstream of a failure
  * - unplanned: a folder the plan does not name (merged, with a warning)
  */
-export type ShardState = 'reported' | 'missing' | 'no-results' | 'unplanned';
+export type ShardState = 'reported' | 'partial' | 'missing' | 'no-results' | 'mismatch' | 'skipped' | 'unplanned';
+
+/** States in which a shard's own failure fails the run. */
+export const FAILED_SHARD_STATES: ReadonlySet<ShardState> = new Set<ShardState>(['partial', 'missing', 'no-results', 'mismatch']);
 
 export interface ShardRow {
   id: string;
@@ -57,6 +68,10 @@ export interface ShardRow {
   worstStatus: string | null;
   plannedNodes: number;
   reportedNodes: number;
+  /** planned nodes listed as skipped because an upstream node failed (by dbt, the runner or the merge) */
+  skippedNodes: number;
+  /** planned nodes with no result and no failure upstream to explain it */
+  missingNodes: string[];
   failingNodes: number;
   startedAt: string | null;
   endedAt: string | null;
@@ -67,7 +82,7 @@ export interface ShardRow {
   /** dbt invocations summed over chunks (retries included) */
   dbtAttempts: number | null;
   chunks: number;
-  /** the shard itself failed: missing, unreadable, timed out, cancelled, or dbt failed with no failing node to show for it */
+  /** the shard itself failed: missing, partial, unreadable, another plan's, timed out, cancelled, or dbt failed with no failing node to show for it */
   failed: boolean;
 }
 
@@ -89,8 +104,13 @@ export interface Totals {
 export interface MergedMetadata {
   merged: true;
   plan_version: number;
+  /** the plan's identity, when known */
+  plan_id: string | null;
   shards: Array<{ id: string; stage: number; state: ShardState; status: string; attempt: number | null; invocation_id: string | null }>;
+  /** shards whose results are missing in whole or in part */
   missing: string[];
+  /** planned nodes without any result (neither run nor skipped by a failure) */
+  missing_nodes: string[];
 }
 
 export interface MergedRunResults {

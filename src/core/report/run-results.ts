@@ -1,9 +1,11 @@
 import { z } from 'zod';
 
 /**
- * dbt's run_results.json (schema v6, dbt 1.8+), validated only as far as the merge relies on it.
- * Every object is loose: fields we do not use (adapter_response, compiled_code, args, …) pass
- * through untouched, so the merged file stays readable by anything that reads dbt artifacts.
+ * dbt's run_results.json, validated by the fields the merge relies on, not by its version label
+ * (dbt 1.8-1.12 and Fusion all write "v6" while adding fields: `no-op`, `reused`,
+ * `batch_results`, `overload_results`). Every object is loose: fields we do not use
+ * (adapter_response, compiled_code, args, …) pass through untouched, so the merged file stays
+ * readable by anything that reads dbt artifacts.
  */
 export const RUN_RESULTS_SCHEMA_URL = 'https://schemas.getdbt.com/dbt/run-results/v6.json';
 
@@ -13,6 +15,15 @@ export const TimingSchema = z.looseObject({
   completed_at: z.string().nullable().optional(),
 });
 export type Timing = z.infer<typeof TimingSchema>;
+
+export const BatchResultsSchema = z.looseObject({
+  successful: z.array(z.array(z.string().nullable())).default([]),
+  failed: z.array(z.array(z.string().nullable())).default([]),
+});
+export const OverloadResultsSchema = z.looseObject({
+  successful: z.array(z.string()).default([]),
+  failed: z.array(z.string()).default([]),
+});
 
 /** What the runner adds to each result: which shard, chunk and attempt produced it. */
 export const ResultTagSchema = z.looseObject({
@@ -29,6 +40,10 @@ export const NodeResultSchema = z.looseObject({
   failures: z.number().nullable().optional(),
   timing: z.array(TimingSchema).optional(),
   thread_id: z.string().nullable().optional(),
+  /** microbatch models (dbt 1.9+): batches as [start, end] pairs */
+  batch_results: BatchResultsSchema.nullable().optional(),
+  /** functions with overloads (dbt 1.12) */
+  overload_results: OverloadResultsSchema.nullable().optional(),
   dbt_matrix: ResultTagSchema.optional(),
 });
 export type NodeResult = z.infer<typeof NodeResultSchema>;
@@ -46,57 +61,4 @@ export const RunResultsSchema = z.looseObject({
 });
 export type RunResults = z.infer<typeof RunResultsSchema>;
 
-/** Reject artifacts newer than the schema we merge (v7+ may change result shapes). */
-export function runResultsVersion(results: RunResults): number | null {
-  const m = /run-results\/v(\d+)\.json$/.exec(results.metadata.dbt_schema_version);
-  return m ? Number(m[1]) : null;
-}
-export const MAX_RUN_RESULTS_VERSION = 6;
-
-/**
- * Status precedence when one node has several results (one per chunk, or — against the plan —
- * from two shards): the worst wins. dbt's statuses, worst first:
- *
- *   error > fail > runtime error > partial success > warn > skipped > no-op > success = pass
- *
- * `runtime error` is source freshness's error; `partial success` is a microbatch model with some
- * failed batches. A status this list does not know (a newer dbt) ranks just below `partial
- * success`: it is not a pass, and it must not hide behind a `warn`.
- */
-export const STATUS_PRECEDENCE = [
-  'error',
-  'fail',
-  'runtime error',
-  'partial success',
-  'warn',
-  'skipped',
-  'no-op',
-  'success',
-  'pass',
-] as const;
-export type KnownStatus = (typeof STATUS_PRECEDENCE)[number];
-
-const RANK = new Map<string, number>(STATUS_PRECEDENCE.map((s, i) => [s, i]));
-RANK.set('pass', RANK.get('success')!);
-const UNKNOWN_RANK = RANK.get('partial success')! + 0.5;
-
-/** Lower is worse. */
-export function statusRank(status: string): number {
-  return RANK.get(status) ?? UNKNOWN_RANK;
-}
-
-export function worseStatus(a: string, b: string): string {
-  return statusRank(b) < statusRank(a) ? b : a;
-}
-
-export type Severity = 'failure' | 'warning' | 'ok';
-
-/** How a status counts for `--fail-on` and the totals. */
-export function statusSeverity(status: string): Severity {
-  const rank = statusRank(status);
-  if (rank <= UNKNOWN_RANK) return 'failure';
-  if (status === 'warn') return 'warning';
-  return 'ok';
-}
-
-export const isFailing = (status: string): boolean => statusSeverity(status) === 'failure';
+export { STATUS_PRECEDENCE, statusRank, worseStatus, statusSeverity, isFailing, isPassing, isKnownStatus, type KnownStatus, type Severity } from './status.js';

@@ -28,6 +28,22 @@ export const ChunkRecordSchema = z.object({
 });
 export type ChunkRecord = z.infer<typeof ChunkRecordSchema>;
 
+/** Which plan a shard ran from: merge refuses a shard of another plan or project, saying which. */
+export const PlanIdentitySchema = z.object({
+  /** a hash of the plan's contents (the same plan.json gives the same id) */
+  id: z.string().regex(/^[0-9a-f]{8,64}$/),
+  project: z.string().nullable(),
+});
+export type PlanIdentity = z.infer<typeof PlanIdentitySchema>;
+
+/** A node the runner left out because a node it depends on failed in an earlier stage. */
+export const SkippedNodeSchema = z.object({
+  unique_id: z.string(),
+  /** the failed node(s) that caused the skip */
+  causes: z.array(z.string()),
+});
+export type SkippedNode = z.infer<typeof SkippedNodeSchema>;
+
 export const ShardArtifactSchema = z.object({
   version: z.literal(SHARD_ARTIFACT_VERSION),
   id: z.string(),
@@ -45,6 +61,11 @@ export const ShardArtifactSchema = z.object({
   startedAt: z.string(),
   endedAt: z.string(),
   chunks: z.array(ChunkRecordSchema),
+  /** the nodes dbt was asked to run */
   nodes: z.array(z.string()),
+  /** absent in artifacts of older runners: then merge cannot tell plans apart */
+  plan: PlanIdentitySchema.optional(),
+  /** planned nodes not run because an upstream node failed in an earlier stage */
+  skipped: z.array(SkippedNodeSchema).optional(),
 });
 export type ShardArtifact = z.infer<typeof ShardArtifactSchema>;

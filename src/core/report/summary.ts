@@ -1,5 +1,5 @@
 import type { MergedResult } from './combine.js';
-import { code, fenced, formatDuration, iconFor, percentDelta } from './format.js';
+import { code, fenced, formatDuration, iconFor, percentDelta, shortMessage, SUMMARY_MESSAGE_CHARS } from './format.js';
 import { renderGantt } from './gantt.js';
 import type { MergedReport, ShardRow } from './model.js';
 import { isFailing } from './run-results.js';
@@ -24,8 +24,10 @@ export function renderSummary(report: MergedReport, opts: SummaryOptions): strin
     renderFacts(report),
     renderTotals(report),
     renderFailures(report, opts),
+    renderSkipped(report),
     renderProblems(report),
     renderShards(report.shards),
+    renderHooks(report.runResults.results),
     renderTimeline(report.shards),
     renderSlowest(report.runResults.results, opts.slowest ?? 10),
   ];
@@ -35,7 +37,8 @@ export function renderSummary(report: MergedReport, opts: SummaryOptions): strin
 /** One heading line: the verdict and the counts that matter. */
 export function renderHeadline(report: MergedReport, status: RunStatus): string {
   const t = report.totals;
-  const counts = [`${t.passed} passed`, `${t.failingNodes} failed`];
+  const reused = t.byStatus['reused'] ?? 0;
+  const counts = [`${t.passed} passed${reused > 0 ? ` (${reused} reused)` : ''}`, `${t.failingNodes} failed`];
   if (t.warned > 0) counts.push(`${t.warned} warned`);
   if (t.skipped > 0) counts.push(`${t.skipped} skipped`);
   if (t.failedShards > 0) counts.push(`${t.failedShards} shard${t.failedShards === 1 ? '' : 's'} failed or missing`);
@@ -52,15 +55,17 @@ function renderFacts(report: MergedReport): string {
     lines.push(`- **Wall time:** ${formatDuration(w.seconds)} (${code(w.startedAt)} → ${code(w.endedAt)})`);
     lines.push(`- **Makespan:** planned ${formatDuration(planned)}, actual ${formatDuration(w.seconds)} (${percentDelta(w.seconds, planned)})`);
   }
-  const reported = report.shards.filter((s) => s.state === 'reported' || s.state === 'unplanned').length;
+  const reported = report.shards.filter((s) => s.state === 'reported' || s.state === 'partial' || s.state === 'unplanned').length;
   lines.push(`- **Shards:** ${reported} of ${report.shards.length} reported · ${report.totals.nodes} nodes`);
   return lines.join('\n');
 }
 
 function renderTotals(report: MergedReport): string {
   const rows = Object.entries(report.totals.byStatus).map(([status, n]) => `| ${iconFor(status)} ${status} | ${n} |`);
-  const missing = report.shards.filter((s) => s.state === 'missing' || s.state === 'no-results').length;
+  const missing = report.shards.filter((s) => s.state === 'missing' || s.state === 'no-results' || s.state === 'mismatch').length;
   if (missing > 0) rows.push(`| ${iconFor('missing')} shard without results | ${missing} |`);
+  const lost = report.shards.reduce((n, s) => n + s.missingNodes.length, 0);
+  if (lost > 0) rows.push(`| ${iconFor('missing')} planned node without a result | ${lost} |`);
   if (rows.length === 0) return '';
   return ['| Status | Count |', '|---|---:|', ...rows].join('\n');
 }
@@ -83,6 +88,10 @@ export function shardFailure(s: ShardRow): string {
       return `no artifact — the job failed before uploading or never ran (${s.plannedNodes} planned nodes without results)`;
     case 'no-results':
       return `no readable run_results.json (${s.plannedNodes} planned nodes without results)`;
+    case 'mismatch':
+      return 'ran another plan or project: not merged (see the problems)';
+    case 'partial':
+      return `${s.missingNodes.length} of ${s.plannedNodes} planned nodes have no result: ${s.missingNodes.slice(0, 5).join(', ')}${s.missingNodes.length > 5 ? ', …' : ''}${s.status === 'success' ? '' : ` (shard ${s.status})`}`;
     default:
       return s.status === 'error' ? 'dbt exited with an error before any node failed (see dbt.log)' : `${s.status} after ${s.reportedNodes} of ${s.plannedNodes} nodes`;
   }
@@ -91,11 +100,38 @@ export function shardFailure(s: ShardRow): string {
 function failureItem(r: MergedResult, file: string | null): string {
   const where = [file ? code(file) : null, `shard ${code(r.dbt_matrix.shard)}`].filter(Boolean).join(' · ');
   const head = `- ${iconFor(r.status)} **${code(r.unique_id)}** — ${r.status} · ${where}`;
-  const message = (r.message ?? '').trim();
+  const message = shortMessage(r.message ?? '', SUMMARY_MESSAGE_CHARS);
   if (message === '') return head;
   // Indented under the list item so GitHub keeps the block inside it.
-  const block = fenced(message.length > 2000 ? `${message.slice(0, 2000)}…` : message);
-  return `${head}\n${block.replace(/^/gm, '  ')}`;
+  return `${head}\n${fenced(message).replace(/^/gm, '  ')}`;
+}
+
+/** Nodes dbt build would skip after the failures, grouped by the node that caused it. */
+function renderSkipped(report: MergedReport): string {
+  const byCause = new Map<string, string[]>();
+  for (const r of report.runResults.results) {
+    if (r.status !== 'skipped') continue;
+    const key = r.dbt_matrix.skipped_because?.join(', ') ?? '';
+    const list = byCause.get(key);
+    if (list) list.push(r.unique_id);
+    else byCause.set(key, [r.unique_id]);
+  }
+  if (byCause.size === 0) return '';
+  const total = [...byCause.values()].reduce((n, l) => n + l.length, 0);
+  const statusOf = new Map(report.runResults.results.map((r) => [r.unique_id, r.status]));
+  const why = (cause: string): string => `${code(cause)} ${statusOf.has(cause) ? statusOf.get(cause) : 'did not run'}`;
+  const lines = [...byCause].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([cause, ids]) => {
+    const shown = ids.slice(0, 10).map(code).join(', ') + (ids.length > 10 ? `, … and ${ids.length - 10} more` : '');
+    return `- ${iconFor('skipped')} ${cause ? `below ${cause.split(', ').map(why).join(', ')}` : 'cause unknown'}: ${shown}`;
+  });
+  return [`### Skipped (${total})`, ...lines].join('\n');
+}
+
+/** on-run-start/end hooks: one row per hook and shard (each dbt invocation runs them). */
+function renderHooks(results: readonly MergedResult[]): string {
+  const rows = results.flatMap((r) => (r.dbt_matrix.invocations ?? []).map((i) => `| ${code(r.unique_id)} | ${code(i.shard)} | ${iconFor(i.status)} ${i.status} | ${formatDuration(i.execution_time)} |`));
+  if (rows.length === 0) return '';
+  return ['### Hooks', '', 'on-run-start/on-run-end hooks run once per dbt invocation: once per shard and chunk.', '', '| Hook | Shard | Status | Time |', '|---|---|---|---:|', ...rows].join('\n');
 }
 
 function renderProblems(report: MergedReport): string {
@@ -110,7 +146,7 @@ function renderShards(rows: readonly ShardRow[]): string {
   if (rows.length === 0) return '';
   const head = ['### Shards', '', '| Stage | Shard | Status | Nodes | Duration | Estimate | Attempts |', '|---:|---|---|---:|---:|---:|---:|'];
   const body = rows.map((r) => {
-    const status = r.state === 'reported' || r.state === 'unplanned' ? shardStatusText(r) : `${iconFor('missing')} ${r.state}`;
+    const status = r.state === 'reported' || r.state === 'unplanned' ? shardStatusText(r) : r.state === 'skipped' ? `${iconFor('skipped')} skipped (upstream failed)` : `${iconFor('missing')} ${r.state}`;
     const nodes = r.state === 'missing' ? `0 / ${r.plannedNodes}` : `${r.reportedNodes} / ${r.plannedNodes}`;
     const attempts = r.attempt === null ? '–' : `${r.dbtAttempts ?? 1}${r.attempt > 1 ? ` (re-run #${r.attempt})` : ''}`;
     const stage = r.kind === 'final' ? 'final' : String(r.stage);

@@ -1,6 +1,6 @@
 import type { MergedResult } from './combine.js';
 import type { MergedReport, ShardRow, Totals } from './model.js';
-import { STATUS_PRECEDENCE, statusRank, statusSeverity } from './run-results.js';
+import { statusRank, statusSeverity } from './status.js';
 
 export function computeTotals(results: readonly MergedResult[], rows: readonly ShardRow[]): Totals {
   const byStatus: Record<string, number> = {};
@@ -46,5 +46,3 @@ export function exitCodeFor(status: RunStatus, failOn: FailOn): 0 | 1 {
   return failOn === 'warn' && status === 'warning' ? 1 : 0;
 }
 
-/** Statuses in the order the summary lists them. */
-export const KNOWN_STATUSES: readonly string[] = STATUS_PRECEDENCE;
