@@ -10,8 +10,9 @@
  * Contract with the host (all offsets are bytes from BUFFER, the host writes the file there):
  * - the host writes the name table at NAMES, then calls configure();
  * - scan(end) reads from where the last call stopped up to `end`, logging events at EVENTS;
- *   it returns 0 (all read), 1 (event log full: handle the events and call again) or -1 (a closing
- *   bracket without an opening one);
+ *   it returns 0 (all read), 1 (event log full: handle the events and call again), -1 (a closing
+ *   bracket without an opening one) or -2 (something other than white space before or after the
+ *   root value: a second document, trailing garbage);
  * - compact(end) moves the bytes still needed (an open key, the kept text of an open entry) to
  *   BUFFER and returns how many there are: the host appends the next chunk after them.
  */
@@ -35,6 +36,8 @@ const EVENT_ENTRY_KEY: i32 = 1;
 const EVENT_PIECE: i32 = 2;
 /** a: 1 whole section, 2 entry; b: the section's index in the name table */
 const EVENT_END: i32 = 3;
+/** a: the bracket that opens an entry section's value; b: the section's index in the name table */
+const EVENT_SECTION_OPEN: i32 = 4;
 
 const QUOTE: u8 = 0x22;
 const BACKSLASH: u8 = 0x5c;
@@ -148,6 +151,12 @@ export function scan(end: i32): i32 {
     // the most a byte and the string it may start can log is 3 events
     if (events > EVENT_CAPACITY - 4) break;
     const c = load<u8>(BUFFER + i);
+    // outside the root only white space, and only one root: what JSON.parse accepts
+    // (a closing bracket there is reported as such, below)
+    if (depth == 0 && !isSpace(c) && c != CLOSE_OBJECT && c != CLOSE_ARRAY && (rootSeen || (c != OPEN_OBJECT && c != OPEN_ARRAY))) {
+      pos = i;
+      return -2;
+    }
     if (dropNext && c != COLON && !isSpace(c)) startDrop(c, i);
     if (c == QUOTE) {
       startString(i);
@@ -290,6 +299,8 @@ function fieldCommaAt(i: i32): void {
 
 function opening(c: u8, i: i32): void {
   if (depth == 0) rootSeen = true;
+  // whether an entry section is an object (or a list, which is no manifest) must be known
+  if (depth == 1 && capture == 0 && sectionIndex >= 0 && sectionKind == ENTRY_SECTION) log(EVENT_SECTION_OPEN, c, sectionIndex);
   if (capture == 0 && sectionIndex >= 0) {
     if (depth == 1 && sectionKind == WHOLE_SECTION) capture = 1;
     else if (depth == 2 && sectionKind == ENTRY_SECTION) capture = 2;

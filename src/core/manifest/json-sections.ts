@@ -24,6 +24,8 @@ export interface SectionHandlers {
   keepEntryFields?: ReadonlySet<string>;
   onWhole(section: string, json: string): void;
   onEntry(section: string, key: string, json: string): void;
+  /** an entries section's value starts: `object` as expected, or `array` (no manifest has that) */
+  onEntriesOpen?(section: string, kind: 'object' | 'array'): void;
 }
 
 interface ScannerExports {
@@ -44,6 +46,8 @@ const ENTRY_SECTION = 2;
 const KEPT_FIELD = 3;
 const EVENT_ENTRY_KEY = 1;
 const EVENT_PIECE = 2;
+const EVENT_SECTION_OPEN = 4;
+const OPEN_OBJECT = 0x7b;
 const WASM_PAGE = 65536;
 
 let compiled: WebAssembly.Module | undefined;
@@ -84,7 +88,8 @@ export class JsonSectionSplitter {
       const status = this.wasm.scan(end);
       this.handleEvents(this.wasm.eventCount());
       if (status === 0) break;
-      if (status < 0) throw new Error('malformed JSON: a closing bracket without an opening one');
+      if (status === -1) throw new Error('malformed JSON: a closing bracket without an opening one');
+      if (status < 0) throw new Error('malformed JSON: something other than white space before or after the top-level object');
     }
     this.kept = this.wasm.compact(end);
   }
@@ -102,6 +107,7 @@ export class JsonSectionSplitter {
       const b = ev[k + 2]!;
       if (type === EVENT_PIECE) this.parts.push(this.text(a, b));
       else if (type === EVENT_ENTRY_KEY) this.entryKey = this.key(a, b);
+      else if (type === EVENT_SECTION_OPEN) this.h.onEntriesOpen?.(this.names[b]!, a === OPEN_OBJECT ? 'object' : 'array');
       else this.ended(a, this.names[b]!);
     }
   }
