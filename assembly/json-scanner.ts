@@ -12,7 +12,8 @@
  * - scan(end) reads from where the last call stopped up to `end`, logging events at EVENTS;
  *   it returns 0 (all read), 1 (event log full: handle the events and call again), -1 (a closing
  *   bracket without an opening one) or -2 (something other than white space before or after the
- *   root value: a second document, trailing garbage);
+ *   root value: a second document, trailing garbage; or bytes between the sections and entries
+ *   that no JSON value is made of);
  * - compact(end) moves the bytes still needed (an open key, the kept text of an open entry) to
  *   BUFFER and returns how many there are: the host appends the next chunk after them.
  */
@@ -61,6 +62,8 @@ const DROPPED: i32 = 4;
 let pos: i32 = 0;
 let depth: i32 = 0;
 let rootSeen: bool = false;
+/** between the sections and entries: a scalar's bytes came since the last `:` or `,` */
+let scalarSeen: bool = false;
 let inString: bool = false;
 /** the last byte read was a backslash inside a string */
 let escaped: bool = false;
@@ -118,6 +121,7 @@ export function configure(): void {
   pos = 0;
   depth = 0;
   rootSeen = false;
+  scalarSeen = false;
   inString = false;
   escaped = false;
   capture = 0;
@@ -158,17 +162,30 @@ export function scan(end: i32): i32 {
       return -2;
     }
     if (dropNext && c != COLON && !isSpace(c)) startDrop(c, i);
-    if (c == QUOTE) {
-      startString(i);
-    } else if (c == OPEN_OBJECT || c == OPEN_ARRAY) {
-      opening(c, i);
+    if (c == QUOTE || c == OPEN_OBJECT || c == OPEN_ARRAY) {
+      // a value right after a scalar (`ref{}`): not JSON
+      if (scalarSeen && depth <= 2 && capture == 0) {
+        pos = i;
+        return -2;
+      }
+      if (c == QUOTE) startString(i);
+      else opening(c, i);
     } else if (c == CLOSE_OBJECT || c == CLOSE_ARRAY) {
+      scalarSeen = false;
       if (--depth < 0) {
         pos = i;
         return -1;
       }
       if (depth <= FIELD_DEPTH) closed(i);
     } else if (depth <= FIELD_DEPTH) {
+      // between the sections and entries nothing is handed to JSON.parse: check the bytes here
+      if (depth <= 2 && capture == 0) {
+        if (!betweenValues(c)) {
+          pos = i;
+          return -2;
+        }
+        scalarSeen = !isSpace(c) && c != COLON && c != COMMA;
+      }
       if (c == COLON) setExpectKey(depth, false);
       else if (c == COMMA) {
         setExpectKey(depth, openedAt(depth - 1) == OPEN_OBJECT);
@@ -342,6 +359,15 @@ function setExpectKey(d: i32, value: bool): void {
 
 function openedAt(d: i32): u8 {
   return d == 0 ? opened0 : d == 1 ? opened1 : opened2;
+}
+
+/** White space, `:` and `,`, and what numbers, true, false and null are made of. */
+@inline
+function betweenValues(c: u8): bool {
+  if (isSpace(c) || c == COLON || c == COMMA) return true;
+  if ((c >= 0x30 && c <= 0x39) || c == 0x2d || c == 0x2b || c == 0x2e) return true; // 0-9 - + .
+  // e E t r u f a l s n
+  return c == 0x65 || c == 0x45 || c == 0x74 || c == 0x72 || c == 0x75 || c == 0x66 || c == 0x61 || c == 0x6c || c == 0x73 || c == 0x6e;
 }
 
 @inline

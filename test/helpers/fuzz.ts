@@ -59,7 +59,7 @@ export async function fuzzArea<T>(area: string, arb: fc.Arbitrary<T>, cases: num
     tally.tried++;
     tally[verdict]++;
     if (broken === null) tally.held++;
-    else if (tally.failures.length < 5) tally.failures.push(`${broken}\n    input: ${JSON.stringify(value, replacer).slice(0, 400)}`);
+    else if (tally.failures.length < 5) tally.failures.push(`${broken}\n    input: ${JSON.stringify(value, replacer).slice(-300)}`);
   }
   expect(tally.failures, `${area}: ${tally.tried - tally.held} of ${tally.tried} cases broke the promise`).toEqual([]);
 }
