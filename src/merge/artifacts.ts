@@ -1,5 +1,5 @@
-import path from 'node:path';
 import { promises as fs } from 'node:fs';
+import { childDir } from '../io/out-dir.js';
 import { SHARD_ARTIFACT_PATTERN } from '../shared/artifact-names.js';
 
 /** Where shard artifacts come from: this run's artifact store (GitHub), or a fake in tests. */
@@ -39,7 +39,7 @@ export async function downloadShardArtifacts(source: ArtifactSource, dir: string
   const chosen = latestShardArtifacts(await source.list());
   await fs.mkdir(dir, { recursive: true });
   for (const a of chosen) {
-    const target = path.join(dir, a.shardId);
+    const target = childDir(dir, a.shardId, 'shard artifact'); // a name from the store never reaches outside --in
     await fs.rm(target, { recursive: true, force: true });
     await fs.mkdir(target, { recursive: true });
     await source.download(a.id, target);

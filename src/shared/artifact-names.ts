@@ -5,7 +5,8 @@ import { UserError } from '../core/errors.js';
  * each carries the run attempt where a re-run would otherwise collide (DESIGN §3, §5).
  */
 export const REPORT_ARTIFACT_NAME = 'dbt-matrix-report';
-export const SHARD_ARTIFACT_PATTERN = /^dbt-matrix-shard-([A-Za-z0-9_.-]+)-attempt-(\d+)$/;
+/** The shard id inside is a folder name on download: the plan's id rule (no `..`, no hidden names). */
+export const SHARD_ARTIFACT_PATTERN = /^dbt-matrix-shard-([A-Za-z0-9][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)-attempt-(\d+)$/;
 
 /** GitHub rejects these in artifact names. */
 const FORBIDDEN_NAME_CHARS = /[":<>|*?\r\n\\/]/;
