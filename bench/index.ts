@@ -1,11 +1,13 @@
 /**
  * `npm run bench`: figures measured side by side in one run (ratios, not absolute targets).
  * Sections: plan (vs JSON.parse, memory, quality), merge (256 shards × 200 results),
- * runner overhead (vs a direct dbt build), local pipeline (wall time vs sum of shard times).
+ * runner overhead (vs a direct dbt build), local pipeline (wall time vs sum of shard times),
+ * connection budget under load (20 local runs against a role limited to the budget).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { benchBudget } from './budget.js';
 import { benchLocal } from './local.js';
 import { benchMerge } from './merge.js';
 import { benchPlan } from './plan.js';
@@ -13,7 +15,7 @@ import { benchRun } from './run.js';
 
 const only = process.argv.slice(2);
 const tmp = mkdtempSync(path.join(tmpdir(), 'dbt-matrix-bench-'));
-const sections: Record<string, (tmp: string) => Promise<void>> = { plan: benchPlan, merge: benchMerge, run: benchRun, local: benchLocal };
+const sections: Record<string, (tmp: string) => Promise<void>> = { plan: benchPlan, merge: benchMerge, run: benchRun, local: benchLocal, budget: benchBudget };
 try {
   for (const [name, run] of Object.entries(sections)) {
     if (only.length === 0 || only.includes(name)) await run(tmp);
