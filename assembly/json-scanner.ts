@@ -64,6 +64,8 @@ let depth: i32 = 0;
 let rootSeen: bool = false;
 /** between the sections and entries: a scalar's bytes came since the last `:` or `,` */
 let scalarSeen: bool = false;
+/** a top-level key held a raw control character (JSON.parse refuses those) */
+let badKey: bool = false;
 let inString: bool = false;
 /** the last byte read was a backslash inside a string */
 let escaped: bool = false;
@@ -122,6 +124,7 @@ export function configure(): void {
   depth = 0;
   rootSeen = false;
   scalarSeen = false;
+  badKey = false;
   inString = false;
   escaped = false;
   capture = 0;
@@ -151,6 +154,10 @@ export function scan(end: i32): i32 {
     if (inString) {
       i = skipString(i, end);
       continue;
+    }
+    if (badKey) {
+      pos = i;
+      return -2;
     }
     // the most a byte and the string it may start can log is 3 events
     if (events > EVENT_CAPACITY - 4) break;
@@ -269,6 +276,7 @@ function stringEnded(quote: i32): void {
   if (role == PLAIN) return;
   const length = quote - stringStart;
   if (role == SECTION_KEY) {
+    for (let k = 0; k < length; k++) if (load<u8>(BUFFER + stringStart + k) < 0x20) badKey = true;
     sectionIndex = findName(stringStart, length, WHOLE_SECTION, ENTRY_SECTION);
     sectionKind = sectionIndex < 0 ? 0 : load<i32>(nameAt(sectionIndex));
   } else if (role == ENTRY_KEY) {

@@ -80,7 +80,8 @@ class ManifestBuilder {
   addDocument(doc: unknown): void {
     if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return;
     const sections = doc as Record<string, unknown>;
-    for (const section of WHOLE_SECTIONS) if (section in sections) this.addSection(section, sections[section]);
+    // a section that is not an object or list counts as missing, as it does when streamed
+    for (const section of WHOLE_SECTIONS) if (typeof sections[section] === 'object' && sections[section] !== null) this.addSection(section, sections[section]);
     for (const section of ENTRY_SECTIONS) {
       const entries = sections[section];
       if (typeof entries !== 'object' || entries === null) continue;

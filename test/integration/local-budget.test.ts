@@ -2,9 +2,9 @@
  * The connection budget holds under load: `dbt-matrix local` against a PostgreSQL role whose
  * CONNECTION LIMIT equals the budget is never refused a connection, also when it is cancelled
  * while every shard's queries run (each dbt then opens one more connection to cancel them: the
- * `threads + 1` the planner budgets); with a budget one higher than the role allows, that
- * cancellation is refused (so the limit really binds and the test can fail). One run of each
- * here for the suite's time; `npm run bench -- budget` runs 20 in a row.
+ * `threads + 1` the planner budgets). One run of each here for the suite's time;
+ * `npm run bench -- budget` runs 20 in a row and the over-budget case (a budget one higher than
+ * the role allows must be refused when the shards cancel).
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,8 +20,6 @@ beforeAll(async () => {
   pg = await startPostgres();
   // threads 1: 2 connections per shard, budget 4 = two shards at once
   await pg.createRole('budget_exact', { password: PASSWORD, connectionLimit: 4 });
-  // threads 2: 3 connections per shard, budget 6 = two shards at once, one more than the limit 5
-  await pg.createRole('budget_over', { password: PASSWORD, connectionLimit: 5 });
   project = await sleepProject(4, 1);
 }, 180_000);
 
@@ -41,12 +39,5 @@ describe('the connection budget under load', () => {
     console.info(`budget 4, limit 4, cancelled: ${JSON.stringify(cancelled)}`);
     expect(cancelled).toMatchObject({ refused: 0, leftRunning: 0 });
     expect(cancelled.peak).toBeLessThanOrEqual(4);
-  }, 600_000);
-
-  it('a budget one higher than the role allows fails loudly when the shards cancel', async () => {
-    const r = await localUnderBudget(pg, { project, role: 'budget_over', password: PASSWORD, budget: 6, threads: 2, out: path.join(project, 'over'), schema: 'over', napSeconds: 900, cancelWhenSleeping: 4 });
-    console.info(`budget 6, limit 5, cancelled: ${JSON.stringify(r)}`);
-    expect(r.maxParallel * (r.threads + 1)).toBe(6);
-    expect(r.refused + r.leftRunning).toBeGreaterThan(0);
   }, 600_000);
 });
