@@ -10,8 +10,10 @@
  * Contract with the host (all offsets are bytes from BUFFER, the host writes the file there):
  * - the host writes the name table at NAMES, then calls configure();
  * - scan(end) reads from where the last call stopped up to `end`, logging events at EVENTS;
- *   it returns 0 (all read), 1 (event log full: handle the events and call again) or -1 (a closing
- *   bracket without an opening one);
+ *   it returns 0 (all read), 1 (event log full: handle the events and call again), -1 (a closing
+ *   bracket without an opening one) or -2 (something other than white space before or after the
+ *   root value: a second document, trailing garbage; or bytes between the sections and entries
+ *   that no JSON value is made of);
  * - compact(end) moves the bytes still needed (an open key, the kept text of an open entry) to
  *   BUFFER and returns how many there are: the host appends the next chunk after them.
  */
@@ -35,6 +37,8 @@ const EVENT_ENTRY_KEY: i32 = 1;
 const EVENT_PIECE: i32 = 2;
 /** a: 1 whole section, 2 entry; b: the section's index in the name table */
 const EVENT_END: i32 = 3;
+/** a: the bracket that opens an entry section's value; b: the section's index in the name table */
+const EVENT_SECTION_OPEN: i32 = 4;
 
 const QUOTE: u8 = 0x22;
 const BACKSLASH: u8 = 0x5c;
@@ -58,6 +62,10 @@ const DROPPED: i32 = 4;
 let pos: i32 = 0;
 let depth: i32 = 0;
 let rootSeen: bool = false;
+/** between the sections and entries: a scalar's bytes came since the last `:` or `,` */
+let scalarSeen: bool = false;
+/** a top-level key held a raw control character (JSON.parse refuses those) */
+let badKey: bool = false;
 let inString: bool = false;
 /** the last byte read was a backslash inside a string */
 let escaped: bool = false;
@@ -115,6 +123,8 @@ export function configure(): void {
   pos = 0;
   depth = 0;
   rootSeen = false;
+  scalarSeen = false;
+  badKey = false;
   inString = false;
   escaped = false;
   capture = 0;
@@ -145,21 +155,44 @@ export function scan(end: i32): i32 {
       i = skipString(i, end);
       continue;
     }
+    if (badKey) {
+      pos = i;
+      return -2;
+    }
     // the most a byte and the string it may start can log is 3 events
     if (events > EVENT_CAPACITY - 4) break;
     const c = load<u8>(BUFFER + i);
+    // outside the root only white space, and only one root: what JSON.parse accepts
+    // (a closing bracket there is reported as such, below)
+    if (depth == 0 && !isSpace(c) && c != CLOSE_OBJECT && c != CLOSE_ARRAY && (rootSeen || (c != OPEN_OBJECT && c != OPEN_ARRAY))) {
+      pos = i;
+      return -2;
+    }
     if (dropNext && c != COLON && !isSpace(c)) startDrop(c, i);
-    if (c == QUOTE) {
-      startString(i);
-    } else if (c == OPEN_OBJECT || c == OPEN_ARRAY) {
-      opening(c, i);
+    if (c == QUOTE || c == OPEN_OBJECT || c == OPEN_ARRAY) {
+      // a value right after a scalar (`ref{}`): not JSON
+      if (scalarSeen && depth <= 2 && capture == 0) {
+        pos = i;
+        return -2;
+      }
+      if (c == QUOTE) startString(i);
+      else opening(c, i);
     } else if (c == CLOSE_OBJECT || c == CLOSE_ARRAY) {
+      scalarSeen = false;
       if (--depth < 0) {
         pos = i;
         return -1;
       }
       if (depth <= FIELD_DEPTH) closed(i);
     } else if (depth <= FIELD_DEPTH) {
+      // between the sections and entries nothing is handed to JSON.parse: check the bytes here
+      if (depth <= 2 && capture == 0) {
+        if (!betweenValues(c)) {
+          pos = i;
+          return -2;
+        }
+        scalarSeen = !isSpace(c) && c != COLON && c != COMMA;
+      }
       if (c == COLON) setExpectKey(depth, false);
       else if (c == COMMA) {
         setExpectKey(depth, openedAt(depth - 1) == OPEN_OBJECT);
@@ -243,6 +276,7 @@ function stringEnded(quote: i32): void {
   if (role == PLAIN) return;
   const length = quote - stringStart;
   if (role == SECTION_KEY) {
+    for (let k = 0; k < length; k++) if (load<u8>(BUFFER + stringStart + k) < 0x20) badKey = true;
     sectionIndex = findName(stringStart, length, WHOLE_SECTION, ENTRY_SECTION);
     sectionKind = sectionIndex < 0 ? 0 : load<i32>(nameAt(sectionIndex));
   } else if (role == ENTRY_KEY) {
@@ -290,6 +324,8 @@ function fieldCommaAt(i: i32): void {
 
 function opening(c: u8, i: i32): void {
   if (depth == 0) rootSeen = true;
+  // whether an entry section is an object (or a list, which is no manifest) must be known
+  if (depth == 1 && capture == 0 && sectionIndex >= 0 && sectionKind == ENTRY_SECTION) log(EVENT_SECTION_OPEN, c, sectionIndex);
   if (capture == 0 && sectionIndex >= 0) {
     if (depth == 1 && sectionKind == WHOLE_SECTION) capture = 1;
     else if (depth == 2 && sectionKind == ENTRY_SECTION) capture = 2;
@@ -331,6 +367,15 @@ function setExpectKey(d: i32, value: bool): void {
 
 function openedAt(d: i32): u8 {
   return d == 0 ? opened0 : d == 1 ? opened1 : opened2;
+}
+
+/** White space, `:` and `,`, and what numbers, true, false and null are made of. */
+@inline
+function betweenValues(c: u8): bool {
+  if (isSpace(c) || c == COLON || c == COMMA) return true;
+  if ((c >= 0x30 && c <= 0x39) || c == 0x2d || c == 0x2b || c == 0x2e) return true; // 0-9 - + .
+  // e E t r u f a l s n
+  return c == 0x65 || c == 0x45 || c == 0x74 || c == 0x72 || c == 0x75 || c == 0x66 || c == 0x61 || c == 0x6c || c == 0x73 || c == 0x6e;
 }
 
 @inline

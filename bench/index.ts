@@ -4,11 +4,13 @@
  * timing draws), dbt-costs (dbt's own start-up and CPU per node, real dbt), crossover (one job vs
  * the plan on GitHub runners), merge (256 shards × 200 results), run (runner overhead vs a direct
  * dbt build), local (pipeline wall vs sum of shard times; pg-sleep: plan vs actual on PostgreSQL;
- * one-job: the planner's choice vs a plain dbt build).
+ * one-job: the planner's choice vs a plain dbt build), budget (connection budget under load: 20
+ * local runs against a role limited to the budget).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { benchBudget } from './budget.js';
 import { benchCrossover } from './crossover.js';
 import { benchDbtCosts } from './dbt-costs.js';
 import { benchLocal } from './local.js';
@@ -27,7 +29,7 @@ const sections: Record<string, (tmp: string) => Promise<void>> = { plan: benchPl
   await benchLocal(tmp);
   await benchPgSleep(tmp);
   await benchOneJob(tmp);
-} };
+}, budget: benchBudget };
 try {
   for (const [name, run] of Object.entries(sections)) {
     if ((only.length === 0 && !PART_OF_LOCAL.has(name)) || only.includes(name)) await run(tmp);

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { onCancelSignals } from '../io/dbt-process.js';
 import { parseProject } from '../io/dbt-parse.js';
 import { readGithubContext } from '../io/github-context.js';
 import { LOCAL_OPTIONS, parseLocalInputs } from '../local/inputs.js';
@@ -10,7 +11,7 @@ import { addOptions, rawFromCommander, runCommand } from './program.js';
 
 /**
  * `dbt-matrix local`: plan, run every shard as a parallel dbt process within the connection
- * budget, merge, and print where the report is. Ctrl-C (or SIGTERM) cancels the running shards
+ * budget, merge, and print where the report is. Ctrl-C (or SIGTERM, SIGHUP, SIGQUIT) cancels the running shards
  * — each dbt gets one SIGINT and cancels its queries — and the report of what ran is still written.
  *
  * DuckDB: the profile must read its path from env_var('DBT_DUCKDB_PATH'); each shard gets its
@@ -33,8 +34,7 @@ export function registerLocal(program: Command): void {
         progress.message(abort.signal.aborted ? `${sig}: still stopping the shards…` : `${sig}: cancelling the running shards (dbt cancels its queries), then merging`);
         abort.abort();
       };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
+      const uninstall = onCancelSignals(onSignal);
       try {
         const outcome = await runLocal(inputs, {
           env: process.env,
@@ -60,8 +60,7 @@ export function registerLocal(program: Command): void {
         );
         return abort.signal.aborted ? 130 : outcome.exitCode;
       } finally {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
+        uninstall();
       }
     }),
   );

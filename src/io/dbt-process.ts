@@ -139,19 +139,42 @@ export class StopController {
 }
 
 /**
- * While installed, SIGINT/SIGTERM to this process become stop requests instead of killing it,
+ * Every signal a runner can get when it should stop: GitHub's cancellation (SIGINT, then
+ * SIGTERM), a terminal's Ctrl-C (SIGINT) and Ctrl-\ (SIGQUIT), and a lost terminal or SSH session
+ * (SIGHUP). All take the one cancel path: dbt gets SIGINT (it cancels its warehouse queries and
+ * writes a partial run_results.json), and the shard still writes its artifacts.
+ */
+export const CANCEL_SIGNALS: readonly NodeJS.Signals[] = Object.freeze(['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT']);
+
+/**
+ * Installs `handler` for every CANCEL_SIGNALS signal, in place of the default (exit at once,
+ * leaving dbt and its queries running). Returns the uninstaller. After a SIGHUP the terminal may
+ * be gone: writing to it then fails (EIO), and that must not crash the run before its artifacts
+ * are written, so output errors are ignored from then on.
+ */
+export function onCancelSignals(handler: (sig: NodeJS.Signals) => void): () => void {
+  const ignore = (): void => undefined;
+  const listener = (sig: NodeJS.Signals): void => {
+    if (sig === 'SIGHUP') {
+      process.stdout.on('error', ignore);
+      process.stderr.on('error', ignore);
+    }
+    handler(sig);
+  };
+  for (const sig of CANCEL_SIGNALS) process.on(sig, listener);
+  return () => {
+    for (const sig of CANCEL_SIGNALS) process.off(sig, listener);
+  };
+}
+
+/**
+ * While installed, the cancel signals to this process become stop requests instead of killing it,
  * so the shard can stop dbt properly and still write its artifacts. Returns the uninstaller;
  * call it when the run is over so the process's default handling comes back.
  */
 export function stopOnProcessSignals(controller: StopController, onSignal?: (sig: NodeJS.Signals) => void): () => void {
-  const handler = (sig: NodeJS.Signals): void => {
+  return onCancelSignals((sig) => {
     onSignal?.(sig);
     controller.request('cancelled');
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
-  };
+  });
 }

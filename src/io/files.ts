@@ -31,8 +31,11 @@ export async function writeJsonAtomic(file: string, value: unknown): Promise<voi
 export async function readJsonFile<S extends z.ZodType>(file: string, schema: S, label: string): Promise<z.infer<S>> {
   let text: string;
   try {
+    // a FIFO or a device would block or never end: only regular files are read
+    if (!(await fs.stat(file)).isFile()) throw new UserError(`${label}: ${file} is not a regular file; expected a JSON file`);
     text = await fs.readFile(file, 'utf8');
   } catch (err) {
+    if (err instanceof UserError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new UserError(`${label}: cannot read ${file} (${code === 'ENOENT' ? 'no such file' : code ?? String(err)})`);
   }

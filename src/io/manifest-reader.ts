@@ -58,6 +58,8 @@ class ManifestBuilder {
   private metadata: ManifestMetadata | null = null;
   private selectors: Record<string, unknown> = {};
   private readonly nodes = new Map<string, ManifestNode>();
+  /** what each node section's value was: an object, a list; absent when missing or a scalar */
+  private readonly sectionShapes = new Map<string, 'object' | 'array'>();
 
   constructor(private readonly file: string) {}
 
@@ -72,21 +74,26 @@ class ManifestBuilder {
     this.metadata = null;
     this.selectors = {};
     this.nodes.clear();
+    this.sectionShapes.clear();
   }
 
   addDocument(doc: unknown): void {
     if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return;
     const sections = doc as Record<string, unknown>;
-    for (const section of WHOLE_SECTIONS) if (section in sections) this.addSection(section, sections[section]);
+    // a section that is not an object or list counts as missing, as it does when streamed
+    for (const section of WHOLE_SECTIONS) if (typeof sections[section] === 'object' && sections[section] !== null) this.addSection(section, sections[section]);
     for (const section of ENTRY_SECTIONS) {
       const entries = sections[section];
       if (typeof entries !== 'object' || entries === null) continue;
+      this.sectionShapes.set(section, Array.isArray(entries) ? 'array' : 'object');
+      if (Array.isArray(entries)) continue;
       for (const [key, value] of Object.entries(entries)) this.addEntry(section, key, value);
     }
   }
 
   addSection(section: string, value: unknown): void {
-    if (section === 'metadata') this.metadata = parseMetadata(value, this.file);
+    if (ENTRY_SECTIONS.has(section)) this.sectionShapes.set(section, Array.isArray(value) ? 'array' : 'object');
+    else if (section === 'metadata') this.metadata = parseMetadata(value, this.file);
     else this.selectors = parseSelectorsSection(value, this.file);
   }
 
@@ -95,8 +102,19 @@ class ManifestBuilder {
     this.nodes.set(node.uniqueId, node);
   }
 
+  /**
+   * The same checks whichever path read the file: `nodes` must be an object (dbt writes one even
+   * for an empty project; without it a plan would silently hold nothing), and no node section may
+   * be a list.
+   */
   result(): Manifest {
     if (this.metadata === null) throw new UserError(`--manifest: ${this.file} has no "metadata" object; expected dbt's target/manifest.json`);
+    if (this.sectionShapes.get('nodes') !== 'object') {
+      throw new UserError(`--manifest: ${this.file} has no "nodes" object (${this.sectionShapes.get('nodes') === 'array' ? 'it is a list' : 'missing or not an object'}); expected dbt's target/manifest.json`);
+    }
+    for (const [section, shape] of this.sectionShapes) {
+      if (shape === 'array') throw new UserError(`--manifest: ${this.file} has "${section}" as a list; expected an object keyed by unique id, as dbt writes it`);
+    }
     return { metadata: this.metadata, nodes: this.nodes, selectors: this.selectors };
   }
 }

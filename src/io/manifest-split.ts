@@ -13,7 +13,10 @@ export const WHOLE_SECTIONS: ReadonlySet<string> = new Set(['metadata', 'selecto
 const CHUNK_BYTES = 1024 * 1024;
 
 export interface SplitSink {
-  /** a whole section (`key` null) or one entry of a node section, as JSON text */
+  /**
+   * a whole section (`key` null) or one entry of a node section, as JSON text; for a node section
+   * itself (`key` null) only `{}` or `[]`, telling what its value is before its entries come
+   */
   (section: string, key: string | null, json: string): void;
 }
 
@@ -29,6 +32,8 @@ export async function splitManifestFile(file: string, sink: SplitSink, keepEntry
     keepEntryFields,
     onWhole: (section, json) => sink(section, null, json),
     onEntry: (section, key, json) => sink(section, key, json),
+    // an entries section's own shape, as an empty container of it (the sink checks nodes is an object)
+    onEntriesOpen: (section, kind) => sink(section, null, kind === 'object' ? '{}' : '[]'),
   });
   // two buffers: the next chunk is read (on libuv's thread pool) while this one is scanned, so the
   // scan never waits for the disk or the page cache, and no buffer is allocated per chunk

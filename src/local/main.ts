@@ -7,6 +7,7 @@ import type { Manifest } from '../core/manifest/types.js';
 import type { Plan, Shard } from '../core/plan/schema.js';
 import { DuckDbTool, pythonOfDbt } from '../io/duckdb-state.js';
 import type { SpawnDbt } from '../io/dbt-process.js';
+import { checkOutputDir } from '../io/out-dir.js';
 import { readRunResults } from '../io/run-results.js';
 import { mergeReports, type MergeOutcome } from '../merge/main.js';
 import type { PlanInputs } from '../plan/inputs.js';
@@ -64,6 +65,7 @@ export interface LocalOutcome {
  */
 export async function runLocal(inputs: LocalInputs, deps: LocalDeps): Promise<LocalOutcome> {
   const started = deps.now();
+  await checkOutputDir(inputs.out, '--out');
   const paths = localPaths(inputs.out);
   const forThisMachine = await planForThisMachine(inputs.plan, inputs.out, paths.reportDir);
   if (forThisMachine.note) deps.log.info(forThisMachine.note);

@@ -1,7 +1,6 @@
-import path from 'node:path';
 import { promises as fs } from 'node:fs';
-import { UserError } from '../core/errors.js';
-import { isSafeShardId, SHARD_ARTIFACT_PATTERN } from '../shared/artifact-names.js';
+import { childDir } from '../io/out-dir.js';
+import { SHARD_ARTIFACT_PATTERN } from '../shared/artifact-names.js';
 
 /** Where shard artifacts come from: this run's artifact store (GitHub), or a fake in tests. */
 export interface ArtifactSource {
@@ -33,20 +32,6 @@ export function latestShardArtifacts(artifacts: ReadonlyArray<{ name: string; id
 }
 
 /**
- * The shard's folder under `dir`. The id came from an artifact name (the pattern already refuses
- * `..` and separators); the resolved path is checked too, since a folder is removed before each
- * download and must never be anything but a child of `dir`.
- */
-function insideFolder(dir: string, shardId: string): string {
-  const root = path.resolve(dir);
-  const target = path.resolve(root, shardId);
-  if (!isSafeShardId(shardId) || path.dirname(target) !== root) {
-    throw new UserError(`shard artifact: id ${JSON.stringify(shardId)} would leave --in ${dir}; expected a shard id (letters, digits, _ . -)`);
-  }
-  return target;
-}
-
-/**
  * Downloads the latest attempt of every shard artifact into `dir/<shard id>/`. A folder that
  * already exists is replaced, so a stale copy never mixes with the downloaded one.
  */
@@ -54,7 +39,7 @@ export async function downloadShardArtifacts(source: ArtifactSource, dir: string
   const chosen = latestShardArtifacts(await source.list());
   await fs.mkdir(dir, { recursive: true });
   for (const a of chosen) {
-    const target = insideFolder(dir, a.shardId);
+    const target = childDir(dir, a.shardId, 'shard artifact'); // a name from the store never reaches outside --in
     await fs.rm(target, { recursive: true, force: true });
     await fs.mkdir(target, { recursive: true });
     await source.download(a.id, target);

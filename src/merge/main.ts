@@ -10,6 +10,7 @@ import type { MergedReport, Totals } from '../core/report/model.js';
 import { renderSummary } from '../core/report/summary.js';
 import { exitCodeFor, runStatus, type RunStatus } from '../core/report/totals.js';
 import { copyFileAtomic, pathExists, writeFileAtomic, writeJsonAtomic } from '../io/files.js';
+import { checkOutputDir } from '../io/out-dir.js';
 import { planIdentity, readPlan } from '../io/plan-file.js';
 import { DbtGraph } from '../core/graph/graph.js';
 import type { Logger } from '../shared/log.js';
@@ -46,6 +47,7 @@ export interface MergeOutcome {
  * (`--state <report dir>` with `result:fail+`, `dbt retry`, and the next plan's `--timings`).
  */
 export async function mergeReports(inputs: MergeInputs, deps: MergeDeps): Promise<MergeOutcome> {
+  await checkOutputDir(inputs.outDir, '--out');
   if (deps.artifacts && inputs.download) {
     const got = await downloadShardArtifacts(deps.artifacts, inputs.inDir);
     deps.log.info(`downloaded ${got.length} shard artifact(s): ${got.map((a) => a.name).join(', ') || 'none'}`);

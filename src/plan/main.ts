@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../core/errors.js';
 import { DbtGraph } from '../core/graph/graph.js';
@@ -9,6 +10,7 @@ import { planSummaryLines } from '../core/plan/summary.js';
 import { selectNodes, selectorsFromManifest } from '../core/select/index.js';
 import { copyFileAtomic, pathExists, readJsonFile, stageCopy, type StagedCopy, writeJsonAtomic } from '../io/files.js';
 import { readManifest } from '../io/manifest-reader.js';
+import { checkOutputDir } from '../io/out-dir.js';
 import type { Logger } from '../shared/log.js';
 import type { PlanInputs } from './inputs.js';
 
@@ -32,6 +34,7 @@ export interface PlanOutcome {
 }
 
 export async function runPlan(inputs: PlanInputs, deps: PlanDeps): Promise<PlanOutcome> {
+  await checkOutputDir(inputs.out, '--out');
   const manifestFile = inputs.manifest ?? (await deps.parseProject(inputs));
   // the plan folder's copy of the manifest is made while planning (a manifest of hundreds of MB takes
   // as long to copy as to plan), and put in place only at the end
@@ -84,7 +87,9 @@ async function planAndWrite(inputs: PlanInputs, deps: PlanDeps, manifestFile: st
   // Everything is validated above: only now is anything written.
   await manifestCopy.commit();
   // run jobs --defer to the state the plan was made against: it travels inside the plan folder
+  // (a plan made without state drops an earlier plan's: run --defer would otherwise use it)
   if (inputs.state) await copyFileAtomic(path.join(inputs.state, 'manifest.json'), path.join(inputs.out, 'state', 'manifest.json'));
+  else await rm(path.join(inputs.out, 'state'), { recursive: true, force: true });
   await writeJsonAtomic(planFile, plan);
   const matrices = Array.from({ length: Math.max(plan.stages, 1) }, (_, i) => matrixForStage(plan, i + 1));
   return {

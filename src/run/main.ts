@@ -1,15 +1,14 @@
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../core/errors.js';
 import { formatDttm, resolveInterval, splitChunks, triggerAtPlanTime, type Chunk, type ResolvedInterval, type TriggerContext } from '../core/interval/index.js';
 import type { Plan } from '../core/plan/schema.js';
 import type { ChunkRecord, ShardArtifact, SkippedNode } from '../core/report/shard-artifact.js';
 import { SHARD_ARTIFACT_VERSION } from '../core/report/shard-artifact.js';
-import { buildDbtVars, dispatchInputsToForward } from '../core/vars/index.js';
+import { buildDbtVars, dispatchInputsToForward, secretVarValues } from '../core/vars/index.js';
 import { runDbtProcess, StopController, stopOnProcessSignals, type SpawnDbt } from '../io/dbt-process.js';
 import { pathExists } from '../io/files.js';
 import { planIdentity, readPlan } from '../io/plan-file.js';
-import { createRedactor } from '../io/redact.js';
+import { createRedactor, type Redactor } from '../io/redact.js';
 import type { Logger } from '../shared/log.js';
 import { DBT_LOG_FILE, writeShardArtifacts } from './artifacts.js';
 import { runChunk, type ChunkRun } from './chunk-runner.js';
@@ -17,6 +16,7 @@ import type { AttemptResults } from './combine-results.js';
 import type { DbtInvocationBase } from './dbt-args.js';
 import type { RunInputs } from './inputs.js';
 import { chunkSummary, prepareSelection, shardStatus, exitCodeFor } from './shard-work.js';
+import { openShardFolders, planShardFolders, type ShardFolders } from './shard-folder.js';
 import { ShardLog } from './shard-log.js';
 
 /** What runShard needs from the outside world; narrow so tests pass real values, not module mocks. */
@@ -70,15 +70,38 @@ export async function runShard(inputs: RunInputs, deps: RunDeps): Promise<RunOut
   const chunks = splitChunks(interval, inputs.chunk);
   const deferState = inputs.defer ? await deferStateDir(inputs, deps.log) : null;
   const varsFor = varsBuilder(inputs, trigger, interval);
-  const redact = createRedactor({ env: deps.env, secretEnvNames: inputs.secrets, secretValues: deps.secretValues ?? [] });
+  const chunkVars = chunks.map(varsFor); // a reserved var name fails here, before anything is written
+  const secretVars = chunkVars.flatMap((v) => secretVarValues(v));
+  const redact = createRedactor({ env: deps.env, secretEnvNames: inputs.secrets, secretValues: [...(deps.secretValues ?? []), ...secretVars] });
+  const folders = await openShardFolders(await planShardFolders(inputs.out, work.id));
+  try {
+    return await runInFolders(inputs, deps, { plan, work, skipped, interval, chunks, chunkVars, varsFor, deferState, redact, startedAt, folders });
+  } finally {
+    await folders.cleanup();
+  }
+}
 
-  const out = path.resolve(inputs.out);
-  const shardDir = path.join(out, work.id);
-  const workDir = path.join(out, '.work', work.id);
-  await fs.rm(shardDir, { recursive: true, force: true });
-  await fs.mkdir(workDir, { recursive: true });
+interface Prepared {
+  plan: Plan;
+  work: Work;
+  /** planned nodes left out because a node they depend on failed earlier */
+  skipped: SkippedNode[];
+  interval: ResolvedInterval;
+  chunks: Chunk[];
+  chunkVars: Array<Record<string, unknown>>;
+  varsFor: (c: Chunk) => Record<string, unknown>;
+  deferState: string | null;
+  redact: Redactor;
+  startedAt: Date;
+  folders: ShardFolders;
+}
+
+/** Runs the chunks with dbt's files in the shard's .work folder and its artifact built beside DIR/<id>/. */
+async function runInFolders(inputs: RunInputs, deps: RunDeps, p: Prepared): Promise<RunOutcome> {
+  const { plan, work, skipped, interval, chunks, varsFor, deferState, redact, startedAt } = p;
+  const { shardDir, stagingDir, workDir } = p.folders;
   const selection = work.nodes.length > 0 ? await prepareSelection(work.nodes, inputs, workDir, (m) => deps.log.warning(m)) : null;
-  const log = await ShardLog.open(path.join(shardDir, DBT_LOG_FILE), redact, deps.log);
+  const log = await ShardLog.open(path.join(stagingDir, DBT_LOG_FILE), redact, deps.log);
 
   const stop = new StopController();
   const disposers: Array<() => void> = [];
@@ -105,7 +128,7 @@ export async function runShard(inputs: RunInputs, deps: RunDeps): Promise<RunOut
         threads: plan.threads,
         targetPath: path.join(workDir, 'target'),
         logPath: path.join(workDir, 'logs'),
-        vars: varsFor(chunk),
+        vars: p.chunkVars[chunk.index] ?? varsFor(chunk),
         fullRefresh: inputs.fullRefresh,
         defer: deferState !== null,
         state: deferState,
@@ -171,7 +194,8 @@ export async function runShard(inputs: RunInputs, deps: RunDeps): Promise<RunOut
   const summary = [`${work.kind} ${work.id}: ${status} (exit ${exitCode}) in ${((Date.parse(artifact.endedAt) - startedAt.getTime()) / 1000).toFixed(1)}s`];
   log.note(summary[0]!);
   await log.close();
-  await writeShardArtifacts(shardDir, artifact, attempts, redact);
+  await writeShardArtifacts(stagingDir, artifact, attempts, redact);
+  await p.folders.commit();
   return { exitCode, status, shardDir, artifact, summary };
 }
 

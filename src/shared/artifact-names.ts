@@ -1,19 +1,14 @@
 import { UserError } from '../core/errors.js';
+import { SHARD_ID_MAX_LENGTH, SHARD_ID_PATTERN } from '../core/plan/schema.js';
 
 /**
  * Every artifact name dbt-matrix uses, in one place: the runner and merge must agree on them, and
- * each carries the run attempt where a re-run would otherwise collide (DESIGN §3, §5).
+ * each carries the run attempt where a re-run would otherwise collide.
  */
 export const REPORT_ARTIFACT_NAME = 'dbt-matrix-report';
-/**
- * A shard id as it may appear in a folder or artifact name: letters, digits, `_ . -`, not starting
- * with a dot (so never `.` or `..`), at most 100 characters. Ids read from artifacts are checked
- * against it before they become a path.
- */
-const SHARD_ID = '[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}';
-const SAFE_SHARD_ID = new RegExp(`^${SHARD_ID}$`);
-export const isSafeShardId = (id: string): boolean => SAFE_SHARD_ID.test(id);
-export const SHARD_ARTIFACT_PATTERN = new RegExp(`^dbt-matrix-shard-(${SHARD_ID})-attempt-(\\d+)$`);
+/** A shard id as a folder or artifact name: the plan's id rule (no `..`, no separators, no hidden names). */
+export const isSafeShardId = (id: string): boolean => id.length <= SHARD_ID_MAX_LENGTH && SHARD_ID_PATTERN.test(id);
+export const SHARD_ARTIFACT_PATTERN = new RegExp(`^dbt-matrix-shard-(${SHARD_ID_PATTERN.source.slice(1, -1)})-attempt-(\\d+)$`);
 
 /** GitHub rejects these in artifact names. */
 const FORBIDDEN_NAME_CHARS = /[":<>|*?\r\n\\/]/;

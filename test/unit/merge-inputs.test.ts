@@ -67,3 +67,21 @@ describe('latestShardArtifacts', () => {
     ]);
   });
 });
+
+describe('shard artifact names from the store', () => {
+  it('a name whose shard id would leave the download folder is not a shard artifact', () => {
+    const got = latestShardArtifacts([
+      { name: 'dbt-matrix-shard-..-attempt-1', id: 1 },
+      { name: 'dbt-matrix-shard-.-attempt-1', id: 2 },
+      { name: 'dbt-matrix-shard-.work-attempt-1', id: 3 },
+      { name: 'dbt-matrix-shard-a..b-attempt-1', id: 4 },
+      { name: shardArtifactName('s1-00', 2), id: 5 },
+    ]);
+    expect(got.map((a) => a.shardId)).toEqual(['s1-00']);
+  });
+
+  it('re-run attempts of one shard never share a name', () => {
+    const names = [1, 2, 3, 10].map((attempt) => shardArtifactName('s1-00', attempt));
+    expect(new Set(names).size).toBe(names.length);
+  });
+});

@@ -26,3 +26,42 @@ describe('redaction', () => {
     expect(redact.size).toBe(2);
   });
 });
+
+describe('redaction in every spelling a secret takes', () => {
+  const secret = `p'a"ss\\wörd-Ab3$(x)-9f2c41`;
+  const redact = createRedactor({ env: { DBT_PG_PASSWORD: secret } });
+  const sql = secret.replaceAll("'", "''");
+
+  it.each([
+    ['as given', `password ${secret} end`],
+    ['SQL-escaped', `select '${sql}' as x`],
+    ['JSON-escaped', JSON.stringify({ msg: `failed: ${secret}` })],
+    ['SQL- then JSON-escaped (compiled SQL in run_results.json)', JSON.stringify({ compiled_code: `select '${sql}'` })],
+    ['JSON-escaped twice (a --vars argument inside shard.json)', JSON.stringify({ command: ['--vars', JSON.stringify({ pw: secret })] })],
+    ["Python's repr", `Database Error: '${secret.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`],
+  ])('%s', (_name, text) => {
+    const out = redact(text);
+    expect(out).toContain(REDACTED);
+    expect(out).not.toContain('Ab3$(x)');
+    expect(out).not.toContain('9f2c41');
+  });
+
+  it('a secret cut short by the warehouse is hidden from half its length on, and the rest of the line stays', () => {
+    for (let keep = Math.ceil(sql.length / 2); keep < sql.length; keep++) {
+      const line = `LINE 1: select '${sql.slice(0, keep)}...`;
+      expect(redact(line), `first ${keep} characters`).toBe(`LINE 1: select '${REDACTED}...`);
+    }
+    // shorter starts are not the secret: ordinary text that happens to begin like it stays
+    expect(redact(`p'a"s is fine`)).toBe(`p'a"s is fine`);
+  });
+
+  it('overlapping spellings leave no tail: the SQL form is hidden whole, not up to its first quote', () => {
+    const r = createRedactor({ env: {}, secretValues: ["abcdefgh'ijkl"] });
+    expect(r("x 'abcdefgh''ijkl' y")).toBe(`x '${REDACTED}' y`);
+  });
+
+  it('short secrets are hidden only whole', () => {
+    const r = createRedactor({ env: {}, secretValues: ['abcde'] });
+    expect(r('abcd abcde')).toBe(`abcd ${REDACTED}`);
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { UserError } from '../../src/core/errors.js';
-import { RESERVED_VARS, buildDbtVars, dispatchInputsToForward, formatArray, parseExtraVars } from '../../src/core/vars/index.js';
+import { isUserError, UserError } from '../../src/core/errors.js';
+import { RESERVED_VARS, buildDbtVars, dispatchInputsToForward, formatArray, parseExtraVars, secretVarValues } from '../../src/core/vars/index.js';
 
 function userError(fn: () => unknown): string {
   try {
@@ -146,5 +146,40 @@ describe('dispatchInputsToForward', () => {
   it('feeds buildDbtVars without tripping the reserved-name check', () => {
     const forwarded = dispatchInputsToForward({ start_dttm: '2024-01-01', end_dttm: '2024-01-02', models: 'a' });
     expect(buildDbtVars({ start: 's', end: 'e', overlap: false, extra: {}, forwarded, arrayFormat: 'compat' })).toEqual({ start_dttm: 's', end_dttm: 'e', overlap: false, models: 'a' });
+  });
+});
+
+describe('hostile --vars', () => {
+  const refused = (text: string): string => {
+    try {
+      parseExtraVars(text, '--vars');
+    } catch (err) {
+      expect(isUserError(err)).toBe(true);
+      expect((err as Error).message).not.toMatch(/\n/);
+      return (err as Error).message;
+    }
+    throw new Error(`accepted: ${text.slice(0, 80)}`);
+  };
+  const laughs = ['a: &a [x,x,x,x,x,x,x,x,x]', ...'bcdefgh'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefg'[i]}`).join(',')}]`)].join('\n');
+
+  it.each([
+    ['a recursive alias in a list', 'a: &a [*a]', /--vars: /],
+    ['a recursive alias in a mapping', 'a: &a {b: *a}', /--vars: /],
+    ['a billion laughs', laughs, /--vars: .*expected a YAML or JSON object/],
+    ['a list 2,000 deep', `a: ${'['.repeat(2000)}${']'.repeat(2000)}`, /--vars: /],
+    ['a JSON object 2,000 deep', `{"a":${'{"b":'.repeat(2000)}1${'}'.repeat(2001)}`, /--vars: /],
+  ])('%s: one line naming --vars, no stack overflow', (_name, text, why) => {
+    expect(refused(text)).toMatch(why);
+  });
+
+  it('vars 64 levels deep still pass', () => {
+    expect(parseExtraVars(`a: ${'['.repeat(63)}1${']'.repeat(63)}`, '--vars')).toHaveProperty('a');
+  });
+});
+
+describe('secret-looking --vars keys', () => {
+  it('their values, at any depth, are collected for redaction; other values are not', () => {
+    const vars = { api_token: 'tok-123456', db: { password: 'pw-abcdef', host: 'h' }, keys: ['k1-xyz', 'k2-xyz'], name: 'visible', port: 5432, SecretNumber: 123456 };
+    expect(secretVarValues(vars).sort()).toEqual(['123456', 'k1-xyz', 'k2-xyz', 'pw-abcdef', 'tok-123456']);
   });
 });

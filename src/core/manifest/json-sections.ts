@@ -24,6 +24,8 @@ export interface SectionHandlers {
   keepEntryFields?: ReadonlySet<string>;
   onWhole(section: string, json: string): void;
   onEntry(section: string, key: string, json: string): void;
+  /** an entries section's value starts: `object` as expected, or `array` (no manifest has that) */
+  onEntriesOpen?(section: string, kind: 'object' | 'array'): void;
 }
 
 interface ScannerExports {
@@ -44,6 +46,8 @@ const ENTRY_SECTION = 2;
 const KEPT_FIELD = 3;
 const EVENT_ENTRY_KEY = 1;
 const EVENT_PIECE = 2;
+const EVENT_SECTION_OPEN = 4;
+const OPEN_OBJECT = 0x7b;
 const WASM_PAGE = 65536;
 
 let compiled: WebAssembly.Module | undefined;
@@ -61,6 +65,8 @@ export class JsonSectionSplitter {
   /** bytes the scanner still needs at the start of its buffer; the next chunk goes after them */
   private kept = 0;
   private entryKey = '';
+  /** an entry's key was read and its value has not been handed over yet */
+  private entryOpen = false;
   private parts: string[] = [];
 
   constructor(private readonly h: SectionHandlers) {
@@ -84,7 +90,8 @@ export class JsonSectionSplitter {
       const status = this.wasm.scan(end);
       this.handleEvents(this.wasm.eventCount());
       if (status === 0) break;
-      if (status < 0) throw new Error('malformed JSON: a closing bracket without an opening one');
+      if (status === -1) throw new Error('malformed JSON: a closing bracket without an opening one');
+      if (status < 0) throw new Error('malformed JSON: unexpected bytes outside the values (before or after the top-level object, or between its sections)');
     }
     this.kept = this.wasm.compact(end);
   }
@@ -92,6 +99,15 @@ export class JsonSectionSplitter {
   /** Call after the last chunk: a file that stops early is an error, not a smaller manifest. */
   end(): void {
     if (!this.wasm.finished()) throw new Error('the JSON ends early (truncated file?)');
+    this.noScalarEntry();
+  }
+
+  /**
+   * The scanner hands over entries that are objects (or lists); an entry whose value is a string,
+   * number or null leaves only its key. The whole-file reader refuses those, and so does this.
+   */
+  private noScalarEntry(): void {
+    if (this.entryOpen) throw new Error(`the entry ${JSON.stringify(this.entryKey)} is not an object`);
   }
 
   private handleEvents(count: number): void {
@@ -101,7 +117,12 @@ export class JsonSectionSplitter {
       const a = ev[k + 1]!;
       const b = ev[k + 2]!;
       if (type === EVENT_PIECE) this.parts.push(this.text(a, b));
-      else if (type === EVENT_ENTRY_KEY) this.entryKey = this.key(a, b);
+      else if (type === EVENT_ENTRY_KEY) {
+        this.noScalarEntry();
+        this.entryKey = this.key(a, b);
+        this.entryOpen = true;
+      }
+      else if (type === EVENT_SECTION_OPEN) this.h.onEntriesOpen?.(this.names[b]!, a === OPEN_OBJECT ? 'object' : 'array');
       else this.ended(a, this.names[b]!);
     }
   }
@@ -111,7 +132,10 @@ export class JsonSectionSplitter {
     const json = parts.length === 1 ? parts[0]! : parts.join('');
     this.parts = [];
     if (depth === 1) this.h.onWhole(section, json);
-    else this.h.onEntry(section, this.entryKey, json);
+    else {
+      this.entryOpen = false;
+      this.h.onEntry(section, this.entryKey, json);
+    }
   }
 
   private text(from: number, to: number): string {
@@ -120,7 +144,9 @@ export class JsonSectionSplitter {
 
   private key(from: number, to: number): string {
     const raw = this.text(from, to);
-    return raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
+    // JSON.parse checks what the whole-file reader would: escapes, and no raw control characters
+    // eslint-disable-next-line no-control-regex
+    return raw.includes('\\') || /[\u0000-\u001f]/.test(raw) ? (JSON.parse(`"${raw}"`) as string) : raw;
   }
 
   /** Grows the scanner's memory to hold `bytes` in its buffer. */

@@ -71,7 +71,8 @@ function charClass(stuff: string[]): string {
   return `[${negate ? '^' : ''}${cls}]`;
 }
 
-const escapeChar = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+// `-` is literal outside a class, and escaping it is a syntax error under the `u` flag
+const escapeChar = (c: string): string => c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 const escapeInClass = (c: string): string => c.replace(/[\\\]^[-]/g, '\\$&');
 
 /**

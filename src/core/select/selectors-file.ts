@@ -28,7 +28,7 @@ type Entry = z.infer<typeof SelectorEntrySchema>;
 export function parseSelectorsYaml(text: string, file: string): SelectorsFile {
   let data: unknown;
   try {
-    data = parseYaml(text);
+    data = parseYaml(text, { maxAliasCount: 100 });
   } catch (err) {
     throw new UserError(`${file}: not valid YAML (${(err as Error).message.split('\n')[0]})`);
   }
@@ -73,34 +73,43 @@ function buildSelectors(entries: readonly Entry[], source: string): SelectorsFil
 
 type Known = ReadonlyMap<string, SelectorDefinition>;
 
-function fromDefinition(def: unknown, rootLevel: boolean, known: Known, input: string): SelectorAst {
+/**
+ * Deeper definitions are refused with a message: every level is a recursive call here and in the
+ * selection engine, and no real selector nests a hundred unions (dbt itself recurses too).
+ */
+export const MAX_SELECTOR_DEPTH = 100;
+
+function fromDefinition(def: unknown, rootLevel: boolean, known: Known, input: string, depth = 0): SelectorAst {
+  if (depth > MAX_SELECTOR_DEPTH) {
+    throw new UserError(`${input}: the definition is nested more than ${MAX_SELECTOR_DEPTH} levels deep; expected a flatter union/intersection`);
+  }
   if (typeof def === 'string') return parseCriteria(def, input);
   if (!isRecord(def)) throw new UserError(`${input}: got ${JSON.stringify(def)}, expected a string, a mapping, union or intersection`);
   const keys = Object.keys(def);
   if (('union' in def || 'intersection' in def) && rootLevel && keys.length > 1) {
     throw new UserError(`${input}: a root definition may hold only one "union" or "intersection" key, found ${keys.join(',')}`);
   }
-  if ('union' in def) return setDefinition('union', def, known, input);
-  if ('intersection' in def) return setDefinition('intersection', def, known, input);
-  return dictDefinition(def, known, input);
+  if ('union' in def) return setDefinition('union', def, known, input, depth);
+  if ('intersection' in def) return setDefinition('intersection', def, known, input, depth);
+  return dictDefinition(def, known, input, depth);
 }
 
-function setDefinition(kind: 'union' | 'intersection', def: Record<string, unknown>, known: Known, input: string): SelectorAst {
+function setDefinition(kind: 'union' | 'intersection', def: Record<string, unknown>, known: Known, input: string, depth: number): SelectorAst {
   const include: SelectorAst[] = [];
   let exclude: SelectorAst | null = null;
   for (const item of listOf(def, kind, input)) {
     if (isRecord(item) && 'exclude' in item) {
       if (exclude !== null) throw new UserError(`${input}: more than one "exclude" in the same ${kind}; expected at most one`);
-      exclude = exclusions(item, known, input);
+      exclude = exclusions(item, known, input, depth);
     } else {
-      include.push(fromDefinition(item, false, known, input));
+      include.push(fromDefinition(item, false, known, input, depth + 1));
     }
   }
   const group: SelectorAst = { kind, components: include, indirectSelection: 'eager' };
   return exclude === null ? group : difference(group, exclude);
 }
 
-function dictDefinition(def: Record<string, unknown>, known: Known, input: string): SelectorAst {
+function dictDefinition(def: Record<string, unknown>, known: Known, input: string, depth: number): SelectorAst {
   const keys = Object.keys(def);
   let dct: Record<string, unknown>;
   let exclude: SelectorAst | null = null;
@@ -113,7 +122,7 @@ function dictDefinition(def: Record<string, unknown>, known: Known, input: strin
   } else if ('method' in def && 'value' in def) {
     dct = { ...def };
     if ('exclude' in def) {
-      exclude = exclusions(def, known, input);
+      exclude = exclusions(def, known, input, depth);
       delete dct['exclude'];
     }
   } else {
@@ -143,8 +152,8 @@ function criteriaFromDict(dct: Record<string, unknown>, input: string): Criteria
   }, input);
 }
 
-function exclusions(def: Record<string, unknown>, known: Known, input: string): SelectorAst {
-  const parts = listOf(def, 'exclude', input).map((d) => fromDefinition(d, false, known, input));
+function exclusions(def: Record<string, unknown>, known: Known, input: string, depth: number): SelectorAst {
+  const parts = listOf(def, 'exclude', input).map((d) => fromDefinition(d, false, known, input, depth + 1));
   return parts.length === 1 ? parts[0]! : { kind: 'union', components: parts, indirectSelection: 'eager' };
 }
 
@@ -180,11 +189,15 @@ function depthOf(v: unknown, input: string): number | null {
   return n;
 }
 
-/** dbt renders selectors.yml with Jinja (env_var, var); a value holding a template cannot be evaluated here. */
-function hasJinja(v: unknown): boolean {
+/**
+ * dbt renders selectors.yml with Jinja (env_var, var); a value holding a template cannot be
+ * evaluated here. Stops at MAX_SELECTOR_DEPTH: the definition walk refuses deeper ones anyway.
+ */
+function hasJinja(v: unknown, depth = 0): boolean {
   if (typeof v === 'string') return v.includes('{{') || v.includes('{%');
-  if (Array.isArray(v)) return v.some(hasJinja);
-  return isRecord(v) && Object.values(v).some(hasJinja);
+  if (depth > MAX_SELECTOR_DEPTH * 2) return false;
+  if (Array.isArray(v)) return v.some((x) => hasJinja(x, depth + 1));
+  return isRecord(v) && Object.values(v).some((x) => hasJinja(x, depth + 1));
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

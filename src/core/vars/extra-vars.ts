@@ -4,6 +4,10 @@ import { UserError, badInput } from '../errors.js';
 const EXPECTED_OBJECT = 'a YAML or JSON object, e.g. {"key": "value"} or key: value';
 /** Long values are cut in messages so the error stays one readable line. */
 const SHOWN_CHARS = 120;
+/** Aliases a document may expand (the yaml library counts them against the document's size). */
+const MAX_ALIAS_COUNT = 100;
+/** Deeper vars are refused: no dbt project reads a var 64 levels down. */
+export const MAX_DEPTH = 64;
 
 /**
  * Parses the extra-vars input: a YAML or JSON object (JSON is YAML 1.2, so one parser serves both).
@@ -20,9 +24,15 @@ export function parseExtraVars(text: string | undefined, inputName: string): Rec
   const firstError = doc.errors[0];
   if (firstError) throw badInput(inputName, shorten(text), `${EXPECTED_OBJECT} (${firstLine(firstError.message)})`);
   if (doc.contents === null) return {};
-  const value: unknown = doc.toJS({ maxAliasCount: 100 });
+  let value: unknown;
+  try {
+    // aliases expanding into a huge value ("billion laughs") are refused by the parser's own count
+    value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (err) {
+    throw badInput(inputName, shorten(text), `${EXPECTED_OBJECT} (${firstLine((err as Error).message)})`);
+  }
   if (!isPlainObject(value)) throw badInput(inputName, shorten(text), `${EXPECTED_OBJECT}, not ${describe(value)}`);
-  assertJsonSafe(value, inputName, '');
+  assertJsonSafe(value, inputName, '', 0);
   return value;
 }
 
@@ -32,15 +42,21 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return proto === Object.prototype || proto === null;
 }
 
-/** Rejects what JSON.stringify would silently turn into null or drop (NaN, Infinity, undefined). */
-function assertJsonSafe(value: unknown, inputName: string, path: string): void {
+/**
+ * Rejects what JSON.stringify would silently turn into null or drop (NaN, Infinity, undefined),
+ * and values nested deeper than MAX_DEPTH: a recursive alias (`a: &a [*a]`) makes a cycle, and
+ * thousands of levels would overflow the stack of whatever walks them next.
+ */
+function assertJsonSafe(value: unknown, inputName: string, path: string, depth: number): void {
   if (typeof value === 'number' && !Number.isFinite(value)) {
     throw new UserError(`${inputName}: got ${String(value)} at ${path || 'the top'}, expected a finite number (vars reach dbt as JSON)`);
   }
-  if (Array.isArray(value)) value.forEach((v, i) => assertJsonSafe(v, inputName, `${path}[${i}]`));
-  else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) assertJsonSafe(v, inputName, path ? `${path}.${k}` : k);
+  if (value === null || typeof value !== 'object') return;
+  if (depth >= MAX_DEPTH) {
+    throw new UserError(`${inputName}: nested more than ${MAX_DEPTH} levels deep at ${shorten(path)} (a recursive alias?), expected a plain object of vars`);
   }
+  if (Array.isArray(value)) value.forEach((v, i) => assertJsonSafe(v, inputName, `${path}[${i}]`, depth + 1));
+  else for (const [k, v] of Object.entries(value)) assertJsonSafe(v, inputName, path ? `${path}.${k}` : k, depth + 1);
 }
 
 function describe(value: unknown): string {

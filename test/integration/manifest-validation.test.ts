@@ -1,0 +1,77 @@
+/**
+ * One manifest validation whatever the size: the whole-file reader (under 32 MiB) and the
+ * streaming one (from 32 MiB; forced here with streamFromBytes 0, and once with a real 32 MiB
+ * file) refuse and accept the same documents, with the same one-line messages.
+ */
+import { mkdtempSync, promises as fs, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { isUserError } from '../../src/core/errors.js';
+import { readManifest, STREAM_FROM_BYTES } from '../../src/io/manifest-reader.js';
+import { tinyManifest } from '../helpers/tiny-manifest.js';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'manifest-validation-'));
+afterAll(() => fs.rm(tmp, { recursive: true, force: true }));
+
+const good = JSON.stringify(tinyManifest());
+const without = (key: string): string => {
+  const m = tinyManifest();
+  delete m[key];
+  return JSON.stringify(m);
+};
+const withSection = (key: string, value: unknown): string => JSON.stringify({ ...tinyManifest(), [key]: value });
+
+const cases: Array<[string, string, RegExp | null]> = [
+  ['a good manifest', good, null],
+  ['white space around it', `\n\t ${good} \r\n`, null],
+  ['empty nodes', withSection('nodes', {}), null],
+  ['trailing garbage', `${good} garbage`, /not valid JSON/],
+  ['a second document', `${good}{}`, /not valid JSON/],
+  ['a trailing comma-and-value', `${good},1`, /not valid JSON/],
+  ['leading garbage', `x${good}`, /not valid JSON/],
+  ['a byte-order mark', `\ufeff${good}`, /not valid JSON/],
+  ['an extra closing brace', `${good}}`, /not valid JSON/],
+  ['"nodes": []', withSection('nodes', []), /has no "nodes" object/],
+  ['no nodes', without('nodes'), /has no "nodes" object/],
+  ['"nodes": null', withSection('nodes', null), /has no "nodes" object/],
+  ['"nodes": 5', withSection('nodes', 5), /has no "nodes" object/],
+  ['"sources": []', withSection('sources', []), /has "sources" as a list/],
+  ['a truncated file', good.slice(0, -3), /not valid JSON/],
+];
+
+async function outcome(file: string, streamFromBytes?: number): Promise<string> {
+  try {
+    const m = await readManifest(file, streamFromBytes === undefined ? {} : { streamFromBytes });
+    return `accepted ${m.nodes.size} nodes`;
+  } catch (err) {
+    if (!isUserError(err)) throw err;
+    expect(err.message.split('\n')).toHaveLength(1);
+    return `refused: ${err.message.replace(/\(.*\)/, '(…)')}`;
+  }
+}
+
+describe('whole-file and streamed reading agree', () => {
+  it.each(cases)('%s', async (name, text, refused) => {
+    const file = path.join(tmp, `${name.replace(/\W+/g, '-')}.json`);
+    writeFileSync(file, text);
+    const whole = await outcome(file);
+    const streamed = await outcome(file, 0);
+    if (refused === null) expect(whole).toMatch(/^accepted/);
+    else expect(whole).toMatch(refused);
+    // the reason in brackets may differ (JSON.parse's words vs the scanner's), the verdict may not
+    expect(streamed.replace(/is not valid JSON.*/, 'is not valid JSON')).toBe(whole.replace(/is not valid JSON.*/, 'is not valid JSON'));
+  });
+
+  it('a real 32 MiB manifest with trailing garbage is refused like a small one', async () => {
+    const m = tinyManifest();
+    // padding in a field the reader leaves out, so the file crosses the streaming threshold
+    (m as Record<string, unknown>)['macros'] = { pad: { text: 'x'.repeat(STREAM_FROM_BYTES) } };
+    const file = path.join(tmp, 'large-garbage.json');
+    writeFileSync(file, `${JSON.stringify(m)}\ngarbage`);
+    expect((await fs.stat(file)).size).toBeGreaterThanOrEqual(STREAM_FROM_BYTES);
+    expect(await outcome(file)).toMatch(/refused: --manifest: .* is not valid JSON/);
+    writeFileSync(file, JSON.stringify({ ...m, nodes: [] }));
+    expect(await outcome(file)).toMatch(/has no "nodes" object/);
+  });
+});
