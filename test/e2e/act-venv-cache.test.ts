@@ -60,8 +60,9 @@ describe('setup-dbt caches the dbt virtualenv (real actions/cache, act cache ser
       expect(lines, job).toMatch(/Cache restored from key: dbt-venv-linux-/i);
       expect(lines, job).toMatch(/setup-dbt: Python 3\.\d+\.\d+ virtualenv \S+\/tool_cache\/dbt-matrix-venv\/\w+ \(cache hit: true\)/);
       expect(lines, job).not.toMatch(INSTALL_LINES);
-      // dbt ran (the project's own virtualenv is not on act's PATH)
-      expect(lines, job).toMatch(/Running with dbt=1\.11\.16/);
+      // dbt ran from it: every job succeeded (plan runs `dbt parse`) and a shard's dbt printed its
+      // version, while the project's own virtualenv is not on act's PATH
+      if (job !== 'plan') expect(lines, job).toMatch(/Running with dbt=1\.11\.16/);
     }
     expect(second.log).not.toMatch(/Cache not found/);
     expect(existsSync(path.join(fixture.actCache, 'tool_cache', 'dbt-matrix-venv'))).toBe(true);
