@@ -109,7 +109,7 @@ export interface ActOptions {
    * its entries in `<fixture>/cache-server` across the fixture's runs.
    */
   actionsCache?: 'fake' | { realActionDir: string };
-  /** act's `-j`: run only this job (and what it needs) */
+  /** act's `-j <job>`: run this job alone */
   job?: string;
 }
 
@@ -208,6 +208,9 @@ const ProvenanceSchema = z.object({ repository: z.string(), tag: z.string(), com
  */
 export async function realActionsCache(fixture: ActFixture): Promise<{ realActionDir: string; commit: string }> {
   const provenance = ProvenanceSchema.parse(await readJson(path.join(VENDORED_CACHE, 'provenance.json')));
+  const setupDbt = await fs.readFile(path.join(ROOT, '.github', 'actions', 'setup-dbt', 'action.yml'), 'utf8');
+  const pinned = /uses:\s*actions\/cache@([0-9a-f]{40})/.exec(setupDbt)?.[1];
+  if (pinned !== provenance.commit) throw new Error(`setup-dbt pins actions/cache@${pinned} but test/e2e/vendor/actions-cache holds ${provenance.commit}: vendor the pinned commit`);
   const dest = path.join(fixture.dir, 'actions-cache');
   for (const [file, blob] of Object.entries(provenance.files)) {
     const vendored = path.join(VENDORED_CACHE, file);
