@@ -1,12 +1,10 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, promises as fs } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
-import { z } from 'zod';
+import { promisify } from 'node:util';
 import { jobResults, setOutputs } from './act-log.js';
 
 /**
@@ -15,9 +13,10 @@ import { jobResults, setOutputs } from './act-log.js';
  * action) resolves to a copy of action.yml + dist/ + .github/ (exactly what a user's `uses:` gets),
  * artifacts go through act's own artifact server, and the only stand-ins are named fakes for
  * GitHub's checkout and setup-python actions (no internet here) plus a closed loopback port as
- * GitHub's API (unreachable, as from an offline runner). actions/cache is either the real action
- * (vendored, see vendor/actions-cache) against act's own cache server, or — by default, so that a
- * test does not pay a pip install of dbt — a named fake whose "restore" is the project's virtualenv.
+ * GitHub's API (unreachable, as from an offline runner). actions/cache is either a test-only
+ * stand-in built on the official @actions/cache library (toolkit-cache/) against act's own cache
+ * server, or — by default, so that a test does not pay a pip install of dbt — a named fake whose
+ * "restore" is the project's virtualenv.
  */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const VENV_BIN = path.join(ROOT, '.venv', 'bin');
@@ -105,10 +104,10 @@ export interface ActOptions {
   timeoutMs: number;
   /**
    * actions/cache: 'fake' (default) restores the project's virtualenv at once (test/e2e/fakes/cache);
-   * a folder from realActionsCache() runs the real action against act's cache server, which keeps
-   * its entries in `<fixture>/cache-server` across the fixture's runs.
+   * a folder from toolkitCacheAction() runs the @actions/cache stand-in against act's cache server,
+   * which keeps its entries in `<fixture>/cache-server` across the fixture's runs.
    */
-  actionsCache?: 'fake' | { realActionDir: string };
+  actionsCache?: 'fake' | { toolkitActionDir: string };
   /** act's `-j <job>`: run this job alone */
   job?: string;
 }
@@ -175,7 +174,7 @@ export async function runAct(opts: ActOptions): Promise<ActRun> {
   return { exitCode, log, logFile, jobs: jobResults(log), planOutputs: setOutputs(log, 'plan') };
 }
 
-/** act's cache server: off with the fake actions/cache, on loopback with the real one. */
+/** act's cache server: off with the fake actions/cache, on loopback with the @actions/cache stand-in. */
 async function cacheServerArgs(opts: ActOptions): Promise<string[]> {
   if (!opts.actionsCache || opts.actionsCache === 'fake') return ['--no-cache-server'];
   const storage = path.join(opts.fixture.dir, 'cache-server');
@@ -187,7 +186,7 @@ async function cacheServerArgs(opts: ActOptions): Promise<string[]> {
  * the workflow files and setup-dbt, nowhere else) to its stand-in here.
  */
 async function githubActionMappings(opts: ActOptions): Promise<string[]> {
-  const cache = !opts.actionsCache || opts.actionsCache === 'fake' ? path.join(FAKES, 'cache') : opts.actionsCache.realActionDir;
+  const cache = !opts.actionsCache || opts.actionsCache === 'fake' ? path.join(FAKES, 'cache') : opts.actionsCache.toolkitActionDir;
   const targets: Record<string, string> = { checkout: path.join(FAKES, 'checkout'), 'setup-python': path.join(FAKES, 'setup-python'), cache };
   const sources = [opts.workflow, '.github/workflows/dbt-matrix.yml', '.github/actions/setup-dbt/action.yml'];
   const refs = new Set<string>();
@@ -198,29 +197,28 @@ async function githubActionMappings(opts: ActOptions): Promise<string[]> {
   return [...refs].flatMap((ref) => ['--local-repository', `actions/${ref}=${targets[ref.split('@')[0]!]!}`]);
 }
 
-const VENDORED_CACHE = path.join(ROOT, 'test', 'e2e', 'vendor', 'actions-cache');
-const ProvenanceSchema = z.object({ repository: z.string(), tag: z.string(), commit: z.string().regex(/^[0-9a-f]{40}$/), files: z.record(z.string(), z.string().regex(/^[0-9a-f]{40}$/)) });
+const TOOLKIT_CACHE = path.join(ROOT, 'test', 'e2e', 'toolkit-cache');
+const NCC = path.join(ROOT, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
 
 /**
- * The real actions/cache, unpacked from test/e2e/vendor/actions-cache into the fixture: every file
- * is checked against the git blob id it has in actions/cache at the pinned commit (provenance.json),
- * so what runs is byte for byte what GitHub runs for that `uses:`.
+ * The test-only stand-in for actions/cache (test/e2e/toolkit-cache, on the official @actions/cache
+ * library), built into the fixture: its action.yml plus ncc bundles of restore.ts and save.ts, the
+ * way an action ships its dist/. Nothing built here is committed.
  */
-export async function realActionsCache(fixture: ActFixture): Promise<{ realActionDir: string; commit: string }> {
-  const provenance = ProvenanceSchema.parse(await readJson(path.join(VENDORED_CACHE, 'provenance.json')));
-  const setupDbt = await fs.readFile(path.join(ROOT, '.github', 'actions', 'setup-dbt', 'action.yml'), 'utf8');
-  const pinned = /uses:\s*actions\/cache@([0-9a-f]{40})/.exec(setupDbt)?.[1];
-  if (pinned !== provenance.commit) throw new Error(`setup-dbt pins actions/cache@${pinned} but test/e2e/vendor/actions-cache holds ${provenance.commit}: vendor the pinned commit`);
-  const dest = path.join(fixture.dir, 'actions-cache');
-  for (const [file, blob] of Object.entries(provenance.files)) {
-    const vendored = path.join(VENDORED_CACHE, file);
-    const bytes = existsSync(vendored) ? await fs.readFile(vendored) : gunzipSync(await fs.readFile(`${vendored}.gz`));
-    const id = createHash('sha1').update(`blob ${bytes.length}\0`).update(bytes).digest('hex');
-    if (id !== blob) throw new Error(`vendored actions/cache ${file} is not ${provenance.repository}@${provenance.tag}'s (git blob ${id}, expected ${blob})`);
-    await fs.mkdir(path.dirname(path.join(dest, file)), { recursive: true });
-    await fs.writeFile(path.join(dest, file), bytes);
-  }
-  return { realActionDir: dest, commit: provenance.commit };
+export async function toolkitCacheAction(fixture: ActFixture): Promise<{ toolkitActionDir: string }> {
+  const dest = path.join(fixture.dir, 'toolkit-cache');
+  await fs.mkdir(dest, { recursive: true });
+  await fs.cp(path.join(TOOLKIT_CACHE, 'action.yml'), path.join(dest, 'action.yml'));
+  await Promise.all(
+    ['restore', 'save'].map(async (step) => {
+      const out = path.join(dest, 'dist', step);
+      const args = [NCC, 'build', path.join(TOOLKIT_CACHE, `${step}.ts`), '-o', out, '--target', 'es2022', '--transpile-only', '--quiet'];
+      await promisify(execFile)(process.execPath, args, { cwd: ROOT, maxBuffer: 64 * 2 ** 20 });
+      // ncc names ESM output index.mjs (beside a package.json saying "type": "module"); action.yml runs index.js
+      if (existsSync(path.join(out, 'index.mjs'))) await fs.rename(path.join(out, 'index.mjs'), path.join(out, 'index.js'));
+    }),
+  );
+  return { toolkitActionDir: dest };
 }
 
 /** Names of the artifacts act's server holds (every run id). */

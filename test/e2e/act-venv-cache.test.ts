@@ -1,14 +1,16 @@
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeFixture, realActionsCache, REPO, runAct, tail, type ActFixture, type ActRun } from './act-harness.js';
+import { makeFixture, REPO, runAct, tail, toolkitCacheAction, type ActFixture, type ActRun } from './act-harness.js';
 import { jobLines, stepSeconds } from './act-log.js';
 
 /**
- * .github/actions/setup-dbt under act with the REAL actions/cache (the commit setup-dbt pins,
- * vendored) against act's own cache server, through examples/workflows/backfill.yml:
+ * .github/actions/setup-dbt under act with a real cache: act's own cache server, reached through the
+ * official @actions/cache library (the one actions/cache is built on) by a test-only stand-in for
+ * actions/cache (toolkit-cache/, mapped where setup-dbt pins actions/cache), through
+ * examples/workflows/backfill.yml:
  * - run 1 (its first job, plan, which is the job that installs in any run): no cache yet, so a real
- *   pip install of dbt-core + dbt-duckdb builds the virtualenv, and actions/cache saves it;
+ *   pip install of dbt-core + dbt-duckdb builds the virtualenv, and the cache action saves it;
  * - the runner's tool cache then loses the virtualenv (a fresh GitHub machine has none);
  * - run 2, the whole workflow: every job restores the virtualenv from the cache server, installs
  *   nothing, and runs dbt from it (the project's own virtualenv is off PATH: dbt has no other home).
@@ -20,14 +22,14 @@ const INSTALL_LINES = /install dbt \(cache miss\)|Successfully installed|Collect
 const inputs = { start_dttm: '2024-01-10', end_dttm: '2024-01-11', chunk: 'none', select: 'countries', vars: '', threads: '' };
 const event = { inputs, ref: 'refs/heads/main', repository: { name: 'shop-demo', full_name: REPO, owner: { login: 'dbt-matrix' }, default_branch: 'main' } };
 
-describe('setup-dbt caches the dbt virtualenv (real actions/cache, act cache server)', () => {
+describe('setup-dbt caches the dbt virtualenv (@actions/cache stand-in for actions/cache, act cache server)', () => {
   let fixture: ActFixture;
   let first: ActRun;
   let second: ActRun;
 
   beforeAll(async () => {
     fixture = await makeFixture('venv-cache');
-    const actionsCache = await realActionsCache(fixture);
+    const actionsCache = await toolkitCacheAction(fixture);
     const dispatch = (job?: string) =>
       runAct({ fixture, workflow: 'examples/workflows/backfill.yml', eventName: 'workflow_dispatch', event, timeoutMs: 10 * 60_000, actionsCache, ...(job ? { job } : {}) });
     first = await dispatch('plan');
