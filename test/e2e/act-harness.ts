@@ -1,16 +1,22 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, mkdtempSync, promises as fs } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { jobResults, setOutputs } from './act-log.js';
 
 /**
  * Runs the repository's workflow YAML with `act` on this host (`-P ubuntu-latest=-self-hosted`),
- * the way GitHub would: `uses: dbt-matrix/dbt-matrix@v1` resolves to a copy of action.yml + dist/
- * (exactly what a user's `uses:` gets), artifacts go through act's own artifact server, and the
- * only stand-ins are named fakes for GitHub's checkout and setup-python actions (no internet here)
- * plus a closed loopback port as GitHub's API (unreachable, as from an offline runner).
+ * the way GitHub would: `uses: dbt-matrix/dbt-matrix@v1` (and its reusable workflow and setup-dbt
+ * action) resolves to a copy of action.yml + dist/ + .github/ (exactly what a user's `uses:` gets),
+ * artifacts go through act's own artifact server, and the only stand-ins are named fakes for
+ * GitHub's checkout and setup-python actions (no internet here) plus a closed loopback port as
+ * GitHub's API (unreachable, as from an offline runner). actions/cache is either a test-only
+ * stand-in built on the official @actions/cache library (toolkit-cache/) against act's own cache
+ * server, or — by default, so that a test does not pay a pip install of dbt — a named fake whose
+ * "restore" is the project's virtualenv.
  */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const VENV_BIN = path.join(ROOT, '.venv', 'bin');
@@ -30,6 +36,8 @@ export interface ActFixture {
   artifacts: string;
   /** the DuckDB file every job uses (act runs every job on this one host) */
   duckdb: string;
+  /** act's per-fixture folder: its RUNNER_TOOL_CACHE is `<actCache>/tool_cache` */
+  actCache: string;
 }
 
 /** A fresh workspace (a git repo with the example project and workflows) and action copy. */
@@ -49,6 +57,9 @@ export async function makeFixture(label: string): Promise<ActFixture> {
   await fs.mkdir(action, { recursive: true });
   await fs.cp(path.join(ROOT, 'action.yml'), path.join(action, 'action.yml'));
   await fs.cp(path.join(ROOT, 'dist'), path.join(action, 'dist'), { recursive: true });
+  // dbt-matrix/dbt-matrix/.github/workflows/dbt-matrix.yml@v1 and .../.github/actions/setup-dbt@v1
+  await fs.cp(path.join(ROOT, '.github', 'workflows', 'dbt-matrix.yml'), path.join(action, '.github', 'workflows', 'dbt-matrix.yml'));
+  await fs.cp(path.join(ROOT, '.github', 'actions'), path.join(action, '.github', 'actions'), { recursive: true });
   const git = (...args: string[]): void => {
     execFileSync('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.invalid', ...args], { cwd: workspace, stdio: 'pipe' });
   };
@@ -59,7 +70,7 @@ export async function makeFixture(label: string): Promise<ActFixture> {
   const artifacts = path.join(dir, 'artifacts');
   await fs.mkdir(artifacts);
   await fs.mkdir(path.join(dir, 'db'));
-  return { dir, workspace, action, artifacts, duckdb: path.join(dir, 'db', 'shop.duckdb') };
+  return { dir, workspace, action, artifacts, duckdb: path.join(dir, 'db', 'shop.duckdb'), actCache: path.join(dir, 'act-cache') };
 }
 
 /** A loopback port that was free a moment ago (act's artifact server, the closed "API" port). */
@@ -91,6 +102,14 @@ export interface ActOptions {
   eventName: 'pull_request' | 'workflow_dispatch' | 'push' | 'schedule';
   event: Record<string, unknown>;
   timeoutMs: number;
+  /**
+   * actions/cache: 'fake' (default) restores the project's virtualenv at once (test/e2e/fakes/cache);
+   * a folder from toolkitCacheAction() runs the @actions/cache stand-in against act's cache server,
+   * which keeps its entries in `<fixture>/cache-server` across the fixture's runs.
+   */
+  actionsCache?: 'fake' | { toolkitActionDir: string };
+  /** act's `-j <job>`: run this job alone */
+  job?: string;
 }
 
 /** Runs one workflow with act; resolves when act exits (or is stopped at the timeout). */
@@ -109,12 +128,11 @@ export async function runAct(opts: ActOptions): Promise<ActRun> {
     '--artifact-server-path', fixture.artifacts,
     '--artifact-server-addr', '127.0.0.1',
     '--artifact-server-port', String(artifactPort),
-    '--no-cache-server',
-    '--action-cache-path', path.join(fixture.dir, 'act-cache'),
+    ...(await cacheServerArgs(opts)),
+    '--action-cache-path', fixture.actCache,
     // one job at a time: DuckDB allows one writer per file and every job shares this host
     '--concurrent-jobs', '1',
-    '--local-repository', `actions/checkout@v4=${path.join(FAKES, 'checkout')}`,
-    '--local-repository', `actions/setup-python@v5=${path.join(FAKES, 'setup-python')}`,
+    ...(await githubActionMappings(opts)),
     '--local-repository', `dbt-matrix/dbt-matrix@v1=${fixture.action}`,
     '--env', `DBT_DUCKDB_PATH=${fixture.duckdb}`,
     '--env', `DBT_MATRIX_E2E_VENV_BIN=${VENV_BIN}`,
@@ -125,13 +143,15 @@ export async function runAct(opts: ActOptions): Promise<ActRun> {
     '--env', `GITHUB_WORKFLOW_REF=${REPO}/.github/workflows/${workflowFile}@refs/heads/main`,
     // GitHub always provides a token; merge's `comment: true` needs one
     '-s', 'GITHUB_TOKEN=e2e-fake-token',
+    ...(opts.job ? ['-j', opts.job] : []),
   ];
   const logFile = path.join(fixture.dir, `act-${opts.eventName}-${Date.now()}.log`);
   const out = createWriteStream(logFile);
   const child = spawn(ACT, args, {
     cwd: fixture.workspace,
-    // act runs `runs.using: node24` actions with the `node` on PATH: Node 24 first
-    env: { ...process.env, PATH: `${NODE24_BIN}:${process.env['PATH'] ?? ''}` },
+    // act runs `runs.using: node24` actions with the `node` on PATH: Node 24 first. The project's
+    // virtualenv leaves PATH: a job's dbt must come from setup-dbt, as on GitHub.
+    env: { ...process.env, PATH: [NODE24_BIN, ...(process.env['PATH'] ?? '').split(':').filter((d) => d && path.resolve(d) !== VENV_BIN)].join(':') },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -154,19 +174,51 @@ export async function runAct(opts: ActOptions): Promise<ActRun> {
   return { exitCode, log, logFile, jobs: jobResults(log), planOutputs: setOutputs(log, 'plan') };
 }
 
-export function jobResults(log: string): Map<string, 'succeeded' | 'failed'> {
-  const jobs = new Map<string, 'succeeded' | 'failed'>();
-  for (const m of log.matchAll(/^\[[^/\]]+\/([^\]]+?)\s*\] 🏁 {2}Job (succeeded|failed)$/gm)) {
-    jobs.set(m[1]!, m[2] as 'succeeded' | 'failed');
-  }
-  return jobs;
+/** act's cache server: off with the fake actions/cache, on loopback with the @actions/cache stand-in. */
+async function cacheServerArgs(opts: ActOptions): Promise<string[]> {
+  if (!opts.actionsCache || opts.actionsCache === 'fake') return ['--no-cache-server'];
+  const storage = path.join(opts.fixture.dir, 'cache-server');
+  return ['--cache-server-path', storage, '--cache-server-addr', '127.0.0.1', '--cache-server-port', String(await freePort())];
 }
 
-export function setOutputs(log: string, job: string): Record<string, string> {
-  const outputs: Record<string, string> = {};
-  const re = new RegExp(`^\\[[^/\\]]+/${job}\\s*\\]\\s+⚙ {2}::set-output:: ([\\w-]+)=(.*)$`, 'gm');
-  for (const m of log.matchAll(re)) outputs[m[1]!] = m[2]!;
-  return outputs;
+/**
+ * Maps every GitHub action the workflows use (by whatever ref they pin: the commit hashes live in
+ * the workflow files and setup-dbt, nowhere else) to its stand-in here.
+ */
+async function githubActionMappings(opts: ActOptions): Promise<string[]> {
+  const cache = !opts.actionsCache || opts.actionsCache === 'fake' ? path.join(FAKES, 'cache') : opts.actionsCache.toolkitActionDir;
+  const targets: Record<string, string> = { checkout: path.join(FAKES, 'checkout'), 'setup-python': path.join(FAKES, 'setup-python'), cache };
+  const sources = [opts.workflow, '.github/workflows/dbt-matrix.yml', '.github/actions/setup-dbt/action.yml'];
+  const refs = new Set<string>();
+  for (const file of sources) {
+    const text = await fs.readFile(path.join(file.startsWith('.github') ? ROOT : opts.fixture.workspace, file), 'utf8');
+    for (const m of text.matchAll(/uses:\s*actions\/(checkout|setup-python|cache)@([\w.-]+)/g)) refs.add(`${m[1]}@${m[2]}`);
+  }
+  return [...refs].flatMap((ref) => ['--local-repository', `actions/${ref}=${targets[ref.split('@')[0]!]!}`]);
+}
+
+const TOOLKIT_CACHE = path.join(ROOT, 'test', 'e2e', 'toolkit-cache');
+const NCC = path.join(ROOT, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
+
+/**
+ * The test-only stand-in for actions/cache (test/e2e/toolkit-cache, on the official @actions/cache
+ * library), built into the fixture: its action.yml plus ncc bundles of restore.ts and save.ts, the
+ * way an action ships its dist/. Nothing built here is committed.
+ */
+export async function toolkitCacheAction(fixture: ActFixture): Promise<{ toolkitActionDir: string }> {
+  const dest = path.join(fixture.dir, 'toolkit-cache');
+  await fs.mkdir(dest, { recursive: true });
+  await fs.cp(path.join(TOOLKIT_CACHE, 'action.yml'), path.join(dest, 'action.yml'));
+  await Promise.all(
+    ['restore', 'save'].map(async (step) => {
+      const out = path.join(dest, 'dist', step);
+      const args = [NCC, 'build', path.join(TOOLKIT_CACHE, `${step}.ts`), '-o', out, '--target', 'es2022', '--transpile-only', '--quiet'];
+      await promisify(execFile)(process.execPath, args, { cwd: ROOT, maxBuffer: 64 * 2 ** 20 });
+      // ncc names ESM output index.mjs (beside a package.json saying "type": "module"); action.yml runs index.js
+      if (existsSync(path.join(out, 'index.mjs'))) await fs.rename(path.join(out, 'index.mjs'), path.join(out, 'index.js'));
+    }),
+  );
+  return { toolkitActionDir: dest };
 }
 
 /** Names of the artifacts act's server holds (every run id). */

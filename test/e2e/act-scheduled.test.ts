@@ -1,10 +1,9 @@
-import { cpSync, mkdirSync } from 'node:fs';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlanSchema } from '../../src/core/plan/schema.js';
 import { ShardArtifactSchema } from '../../src/core/report/shard-artifact.js';
-import { artifactNames, extractArtifact, makeFixture, readJson, ROOT, runAct, tail, type ActFixture, type ActRun, type RunResultsFile } from './act-harness.js';
+import { artifactNames, extractArtifact, makeFixture, readJson, runAct, tail, type ActFixture, type ActRun, type RunResultsFile } from './act-harness.js';
 
 /**
  * examples/workflows/scheduled.yml, unchanged, under act: a few lines that call the reusable
@@ -17,10 +16,8 @@ describe('scheduled example workflow (through the reusable workflow) under act',
   let startedAt: Date;
 
   beforeAll(async () => {
+    // `uses: dbt-matrix/dbt-matrix/.github/workflows/dbt-matrix.yml@v1` resolves to the fixture's copy of the action
     fixture = await makeFixture('scheduled');
-    // `uses: dbt-matrix/dbt-matrix/.github/workflows/dbt-matrix.yml@v1` resolves to the same copy as the action
-    mkdirSync(path.join(fixture.action, '.github', 'workflows'), { recursive: true });
-    cpSync(path.join(ROOT, '.github', 'workflows', 'dbt-matrix.yml'), path.join(fixture.action, '.github', 'workflows', 'dbt-matrix.yml'));
     startedAt = new Date();
     run = await runAct({ fixture, workflow: 'examples/workflows/scheduled.yml', eventName: 'schedule', event: { schedule: '0 * * * *' }, timeoutMs: 12 * 60_000 });
   }, 13 * 60_000);
