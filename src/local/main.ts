@@ -7,11 +7,12 @@ import type { Manifest } from '../core/manifest/types.js';
 import type { Plan, Shard } from '../core/plan/schema.js';
 import { DuckDbTool, pythonOfDbt } from '../io/duckdb-state.js';
 import type { SpawnDbt } from '../io/dbt-process.js';
-import { readRunResults } from '../io/run-results.js';
+import type { ParsedProject, ParseRequest } from '../io/dbt-parse.js';
 import { mergeReports, type MergeOutcome } from '../merge/main.js';
-import type { PlanInputs } from '../plan/inputs.js';
+import type { ShardInput } from '../core/report/model.js';
+import { RunResultsSchema } from '../core/report/run-results.js';
 import { runPlan } from '../plan/main.js';
-import { runShard, type RunOutcome } from '../run/main.js';
+import { pickWork, runShardJob, type RunOutcome } from '../run/main.js';
 import type { Logger } from '../shared/log.js';
 import { localPaths, type LocalInputs } from './inputs.js';
 import { blockedNodes } from './blocked.js';
@@ -29,7 +30,12 @@ export interface LocalDeps {
   /** our own lines: the plan summary, the warehouse note, warnings */
   log: Logger;
   progress: Progress;
-  parseProject(inputs: PlanInputs): Promise<string>;
+  /**
+   * `dbt deps` if needed, then the run's only `dbt parse`. `env` is the shards' env: the parse
+   * must hash the same profile as every shard for their dbt to reuse it (on DuckDB one path
+   * string for all shards).
+   */
+  parseProject(req: ParseRequest, env: NodeJS.ProcessEnv): Promise<ParsedProject>;
   /** Ctrl-C: cancels every running shard (SIGINT to its dbt), starts nothing new, still merges */
   signal?: AbortSignal;
   spawnDbt?: SpawnDbt;
@@ -66,8 +72,9 @@ export async function runLocal(inputs: LocalInputs, deps: LocalDeps): Promise<Lo
   // stale shard folders from an earlier run would be merged as this run's
   await Promise.all([paths.shardsDir, paths.reportDir].map((d) => fs.rm(d, { recursive: true, force: true })));
 
-  const planned = await runPlan(inputs.plan, { log: deps.log, now: deps.now, parseProject: deps.parseProject });
+  const planned = await runPlan(inputs.plan, { log: deps.log, now: deps.now, trigger: deps.trigger, parseProject: (req) => deps.parseProject(req, deps.env) });
   const plan = planned.plan;
+  const planDir = path.dirname(planned.planFile);
   for (const line of planned.summary) deps.log.info(line);
   const manifest = planned.manifest;
   const warehouse = await openWarehouse(inputs, manifest, deps);
@@ -87,7 +94,7 @@ export async function runLocal(inputs: LocalInputs, deps: LocalDeps): Promise<Lo
   const notRun: string[] = [];
   let stopped: string | null = null;
   const runOne = (shard: Shard | 'final'): Promise<RunOutcome | null> =>
-    runOneShard(shard, { inputs, deps, warehouse, gate, signal: stop.signal }).then((o) => {
+    runOneShard(shard, { inputs, deps, warehouse, gate, signal: stop.signal, plan, planDir }).then((o) => {
       if (o === null) notRun.push(shard === 'final' ? 'final' : shard.id);
       return o;
     });
@@ -110,7 +117,7 @@ export async function runLocal(inputs: LocalInputs, deps: LocalDeps): Promise<Lo
       outcomes.push(...ran);
       await warehouse.finishStage(ran.map((o) => ({ id: o.artifact.id, shardDir: o.shardDir })));
       if (stop.signal.aborted) stopped = 'cancelled';
-      for (const o of ran) for (const id of blockedNodes(graph, o.artifact.nodes, await resultStatuses(o.shardDir))) blocked.add(id);
+      for (const o of ran) for (const id of blockedNodes(graph, o.artifact.nodes, resultStatuses(o))) blocked.add(id);
     }
     if (plan.finalTests.length > 0 && runnable('final', plan.finalTests)) {
       deps.progress.stage(`final tests: ${plan.finalTests.length} test(s) whose parents span shards`);
@@ -129,8 +136,9 @@ export async function runLocal(inputs: LocalInputs, deps: LocalDeps): Promise<Lo
 
   const merge = await mergeReports(
     { planFile: planned.planFile, inDir: paths.shardsDir, outDir: paths.reportDir, failOn: inputs.failOn, projectDir: inputs.plan.projectDir, slowest: inputs.slowest, download: false, comment: false, token: null, json: false },
-    // the plan folder's manifest.json is a copy of the manifest planned from: it is not read again
-    { log: deps.log, readManifest: () => Promise.resolve(manifest), now: deps.now },
+    // the plan folder's manifest.json is a copy of the manifest planned from, and the shards'
+    // folders hold what their runs returned: neither is read again
+    { log: deps.log, readManifest: () => Promise.resolve(manifest), now: deps.now, shards: outcomes.map(shardInput) },
   );
   return {
     exitCode: merge.exitCode,
@@ -153,6 +161,8 @@ interface ShardContext {
   warehouse: WarehouseState;
   gate: SchemaGate | null;
   signal: AbortSignal;
+  plan: Plan;
+  planDir: string;
 }
 
 /** One shard (or the final tests) as one runShard call = one dbt subprocess at a time. */
@@ -166,9 +176,9 @@ async function runOneShard(shard: Shard | 'final', ctx: ShardContext): Promise<R
     return null;
   }
   deps.progress.start(id);
-  const runInputs = shard === 'final' ? { ...inputs.run, shard: null, final: true } : { ...inputs.run, shard: shard.index, final: false };
+  const work = pickWork(ctx.plan, shard === 'final' ? { shard: null, final: true } : { shard: shard.index, final: false });
   try {
-    const outcome = await runShard(runInputs, {
+    const outcome = await runShardJob({ plan: ctx.plan, planDir: ctx.planDir, work }, inputs.run, {
       trigger: deps.trigger,
       env: ctx.warehouse.envFor(id),
       attempt: 1,
@@ -220,10 +230,14 @@ function skip(id: string, progress: Progress, notRun: string[]): void {
   notRun.push(id);
 }
 
-/** unique_id → status from a shard's run_results.json (empty when it has none) */
-async function resultStatuses(shardDir: string): Promise<Map<string, string>> {
-  const { results } = await readRunResults(path.join(shardDir, 'run_results.json'));
-  return new Map((results?.results ?? []).map((r) => [r.unique_id, r.status]));
+/** unique_id → status from what a shard's run returned */
+function resultStatuses(o: RunOutcome): Map<string, string> {
+  return new Map(o.results.results.map((r) => [r.unique_id, r.status]));
+}
+
+/** A shard's folder as the merge would read it, from what its run returned. */
+function shardInput(o: RunOutcome): ShardInput {
+  return { id: o.artifact.id, artifact: o.artifact, results: RunResultsSchema.parse(o.results), problems: [] };
 }
 
 async function openWarehouse(inputs: LocalInputs, manifest: Manifest, deps: LocalDeps): Promise<WarehouseState> {

@@ -36,6 +36,8 @@ export function mergeShardResults(input: MergeInput): MergedReport {
     const id = plan?.id ?? shard!.id;
     if (!plan) problems.push({ level: 'warning', shard: id, file: null, message: `shard folder ${id} is not in the plan; merged anyway` });
     if (plan && !shard) problems.push({ level: 'error', shard: id, file: null, message: `shard ${id} is missing: no artifact or folder (the job failed before uploading, or never ran)` });
+    const reparsed = shard?.artifact?.reparsed;
+    if (reparsed) problems.push({ level: 'warning', shard: id, file: null, message: `shard ${id} parsed the project again: ${reparsed}` });
     const nodes = shard?.results ? mergeOneShard(shard, plan, merged, problems) : [];
     rows.push(shardRow(plan, shard, id, i, nodes));
   });

@@ -25,6 +25,8 @@ export const ChunkRecordSchema = z.object({
   attempts: z.number().int().nonnegative(),
   startedAt: z.string().nullable(),
   endedAt: z.string().nullable(),
+  /** dbt's reason when this chunk's dbt parsed the project again (every chunk has other vars) */
+  reparsed: z.string().nullable().optional(),
 });
 export type ChunkRecord = z.infer<typeof ChunkRecordSchema>;
 
@@ -46,5 +48,7 @@ export const ShardArtifactSchema = z.object({
   endedAt: z.string(),
   chunks: z.array(ChunkRecordSchema),
   nodes: z.array(z.string()),
+  /** dbt's reason when the shard's first dbt parsed the project again instead of reusing the plan's parse */
+  reparsed: z.string().nullable().optional(),
 });
 export type ShardArtifact = z.infer<typeof ShardArtifactSchema>;
