@@ -16,10 +16,15 @@ export const PARSE_STATE_DIR = 'dbt-state';
 export const PARTIAL_PARSE_FILE = 'partial_parse.msgpack';
 const PACKAGES_DIR = 'packages';
 
-/** Copies the parse state of a plan's `dbt parse` into the plan folder (nothing when dbt saved none). */
-export async function shipParseState(targetPath: string, projectDir: string, planDir: string): Promise<void> {
+/**
+ * Copies the parse state of the plan's `dbt parse` into the plan folder (nothing when dbt saved
+ * none, or when the plan did not parse: a state left from an earlier plan in the folder goes).
+ */
+export async function shipParseState(parsed: { targetPath: string; projectDir: string } | null, planDir: string): Promise<void> {
   const dir = path.join(planDir, PARSE_STATE_DIR);
   await fs.rm(dir, { recursive: true, force: true });
+  if (parsed === null) return;
+  const { targetPath, projectDir } = parsed;
   const msgpack = path.join(targetPath, PARTIAL_PARSE_FILE);
   if (!(await pathExists(msgpack))) return;
   await fs.mkdir(dir, { recursive: true });

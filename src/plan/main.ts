@@ -106,7 +106,7 @@ async function planAndWrite(inputs: PlanInputs, deps: PlanDeps, now: Date, manif
   await manifestCopy.commit();
   // run jobs --defer to the state the plan was made against: it travels inside the plan folder
   if (inputs.state) await copyFileAtomic(path.join(inputs.state, 'manifest.json'), path.join(inputs.out, 'state', 'manifest.json'));
-  if (parsed !== null) await shipParseState(parsed.targetPath, inputs.projectDir, inputs.out);
+  await shipParseState(parsed && { targetPath: parsed.targetPath, projectDir: inputs.projectDir }, inputs.out);
   await writeJsonAtomic(planFile, plan);
   const matrices = Array.from({ length: Math.max(plan.stages, 1) }, (_, i) => matrixForStage(plan, i + 1));
   return {

@@ -47,6 +47,7 @@ export interface RunOutcome {
   status: ShardArtifact['status'];
   /** DIR/<shard id>/, complete even on failure */
   shardDir: string;
+  /** shard.json as written (redacted) */
   artifact: ShardArtifact;
   /** the shard's run_results.json as written (chunks and attempts combined, redacted) */
   results: RunResults;
@@ -191,8 +192,8 @@ export async function runShardJob(job: ShardJob, inputs: RunInputs, deps: RunDep
   if (reparsed !== null) log.warn(`dbt parsed the project again instead of using the plan's parse: ${reparsed} (make the plan with the same vars, profile, target, env and dbt version as the shards)`);
   log.note(summary[0]!);
   await log.close();
-  const results = await writeShardArtifacts(shardDir, artifact, attempts, redact);
-  return { exitCode, status, shardDir, artifact, results, summary };
+  const written = await writeShardArtifacts(shardDir, artifact, attempts, redact);
+  return { exitCode, status, shardDir, artifact: written.artifact, results: written.results, summary };
 }
 
 /** Notes, per chunk, dbt's reason for parsing the project again (see reparse.ts). */
