@@ -219,7 +219,10 @@ async function localVsBuild(root: string, source: string, dbt: { command: string
       { env: localEnv, trigger, now: () => new Date(), log: memoryLogger(), progress: new Progress({ write: () => true }), parseProject: (req, e) => parseProject(req, e) },
     );
     const localWall = (performance.now() - t0) / 1000;
-    if (outcome.exitCode !== 0 || outcome.plan.shards.length !== 1) throw new Error(`local: exit ${outcome.exitCode}, ${outcome.plan.shards.length} shard(s); see ${outcome.summaryFile}`);
+    if (outcome.exitCode !== 0 || outcome.plan.shards.length !== 1) {
+      const logs = await Promise.all(outcome.shards.map(async (o) => (await readFile(path.join(o.shardDir, 'dbt.log'), 'utf8')).split('\n').slice(-30).join('\n')));
+      throw new Error(`local: exit ${outcome.exitCode}, ${outcome.plan.shards.length} shard(s):\n${logs.join('\n---\n')}`);
+    }
     const localDbt = sum(await dbt.take());
     const reparsed = outcome.shards.filter((o) => o.artifact.reparsed).length;
 

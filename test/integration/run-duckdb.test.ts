@@ -26,7 +26,7 @@ beforeAll(async () => {
   const parsed = await runDbt(['parse', '--project-dir', project, '--profiles-dir', project], { cwd: project, env: envFor('parse') });
   expect(parsed.code, parsed.stdout).toBe(0);
   manifest = await readManifest(path.join(project, 'target', 'manifest.json'));
-}, 180_000);
+}, 600_000);
 
 afterAll(async () => {
   if (project) await removeDir(project);
