@@ -33,6 +33,8 @@ import { startPostgres } from '../test/helpers/postgres.js';
 import { generateProject } from './generate-project.js';
 
 const MODELS = Number(process.env['BENCH_STARTUP_MODELS'] ?? 1500);
+/** BENCH_STARTUP_PART=local: only row 4; =shard: all but row 4 (two processes side by side on a busy machine) */
+const PART = process.env['BENCH_STARTUP_PART'] ?? 'all';
 const BACKFILL = { start: '2024-01-01', end: '2024-01-04', chunk: 'day' };
 /** the one-shard local comparison builds these folders (200 models, 600 nodes); the parse is the whole project's */
 const LOCAL_SELECT = ['path:models/f00', 'path:models/f01', 'path:models/f02', 'path:models/f03'];
@@ -102,7 +104,10 @@ export async function benchStartup(tmp: string): Promise<void> {
     await cp(source, dir, { recursive: true });
     return dir;
   };
-  const rows: string[][] = [];
+  printHeader();
+  const row = (cells: string[]): void => console.log(`| ${cells.join(' | ')} |`);
+  if (PART !== 'shard') row(await localVsBuild(root, source, dbt));
+  if (PART === 'local') return;
 
   // 1. the plan's full parse, with the backfill's first-chunk vars
   const planProject = await copy('plan-project');
@@ -111,7 +116,7 @@ export async function benchStartup(tmp: string): Promise<void> {
   const full = one(await dbt.take(), 'plan');
   const nodes = planned.plan.shards.flatMap((s) => s.nodes);
   const planDir = path.dirname(planned.planFile);
-  rows.push(['full `dbt parse` (the plan\'s)', fmt(full), '']);
+  row([`full \`dbt parse\` (the plan's) of ${nodes.length} nodes`, fmt(full), '']);
 
   // 2 + 3. a fresh copy in another folder, the plan's state in place, selecting as a shard does
   const shardProject = await copy('shard-project');
@@ -131,7 +136,7 @@ export async function benchStartup(tmp: string): Promise<void> {
     return one(await dbt.take(), `ls ${label}`);
   };
   const startup = await ls('one', [nodes.find((n) => n.startsWith('model.'))!]);
-  rows.push(['shard start-up: `dbt ls` of 1 node, plan\'s parse state, fresh copy elsewhere', fmt(startup), `≤ 25 % of the full parse: **${pct(startup.cpu, full.cpu)}** CPU, ${pct(startup.wall, full.wall)} wall`]);
+  row(['shard start-up: `dbt ls` of 1 node, plan\'s parse state, fresh copy elsewhere', fmt(startup), `≤ 25 % of the full parse: **${pct(startup.cpu, full.cpu)}** CPU, ${pct(startup.wall, full.wall)} wall`]);
   // alternate, best of 2 each (the machine is shared)
   const listAll: Timing[] = [];
   const selectAll: Timing[] = [];
@@ -141,7 +146,7 @@ export async function benchStartup(tmp: string): Promise<void> {
   }
   const best = (ts: Timing[]): Timing => ts.reduce((a, b) => (b.cpu < a.cpu ? b : a));
   const [la, sa] = [best(listAll), best(selectAll)];
-  rows.push([`selection of the ${nodes.length}-node shard (\`result:success\`) vs listing every node`, `${fmt(sa)} vs ${fmt(la)}`, `≤ 2 s more: **${(sa.cpu - la.cpu).toFixed(1)} s** CPU, ${(sa.wall - la.wall).toFixed(1)} s wall`]);
+  row([`selection of the ${nodes.length}-node shard (\`result:success\`) vs listing every node`, `${fmt(sa)} vs ${fmt(la)}`, `≤ 2 s more: **${(sa.cpu - la.cpu).toFixed(1)} s** CPU, ${(sa.wall - la.wall).toFixed(1)} s wall`]);
 
   // 5. a 3-day backfill in day chunks: one shard of one model on another fresh copy
   const chunkProject = await copy('chunk-project');
@@ -152,20 +157,18 @@ export async function benchStartup(tmp: string): Promise<void> {
   );
   if (backfill.exitCode !== 0) throw new Error(`backfill shard failed: see ${backfill.shardDir}`);
   const chunks = await dbt.take();
-  rows.push([
+  row([
     'backfill of 3 days in day chunks, per chunk (1 model)',
     chunks.map((t, i) => `chunk ${i + 1}: ${fmt(t)}`).join('; '),
     backfill.artifact.chunks.map((c) => `chunk ${c.index + 1}: ${c.reparsed ? `parsed again (${c.reparsed})` : 'plan\'s parse'}`).join('; '),
   ]);
+}
 
-  // 4. local vs a plain dbt build, one shard, PostgreSQL
-  rows.push(await localVsBuild(root, source, dbt));
-
-  console.log(`\n## startup: a shard's fixed cost on a generated ${MODELS}-model project (${nodes.length} nodes, DuckDB unless noted)\n`);
+function printHeader(): void {
+  console.log(`\n## startup: a shard's fixed cost on a generated ${MODELS}-model project (${MODELS * 3} nodes, DuckDB unless noted)\n`);
   console.log('CPU = user + sys seconds of dbt and its children (stable on a shared machine); wall in brackets.\n');
   console.log('| what | figure | target / note |');
   console.log('|---|---|---|');
-  for (const r of rows) console.log(`| ${r.join(' | ')} |`);
 }
 
 const pct = (a: number, b: number): string => `${((a / b) * 100).toFixed(0)} %`;
