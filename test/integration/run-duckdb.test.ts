@@ -180,8 +180,8 @@ describe('runShard with real dbt (DuckDB)', () => {
 
   it('selects exactly the listed nodes through a run_results.json in a selection folder, and leaves the project alone', async () => {
     const nodes = closure(['model.shop.fct_orders', 'model.shop.dim_customers']);
-    // plans/ and out/ are this test file's own folders inside the copy
-    const entries = async (): Promise<string[]> => (await fs.readdir(project)).filter((e) => e !== 'plans' && e !== 'out').sort();
+    // plans/, out/ and the DuckDB files are this test file's own, inside the copy
+    const entries = async (): Promise<string[]> => (await fs.readdir(project)).filter((e) => e !== 'plans' && e !== 'out' && !/\.duckdb(\.wal)?$/.test(e)).sort();
     const before = await entries();
     const r = await run('selection', nodes, { start: '2024-01-10', end: '2024-01-11' });
     expect(r.exitCode, r.lines.join('\n')).toBe(0);
