@@ -5,7 +5,8 @@
  * the plan on GitHub runners), merge (256 shards × 200 results), run (runner overhead vs a direct
  * dbt build), local (pipeline wall vs sum of shard times; pg-sleep: plan vs actual on PostgreSQL;
  * one-job: the planner's choice vs a plain dbt build), budget (connection budget under load: 20
- * local runs against a role limited to the budget).
+ * local runs against a role limited to the budget), startup (a shard's parse and selection on a
+ * generated 1,500-model project; slow: run it alone).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,6 +21,7 @@ import { benchMerge } from './merge.js';
 import { benchPlan } from './plan.js';
 import { benchQuality } from './quality.js';
 import { benchRun } from './run.js';
+import { benchStartup } from './startup.js';
 
 const only = process.argv.slice(2);
 /** sections that `local` runs too: by name alone they run once */
@@ -29,7 +31,7 @@ const sections: Record<string, (tmp: string) => Promise<void>> = { plan: benchPl
   await benchLocal(tmp);
   await benchPgSleep(tmp);
   await benchOneJob(tmp);
-}, budget: benchBudget };
+}, budget: benchBudget, startup: benchStartup };
 try {
   for (const [name, run] of Object.entries(sections)) {
     if ((only.length === 0 && !PART_OF_LOCAL.has(name)) || only.includes(name)) await run(tmp);

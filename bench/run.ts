@@ -2,9 +2,9 @@
  * The runner's own overhead: `dbt-matrix run` of a one-shard plan holding every node versus
  * direct `dbt build`s of the same nodes with the same threads, alternating, each on a fresh DuckDB
  * file (so all build everything from scratch). Two baselines: the whole project (no selection) and
- * the shard's own YAML selector (the same selection dbt must evaluate): the difference between
- * them is what selecting exactly a shard's nodes costs dbt; the runner's own overhead is against
- * the second. Target: ≤ 3 %.
+ * the shard's own selection (`--select result:success --state` over the shard's selection folder,
+ * the same selection dbt must evaluate): the difference between them is what selecting exactly a
+ * shard's nodes costs dbt; the runner's own overhead is against the second. Target: ≤ 3 %.
  */
 import { execFile } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
@@ -36,9 +36,9 @@ export async function benchRun(tmp: string): Promise<void> {
         cli(['run', '--plan', path.join(planDir, 'plan.json'), '--shard', '0', '--project-dir', project, '--profiles-dir', project, '--dbt-command', DBT_BIN, '--start', '2024-01-01', '--end', '2024-02-01', '--out', out], { ...env, DBT_DUCKDB_PATH: path.join(tmp, `runner-${i}.duckdb`) }),
       ));
       direct.push(await timed(() => build(`direct-${i}`, project, [])));
-      // the runner's project view holds the shard's selectors.yml (symlinks to the real project)
-      const view = path.join(out, '.work', (await readdir(path.join(out, '.work')))[0]!, 'project');
-      selector.push(await timed(() => build(`selector-${i}`, view, ['--selector', 'dbt_matrix_shard'])));
+      // the runner's selection folder lists the shard's nodes in a run_results.json
+      const selection = path.join(out, '.work', (await readdir(path.join(out, '.work')))[0]!, 'select-state');
+      selector.push(await timed(() => build(`selector-${i}`, project, ['--select', 'result:success', '--state', selection, '--indirect-selection', 'empty'])));
     }
     const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
     const d = median(direct);
@@ -47,7 +47,7 @@ export async function benchRun(tmp: string): Promise<void> {
     const all = (xs: number[]): string => xs.map((x) => x.toFixed(1)).join(', ');
     const pct = (a: number, b: number): string => `${(((a - b) / b) * 100).toFixed(1)} %`;
     console.log(`\n## run: runner overhead vs direct dbt builds of the same ${'nodes'} (examples/shop, DuckDB, ${THREADS} threads, median of ${ROUNDS}, alternating)\n`);
-    console.log('| dbt build (whole project) | dbt build --selector (the shard\'s) | dbt-matrix run | runner vs --selector | runner vs whole project |');
+    console.log('| dbt build (whole project) | dbt build of the shard\'s selection | dbt-matrix run | runner vs the selection | runner vs whole project |');
     console.log('|---:|---:|---:|---:|---:|');
     console.log(`| ${d.toFixed(2)} s (${all(direct)}) | ${sel.toFixed(2)} s (${all(selector)}) | ${r.toFixed(2)} s (${all(runner)}) | ${pct(r, sel)} | ${pct(r, d)} |`);
   } finally {

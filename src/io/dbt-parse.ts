@@ -1,32 +1,49 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { UserError } from '../core/errors.js';
+import { installPackagesIfMissing } from './dbt-deps.js';
 
-export interface DbtParseOptions {
+/** What a `dbt parse` must share with the shards for them to reuse it: project, profile, target, vars, env. */
+export interface ParseRequest {
   dbtCommand: string;
   projectDir: string;
   profilesDir: string | null;
   target: string | null;
-  /** where dbt writes manifest.json (default: <project>/target) */
-  targetPath?: string;
-  env?: NodeJS.ProcessEnv;
+  /** the `--vars` of the shards' first chunk (the parse state is only valid for the same vars) */
+  vars?: Record<string, unknown>;
+}
+
+export interface ParsedProject {
+  manifest: string;
+  /** dbt's target folder: partial_parse.msgpack sits here */
+  targetPath: string;
+  /** `dbt deps` ran first, because declared packages were not installed */
+  installedPackages: boolean;
 }
 
 /**
- * Runs `dbt parse` (argument array, no shell) and returns the manifest it wrote. dbt's output is
- * kept and shown only when parsing fails, so a plan's log stays one screen.
+ * `dbt deps` when the project declares packages that are not installed, then `dbt parse`
+ * (argument arrays, no shell). dbt's output is kept and shown only when a command fails, so a
+ * plan's log stays one screen. `env` for tests and benches (default: this process's).
  */
-export async function dbtParse(opts: DbtParseOptions): Promise<string> {
-  const targetPath = path.resolve(opts.targetPath ?? path.join(opts.projectDir, 'target'));
-  const args = ['parse', '--project-dir', opts.projectDir, '--target-path', targetPath];
-  if (opts.profilesDir) args.push('--profiles-dir', opts.profilesDir);
-  if (opts.target) args.push('--target', opts.target);
-  const { code, output } = await collect(opts.dbtCommand, args, opts.env ?? process.env);
+export async function parseProject(req: ParseRequest, env: NodeJS.ProcessEnv = process.env): Promise<ParsedProject> {
+  const installedPackages = await installPackagesIfMissing(req, env);
+  const targetPath = path.resolve(req.projectDir, 'target');
+  const args = ['parse', '--project-dir', req.projectDir, '--target-path', targetPath];
+  if (req.profilesDir) args.push('--profiles-dir', req.profilesDir);
+  if (req.target) args.push('--target', req.target);
+  if (req.vars && Object.keys(req.vars).length > 0) args.push('--vars', JSON.stringify(req.vars));
+  await runOrExplain(req.dbtCommand, args, env, req.projectDir);
+  return { manifest: path.join(targetPath, 'manifest.json'), targetPath, installedPackages };
+}
+
+/** Runs one dbt command; a failure is a UserError with the tail of dbt's output. */
+export async function runOrExplain(command: string, args: string[], env: NodeJS.ProcessEnv, projectDir: string): Promise<void> {
+  const { code, output } = await collect(command, args, env);
   if (code !== 0) {
     const tail = output.trim().split('\n').slice(-15).join('\n');
-    throw new UserError(`--project-dir: \`${opts.dbtCommand} parse\` failed in ${opts.projectDir} (exit ${code}):\n${tail}`);
+    throw new UserError(`--project-dir: \`${command} ${args[0]}\` failed in ${projectDir} (exit ${code}):\n${tail}`);
   }
-  return path.join(targetPath, 'manifest.json');
 }
 
 function collect(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; output: string }> {
@@ -44,12 +61,4 @@ function collect(command: string, args: string[], env: NodeJS.ProcessEnv): Promi
     );
     child.on('close', (code) => resolve({ code: code ?? 1, output }));
   });
-}
-
-/** `dbt parse` for the options every entry shares (plan, local); `env` for tests and benches. */
-export function parseProject(
-  i: { dbtCommand: string; projectDir: string; profilesDir: string | null; target: string | null },
-  env?: NodeJS.ProcessEnv,
-): Promise<string> {
-  return dbtParse({ dbtCommand: i.dbtCommand, projectDir: i.projectDir, profilesDir: i.profilesDir, target: i.target, ...(env ? { env } : {}) });
 }

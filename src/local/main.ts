@@ -8,12 +8,13 @@ import type { Plan, Shard } from '../core/plan/schema.js';
 import { DuckDbTool, pythonOfDbt } from '../io/duckdb-state.js';
 import type { SpawnDbt } from '../io/dbt-process.js';
 import { checkOutputDir } from '../io/out-dir.js';
-import { readRunResults } from '../io/run-results.js';
+import type { ParsedProject, ParseRequest } from '../io/dbt-parse.js';
 import { mergeReports, type MergeOutcome } from '../merge/main.js';
-import type { PlanInputs } from '../plan/inputs.js';
+import type { ShardInput } from '../core/report/model.js';
+import { RunResultsSchema } from '../core/report/run-results.js';
 import { runPlan } from '../plan/main.js';
 import { planForThisMachine } from './previous-timings.js';
-import { runShard, type RunOutcome } from '../run/main.js';
+import { pickWork, runShardJob, type RunOutcome } from '../run/main.js';
 import type { Logger } from '../shared/log.js';
 import { localPaths, type LocalInputs } from './inputs.js';
 import { skipsAfter, type RanShard } from './blocked.js';
@@ -31,7 +32,12 @@ export interface LocalDeps {
   /** our own lines: the plan summary, the warehouse note, warnings */
   log: Logger;
   progress: Progress;
-  parseProject(inputs: PlanInputs): Promise<string>;
+  /**
+   * `dbt deps` if needed, then the run's only `dbt parse`. `env` is the shards' env: the parse
+   * must hash the same profile as every shard for their dbt to reuse it (on DuckDB one path
+   * string for all shards).
+   */
+  parseProject(req: ParseRequest, env: NodeJS.ProcessEnv): Promise<ParsedProject>;
   /** Ctrl-C: cancels every running shard (SIGINT to its dbt), starts nothing new, still merges */
   signal?: AbortSignal;
   spawnDbt?: SpawnDbt;
@@ -72,8 +78,9 @@ export async function runLocal(inputs: LocalInputs, deps: LocalDeps): Promise<Lo
   // stale shard folders from an earlier run would be merged as this run's
   await Promise.all([paths.shardsDir, paths.reportDir].map((d) => fs.rm(d, { recursive: true, force: true })));
 
-  const planned = await runPlan(forThisMachine.plan, { log: deps.log, now: deps.now, parseProject: deps.parseProject });
+  const planned = await runPlan(forThisMachine.plan, { log: deps.log, now: deps.now, trigger: deps.trigger, parseProject: (req) => deps.parseProject(req, deps.env) });
   const plan = planned.plan;
+  const planDir = path.dirname(planned.planFile);
   for (const line of planned.summary) deps.log.info(line);
   const manifest = planned.manifest;
   const warehouse = await openWarehouse(inputs, manifest, deps);
@@ -93,7 +100,7 @@ export async function runLocal(inputs: LocalInputs, deps: LocalDeps): Promise<Lo
   const notRun: string[] = [];
   let stopped: string | null = null;
   const runOne = (shard: Shard | 'final', skip: ReadonlyMap<string, readonly string[]>): Promise<RunOutcome | null> =>
-    runOneShard(shard, { inputs, deps, warehouse, gate, signal: stop.signal, skip }).then((o) => {
+    runOneShard(shard, { inputs, deps, warehouse, gate, signal: stop.signal, skip, plan, planDir }).then((o) => {
       if (o === null) notRun.push(shard === 'final' ? 'final' : shard.id);
       return o;
     });
@@ -119,7 +126,7 @@ export async function runLocal(inputs: LocalInputs, deps: LocalDeps): Promise<Lo
       outcomes.push(...ranNow);
       await warehouse.finishStage(ranNow.map((o) => ({ id: o.artifact.id, shardDir: o.shardDir })));
       if (stop.signal.aborted) stopped = 'cancelled';
-      for (const o of ranNow) ran.push({ nodes: o.artifact.nodes, statuses: await resultStatuses(o.shardDir) });
+      for (const o of ranNow) ran.push({ nodes: o.artifact.nodes, statuses: resultStatuses(o) });
       skips = skipsAfter(graph, ran);
     }
     if (plan.finalTests.length > 0 && runnable('final', plan.finalTests)) {
@@ -139,8 +146,9 @@ export async function runLocal(inputs: LocalInputs, deps: LocalDeps): Promise<Lo
 
   const merge = await mergeReports(
     { planFile: planned.planFile, inDir: paths.shardsDir, outDir: paths.reportDir, failOn: inputs.failOn, projectDir: inputs.plan.projectDir, slowest: inputs.slowest, download: false, comment: false, token: null, json: false },
-    // the plan folder's manifest.json is a copy of the manifest planned from: it is not read again
-    { log: deps.log, readManifest: () => Promise.resolve(manifest), now: deps.now },
+    // the plan folder's manifest.json is a copy of the manifest planned from, and the shards'
+    // folders hold what their runs returned: neither is read again
+    { log: deps.log, readManifest: () => Promise.resolve(manifest), now: deps.now, shards: outcomes.map(shardInput) },
   );
   return {
     exitCode: merge.exitCode,
@@ -165,6 +173,8 @@ interface ShardContext {
   signal: AbortSignal;
   /** nodes an earlier stage's failure skips (with their causes) */
   skip: ReadonlyMap<string, readonly string[]>;
+  plan: Plan;
+  planDir: string;
 }
 
 /** One shard (or the final tests) as one runShard call = one dbt subprocess at a time. */
@@ -178,9 +188,9 @@ async function runOneShard(shard: Shard | 'final', ctx: ShardContext): Promise<R
     return null;
   }
   deps.progress.start(id);
-  const runInputs = shard === 'final' ? { ...inputs.run, shard: null, final: true } : { ...inputs.run, shard: shard.index, final: false };
+  const work = pickWork(ctx.plan, shard === 'final' ? { shard: null, final: true } : { shard: shard.index, final: false });
   try {
-    const outcome = await runShard(runInputs, {
+    const outcome = await runShardJob({ plan: ctx.plan, planDir: ctx.planDir, work }, inputs.run, {
       trigger: deps.trigger,
       env: ctx.warehouse.envFor(id),
       attempt: 1,
@@ -233,10 +243,14 @@ function skip(id: string, state: 'skipped' | 'not run', progress: Progress, notR
   notRun.push(id);
 }
 
-/** unique_id → status from a shard's run_results.json (empty when it has none) */
-async function resultStatuses(shardDir: string): Promise<Map<string, string>> {
-  const { results } = await readRunResults(path.join(shardDir, 'run_results.json'));
-  return new Map((results?.results ?? []).map((r) => [r.unique_id, r.status]));
+/** unique_id → status from what a shard's run returned */
+function resultStatuses(o: RunOutcome): Map<string, string> {
+  return new Map(o.results.results.map((r) => [r.unique_id, r.status]));
+}
+
+/** A shard's folder as the merge would read it, from what its run returned. */
+function shardInput(o: RunOutcome): ShardInput {
+  return { id: o.artifact.id, artifact: o.artifact, results: RunResultsSchema.parse(o.results), problems: [] };
 }
 
 async function openWarehouse(inputs: LocalInputs, manifest: Manifest, deps: LocalDeps): Promise<WarehouseState> {

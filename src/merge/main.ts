@@ -6,7 +6,7 @@ import type { ReadManifestOptions } from '../io/manifest-reader.js';
 import { buildAnnotations, emitAnnotations, type Annotator } from '../core/report/annotations.js';
 import { renderJunit } from '../core/report/junit.js';
 import { mergeShardResults } from '../core/report/merge.js';
-import type { MergedReport, Totals } from '../core/report/model.js';
+import type { MergedReport, ShardInput, Totals } from '../core/report/model.js';
 import { renderSummary } from '../core/report/summary.js';
 import { exitCodeFor, runStatus, type RunStatus } from '../core/report/totals.js';
 import { copyFileAtomic, pathExists, writeFileAtomic, writeJsonAtomic } from '../io/files.js';
@@ -27,6 +27,8 @@ export interface MergeDeps {
   annotator?: Annotator | null;
   now?: () => Date;
   newInvocationId?: () => string;
+  /** the shards' results when the caller holds them (local): the shard folders are then not read */
+  shards?: readonly ShardInput[];
 }
 
 export interface MergeOutcome {
@@ -61,7 +63,7 @@ export async function mergeReports(inputs: MergeInputs, deps: MergeDeps): Promis
   }
   const fileOf = (id: string): string | null => manifest?.nodes.get(id)?.originalFilePath ?? null;
 
-  const { shards, ignored } = await readShardFolders(inputs.inDir);
+  const { shards, ignored } = deps.shards ? { shards: deps.shards, ignored: [] } : await readShardFolders(inputs.inDir);
   const report = mergeShardResults({
     plan,
     shards,

@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import path from 'node:path';
 import { actionLogger, readActionInputs, writeJobSummary } from '../io/action.js';
 import { parseProject } from '../io/dbt-parse.js';
+import { readGithubContext } from '../io/github-context.js';
 import { uploadPlanFolder } from '../io/plan-artifact.js';
 import { resolveGithubHistory } from './github-history.js';
 import { parsePlanInputs, PLAN_OPTIONS } from './inputs.js';
@@ -20,9 +21,12 @@ export async function planAction(): Promise<void> {
     downloadDir: path.join(process.env['RUNNER_TEMP'] ?? parsed.out, 'dbt-matrix-history'),
     log,
   });
+  const now = (): Date => new Date();
   const outcome = await runPlan(inputs, {
     log,
-    now: () => new Date(),
+    now,
+    // the shards resolve their interval from the same event: the plan parses with their vars
+    trigger: (await readGithubContext(process.env, now)).trigger,
     parseProject,
   });
   const { plan, matrices } = outcome;

@@ -3,6 +3,14 @@ import { badInput } from '../core/errors.js';
 import type { OptionSpec, RawOptions } from '../shared/options.js';
 import { list, str } from '../shared/options.js';
 import { parseIntOption, parseNumberOption } from '../shared/parse.js';
+import type { IntervalInputs } from '../shared/shard-vars.js';
+import { parseRunInputs, RUN_OPTIONS } from '../run/inputs.js';
+
+/**
+ * The run options that decide the shards' `--vars`: the plan's `dbt parse` uses the same vars
+ * (dbt discards a saved parse made with other vars), so the plan takes them as run does.
+ */
+const INTERVAL_OPTION_NAMES = ['start', 'end', 'timezone', 'datetime-format', 'chunk', 'vars', 'forward-inputs', 'array-format', 'overlap', 'max-interval-days'];
 
 export const PLAN_OPTIONS: OptionSpec[] = [
   { name: 'manifest', value: 'FILE', description: "dbt's manifest.json to plan from (default: run `dbt parse` in --project-dir)" },
@@ -23,6 +31,7 @@ export const PLAN_OPTIONS: OptionSpec[] = [
   { name: 'timings', value: 'FILE', multiple: true, description: 'run_results.json of earlier runs, for per-node seconds; in the action, `github` = the latest dbt-matrix-report of --report-workflow on the default branch' },
   { name: 'shard-overhead-seconds', value: 'S', description: 'fixed cost of one job (runner start, setup, dbt start-up)', defaultText: '60' },
   { name: 'out', value: 'DIR', description: 'folder for plan.json and the manifest planned from', defaultText: 'dbt-matrix-plan' },
+  ...RUN_OPTIONS.filter((o) => INTERVAL_OPTION_NAMES.includes(o.name)),
 ];
 
 export interface PlanInputs {
@@ -42,6 +51,8 @@ export interface PlanInputs {
   timings: string[];
   shardOverheadSeconds: number;
   out: string;
+  /** the shards' interval options: `dbt parse` runs with their first chunk's vars */
+  interval: IntervalInputs;
   /** `--state github` found no production manifest: every node counts as new */
   stateMissing?: boolean;
   /** where shards run (local: one machine's shared cores); a runner per shard when absent */
@@ -76,5 +87,14 @@ export function parsePlanInputs(raw: RawOptions): PlanInputs {
     timings: list(raw, 'timings'),
     shardOverheadSeconds: parseNumberOption('shard-overhead-seconds', str(raw, 'shard-overhead-seconds'), { min: 0, fallback: 60 })!,
     out: str(raw, 'out') ?? 'dbt-matrix-plan',
+    interval: intervalInputs(raw),
   };
+}
+
+/** Parsed and checked exactly as run parses them (one home for their rules and messages). */
+function intervalInputs(raw: RawOptions): IntervalInputs {
+  const only = Object.fromEntries(Object.entries(raw).filter(([name]) => INTERVAL_OPTION_NAMES.includes(name)));
+  const run = parseRunInputs({ ...only, plan: 'plan.json', shard: '0' });
+  const { start, end, timezone, datetimeFormat, chunk, vars, forwardInputs, arrayFormat, overlap, maxIntervalDays } = run;
+  return { start, end, timezone, datetimeFormat, chunk, vars, forwardInputs, arrayFormat, overlap, maxIntervalDays };
 }

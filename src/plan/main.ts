@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../core/errors.js';
+import type { TriggerContext } from '../core/interval/index.js';
 import { DbtGraph } from '../core/graph/graph.js';
 import type { Manifest } from '../core/manifest/types.js';
 import { costsFromTimings, measureTimings, RunResultsSchema } from '../core/partition/index.js';
@@ -9,16 +10,22 @@ import { PLAN_VERSION, type Plan, matrixForStage, type Matrix } from '../core/pl
 import { planSummaryLines } from '../core/plan/summary.js';
 import { selectNodes, selectorsFromManifest } from '../core/select/index.js';
 import { copyFileAtomic, pathExists, readJsonFile, stageCopy, type StagedCopy, writeJsonAtomic } from '../io/files.js';
+import type { ParsedProject, ParseRequest } from '../io/dbt-parse.js';
+import { readGithubContext } from '../io/github-context.js';
 import { readManifest } from '../io/manifest-reader.js';
 import { checkOutputDir } from '../io/out-dir.js';
+import { shipParseState } from '../io/parse-state.js';
+import { resolveShardVars } from '../shared/shard-vars.js';
 import type { Logger } from '../shared/log.js';
 import type { PlanInputs } from './inputs.js';
 
 export interface PlanDeps {
   log: Logger;
   now(): Date;
-  /** runs `dbt parse` and returns the manifest it wrote (only when --manifest is not given) */
-  parseProject(inputs: PlanInputs): Promise<string>;
+  /** `dbt deps` if packages are missing, then `dbt parse` (only when --manifest is not given) */
+  parseProject(req: ParseRequest): Promise<ParsedProject>;
+  /** what triggered the run, for the shards' interval (default: read from GITHUB_* env vars, as run does) */
+  trigger?: TriggerContext;
 }
 
 export interface PlanOutcome {
@@ -35,19 +42,34 @@ export interface PlanOutcome {
 
 export async function runPlan(inputs: PlanInputs, deps: PlanDeps): Promise<PlanOutcome> {
   await checkOutputDir(inputs.out, '--out');
-  const manifestFile = inputs.manifest ?? (await deps.parseProject(inputs));
+  const now = deps.now();
+  const parsed = inputs.manifest === null ? await parseAsShardsWill(inputs, deps, now) : null;
+  const manifestFile = inputs.manifest ?? parsed!.manifest;
   // the plan folder's copy of the manifest is made while planning (a manifest of hundreds of MB takes
   // as long to copy as to plan), and put in place only at the end
   const manifestCopy = stageCopy(manifestFile, path.join(inputs.out, 'manifest.json'));
   try {
-    return await planAndWrite(inputs, deps, manifestFile, manifestCopy);
+    return await planAndWrite(inputs, deps, now, manifestFile, manifestCopy, parsed);
   } catch (err) {
     await manifestCopy.discard();
     throw err;
   }
 }
 
-async function planAndWrite(inputs: PlanInputs, deps: PlanDeps, manifestFile: string, manifestCopy: StagedCopy): Promise<PlanOutcome> {
+/**
+ * `dbt parse` with what the shards will use — project, profile, target, env and the vars of
+ * their first chunk, resolved from the same trigger at the same plan time — so that the parse
+ * state shipped in the plan folder is valid for them and their dbt skips parsing.
+ */
+async function parseAsShardsWill(inputs: PlanInputs, deps: PlanDeps, now: Date): Promise<ParsedProject> {
+  const trigger = deps.trigger ?? (await readGithubContext(process.env, () => now)).trigger;
+  const shardVars = resolveShardVars(inputs.interval, trigger, now.toISOString());
+  const parsed = await deps.parseProject({ ...inputs, vars: shardVars.varsFor(shardVars.chunks[0]!) });
+  if (parsed.installedPackages) deps.log.info(`installed the project's packages with dbt deps (the shards get them with the plan)`);
+  return parsed;
+}
+
+async function planAndWrite(inputs: PlanInputs, deps: PlanDeps, now: Date, manifestFile: string, manifestCopy: StagedCopy, parsed: ParsedProject | null): Promise<PlanOutcome> {
   // timings (down to per-node seconds) and the state manifest are read while a large manifest is
   // split on a worker thread;
   // errors still surface in the order of the inputs (the manifest's first)
@@ -81,7 +103,7 @@ async function planAndWrite(inputs: PlanInputs, deps: PlanDeps, manifestFile: st
     shardOverheadSeconds: inputs.shardOverheadSeconds,
     ...(inputs.machine ? { machine: inputs.machine } : {}),
   });
-  const plan = { ...buildPlan(inputs, manifest, parts, costs, deps.now()), exposures: [...selected].filter((id) => graph.get(id)?.resourceType === 'exposure').sort() };
+  const plan = { ...buildPlan(inputs, manifest, parts, costs, now), exposures: [...selected].filter((id) => graph.get(id)?.resourceType === 'exposure').sort() };
   const planFile = path.join(inputs.out, 'plan.json');
   const copiedManifest = path.join(inputs.out, 'manifest.json');
   // Everything is validated above: only now is anything written.
@@ -90,6 +112,7 @@ async function planAndWrite(inputs: PlanInputs, deps: PlanDeps, manifestFile: st
   // (a plan made without state drops an earlier plan's: run --defer would otherwise use it)
   if (inputs.state) await copyFileAtomic(path.join(inputs.state, 'manifest.json'), path.join(inputs.out, 'state', 'manifest.json'));
   else await rm(path.join(inputs.out, 'state'), { recursive: true, force: true });
+  await shipParseState(parsed && { targetPath: parsed.targetPath, projectDir: inputs.projectDir }, inputs.out);
   await writeJsonAtomic(planFile, plan);
   const matrices = Array.from({ length: Math.max(plan.stages, 1) }, (_, i) => matrixForStage(plan, i + 1));
   return {

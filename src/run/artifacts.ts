@@ -14,19 +14,22 @@ export const DBT_LOG_FILE = 'dbt.log';
  * Writes run_results.json (chunks and attempts combined, redacted) and shard.json, both
  * atomically. When dbt left no results at all (it never started, failed to parse, was killed
  * first) an empty run_results.json in dbt's shape is written, so the folder is always complete
- * and merge can tell "ran nothing" from "artifact missing".
+ * and merge can tell "ran nothing" from "artifact missing". Returns both as written (redacted),
+ * for callers that hand them on in memory.
  */
 export async function writeShardArtifacts(
   dir: string,
   artifact: ShardArtifact,
   attempts: readonly AttemptResults[],
   redact: Redactor,
-): Promise<void> {
+): Promise<{ artifact: ShardArtifact; results: RunResults }> {
   const combined = combineRunResults(artifact.id, attempts) ?? emptyRunResults(artifact);
   // compiled SQL and error messages may quote a secret (e.g. a password var): redact the text
-  await writeFileAtomic(path.join(dir, RUN_RESULTS_FILE), `${redact(JSON.stringify(combined, null, 2))}\n`);
-  const checked = ShardArtifactSchema.parse(artifact);
-  await writeJsonAtomic(path.join(dir, SHARD_FILE), JSON.parse(redact(JSON.stringify(checked))));
+  const text = redact(JSON.stringify(combined, null, 2));
+  await writeFileAtomic(path.join(dir, RUN_RESULTS_FILE), `${text}\n`);
+  const written = ShardArtifactSchema.parse(JSON.parse(redact(JSON.stringify(ShardArtifactSchema.parse(artifact)))));
+  await writeJsonAtomic(path.join(dir, SHARD_FILE), written);
+  return { artifact: written, results: JSON.parse(text) as RunResults };
 }
 
 function emptyRunResults(artifact: ShardArtifact): RunResults {

@@ -1,4 +1,4 @@
-import { SELECTOR_NAME, type Selection } from './selection.js';
+import { SELECTION_METHOD } from './selection.js';
 
 /**
  * The argv of each dbt invocation of a shard, as arrays (no shell ever parses them).
@@ -15,11 +15,14 @@ export interface DbtInvocationBase {
   logPath: string;
   vars: Record<string, unknown>;
   fullRefresh: boolean;
+  /** pass --defer: the selection folder then holds the production manifest too (see selection.ts) */
   defer: boolean;
-  state: string | null;
 }
 
-export type SelectionArgs = { kind: 'select'; selection: Selection } | { kind: 'selector' };
+/** the folder whose run_results.json lists the shard's nodes (see selection.ts) */
+export interface SelectionArgs {
+  stateDir: string;
+}
 
 /**
  * `dbt build` of exactly the selected nodes. `--indirect-selection empty`: tests run only when
@@ -29,22 +32,18 @@ export type SelectionArgs = { kind: 'select'; selection: Selection } | { kind: '
 export function buildArgs(base: DbtInvocationBase, sel: SelectionArgs): string[] {
   const args = ['build', ...commonArgs(base), '--indirect-selection', 'empty'];
   if (base.target !== null) args.push('--target', base.target);
-  if (sel.kind === 'selector') {
-    args.push('--selector', SELECTOR_NAME);
-  } else {
-    args.push('--select', ...sel.selection.select);
-    if (sel.selection.exclude.length > 0) args.push('--exclude', ...sel.selection.exclude);
-  }
+  args.push('--select', SELECTION_METHOD, '--state', sel.stateDir);
   if (base.fullRefresh) args.push('--full-refresh');
-  if (base.defer && base.state !== null) args.push('--defer', '--state', base.state);
+  if (base.defer) args.push('--defer');
   return args;
 }
 
 /**
  * `dbt retry` re-runs what failed or was skipped, reading run_results.json from the same
  * --target-path. It restores the other flags (target, selection, full-refresh, defer/state)
- * from that file's args; vars and threads are passed again so they are certain to match the
- * chunk. `--state` must NOT be passed: retry would read run_results from there instead.
+ * from that file's args (the selection folder as --state included, which keeps deferral); vars
+ * and threads are passed again so they are certain to match the chunk. `--state` must NOT be
+ * passed: retry would read the run_results of the selection folder instead of the run's.
  */
 export function retryArgs(base: DbtInvocationBase): string[] {
   return ['retry', ...commonArgs(base)];

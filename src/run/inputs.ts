@@ -62,11 +62,7 @@ export interface RunInputs {
   state: string | null;
   secrets: string[];
   out: string;
-  /** node lists longer than this go to dbt as a YAML selector instead of --select arguments */
-  selectorThreshold: number;
 }
-
-export const DEFAULT_SELECTOR_THRESHOLD = 100;
 
 /** Validates raw option values; each problem is one line naming the option, the value and what was expected. */
 export function parseRunInputs(raw: RawOptions): RunInputs {
@@ -113,7 +109,6 @@ export function parseRunInputs(raw: RawOptions): RunInputs {
     state,
     secrets: list(raw, 'secrets'),
     out: str(raw, 'out') ?? 'dbt-matrix-shards',
-    selectorThreshold: DEFAULT_SELECTOR_THRESHOLD,
   };
 }
 

@@ -1,21 +1,26 @@
 import path from 'node:path';
 import { UserError } from '../core/errors.js';
-import { formatDttm, resolveInterval, splitChunks, triggerAtPlanTime, type Chunk, type ResolvedInterval, type TriggerContext } from '../core/interval/index.js';
+import type { Chunk, ResolvedInterval, TriggerContext } from '../core/interval/index.js';
 import type { Plan } from '../core/plan/schema.js';
 import type { ChunkRecord, ShardArtifact, SkippedNode } from '../core/report/shard-artifact.js';
 import { SHARD_ARTIFACT_VERSION } from '../core/report/shard-artifact.js';
-import { buildDbtVars, dispatchInputsToForward, secretVarValues } from '../core/vars/index.js';
+import { secretVarValues } from '../core/vars/index.js';
 import { runDbtProcess, StopController, stopOnProcessSignals, type SpawnDbt } from '../io/dbt-process.js';
 import { pathExists } from '../io/files.js';
+import { PARSE_STATE_DIR, PARTIAL_PARSE_FILE, placeParseState } from '../io/parse-state.js';
 import { planIdentity, readPlan } from '../io/plan-file.js';
 import { createRedactor, type Redactor } from '../io/redact.js';
+import type { RunResults } from '../io/run-results.js';
 import type { Logger } from '../shared/log.js';
+import { resolveShardVars } from '../shared/shard-vars.js';
 import { DBT_LOG_FILE, writeShardArtifacts } from './artifacts.js';
 import { runChunk, type ChunkRun } from './chunk-runner.js';
 import type { AttemptResults } from './combine-results.js';
 import type { DbtInvocationBase } from './dbt-args.js';
 import type { RunInputs } from './inputs.js';
-import { chunkSummary, prepareSelection, shardStatus, exitCodeFor } from './shard-work.js';
+import { reparseReason } from './reparse.js';
+import { writeSelectionState } from './selection.js';
+import { chunkSummary, shardStatus, exitCodeFor } from './shard-work.js';
 import { openShardFolders, planShardFolders, type ShardFolders } from './shard-folder.js';
 import { ShardLog } from './shard-log.js';
 
@@ -45,37 +50,52 @@ export interface RunOutcome {
   status: ShardArtifact['status'];
   /** DIR/<shard id>/, complete even on failure */
   shardDir: string;
+  /** shard.json as written (redacted) */
   artifact: ShardArtifact;
+  /** the shard's run_results.json as written (chunks and attempts combined, redacted) */
+  results: RunResults;
   summary: string[];
 }
 
-interface Work {
+/** What a job runs: one shard of the plan, or its final tests. */
+export interface Work {
   id: string;
   kind: 'shard' | 'final';
   stage: number;
   nodes: string[];
 }
 
-/** Runs one shard (or the final tests) chunk by chunk in time order and writes its artifact folder. */
+/**
+ * A shard's work, resolved: the action and the CLI read it from the plan folder (runShard);
+ * `local` passes it from memory (runShardJob), so no shard reads plan.json or the manifest again.
+ */
+export interface ShardJob {
+  plan: Plan;
+  /** the plan folder: dbt's parse state and the production state travel in it */
+  planDir: string;
+  work: Work;
+}
+
+/** Runs one shard (or the final tests) of the plan file `inputs.plan`. */
 export async function runShard(inputs: RunInputs, deps: RunDeps): Promise<RunOutcome> {
-  const startedAt = deps.now();
   const plan = await readPlan(inputs.plan);
-  const { work, skipped } = withoutSkipped(pickWork(plan, inputs), deps.skip);
+  return runShardJob({ plan, planDir: path.dirname(path.resolve(inputs.plan)), work: pickWork(plan, inputs) }, inputs, deps);
+}
+
+/** Runs one shard chunk by chunk in time order and writes its artifact folder. */
+export async function runShardJob(job: ShardJob, inputs: RunInputs, deps: RunDeps): Promise<RunOutcome> {
+  const startedAt = deps.now();
+  const { plan } = job;
+  const { work, skipped } = withoutSkipped(job.work, deps.skip);
   // Everything that can be wrong with the inputs fails here, before dbt starts.
-  const trigger = triggerAtPlanTime(deps.trigger, plan.createdAt);
-  const interval = resolveInterval(
-    { start: inputs.start, end: inputs.end, timezone: inputs.timezone, maxIntervalDays: inputs.maxIntervalDays, ...(inputs.overlap !== undefined ? { overlap: inputs.overlap } : {}) },
-    trigger,
-  );
-  const chunks = splitChunks(interval, inputs.chunk);
-  const deferState = inputs.defer ? await deferStateDir(inputs, deps.log) : null;
-  const varsFor = varsBuilder(inputs, trigger, interval);
+  const { interval, chunks, varsFor } = resolveShardVars(inputs, deps.trigger, plan.createdAt);
+  const deferState = inputs.defer ? await deferStateDir(inputs, job.planDir, deps.log) : null;
   const chunkVars = chunks.map(varsFor); // a reserved var name fails here, before anything is written
   const secretVars = chunkVars.flatMap((v) => secretVarValues(v));
   const redact = createRedactor({ env: deps.env, secretEnvNames: inputs.secrets, secretValues: [...(deps.secretValues ?? []), ...secretVars] });
   const folders = await openShardFolders(await planShardFolders(inputs.out, work.id));
   try {
-    return await runInFolders(inputs, deps, { plan, work, skipped, interval, chunks, chunkVars, varsFor, deferState, redact, startedAt, folders });
+    return await runInFolders(inputs, deps, { plan, planDir: job.planDir, work, skipped, interval, chunks, chunkVars, varsFor, deferState, redact, startedAt, folders });
   } finally {
     await folders.cleanup();
   }
@@ -83,6 +103,7 @@ export async function runShard(inputs: RunInputs, deps: RunDeps): Promise<RunOut
 
 interface Prepared {
   plan: Plan;
+  planDir: string;
   work: Work;
   /** planned nodes left out because a node they depend on failed earlier */
   skipped: SkippedNode[];
@@ -100,8 +121,11 @@ interface Prepared {
 async function runInFolders(inputs: RunInputs, deps: RunDeps, p: Prepared): Promise<RunOutcome> {
   const { plan, work, skipped, interval, chunks, varsFor, deferState, redact, startedAt } = p;
   const { shardDir, stagingDir, workDir } = p.folders;
-  const selection = work.nodes.length > 0 ? await prepareSelection(work.nodes, inputs, workDir, (m) => deps.log.warning(m)) : null;
+  const projectDir = path.resolve(inputs.projectDir);
+  const selection = work.nodes.length > 0 ? await writeSelectionState(path.join(workDir, 'select-state'), work.nodes, deferState && path.join(deferState, 'manifest.json'), startedAt) : null;
+  const placed = selection !== null ? await placeParseState(p.planDir, projectDir, path.join(workDir, 'target')) : null;
   const log = await ShardLog.open(path.join(stagingDir, DBT_LOG_FILE), redact, deps.log);
+  const reparse = new ReparseWatch(log);
 
   const stop = new StopController();
   const disposers: Array<() => void> = [];
@@ -119,10 +143,11 @@ async function runInFolders(inputs: RunInputs, deps: RunDeps, p: Prepared): Prom
     log.note(`${work.kind} ${work.id}: ${work.nodes.length} nodes, interval [${interval.start}, ${interval.end}) from ${interval.source}, ${chunks.length} chunk(s), threads ${plan.threads}`);
     if (skipped.length > 0) log.note(`${skipped.length} planned node(s) skipped: a node they depend on failed in an earlier stage (${skipped.slice(0, 3).map((s) => s.unique_id).join(', ')}${skipped.length > 3 ? ', …' : ''})`);
     if (redact.size > 0) log.note(`redacting the values of ${redact.size} secret(s) in logs and artifacts`);
+    if (placed?.parse) log.note(`dbt starts from the plan's parse (${PARSE_STATE_DIR}/${PARTIAL_PARSE_FILE})`);
+    if (placed?.packages) log.note(`installed the plan's packages into ${projectDir} (no dbt deps)`);
     if (selection !== null) {
-      if (selection.note) log.note(selection.note);
       const base = (chunk: Chunk): DbtInvocationBase => ({
-        projectDir: selection.projectDir,
+        projectDir,
         profilesDir: inputs.profilesDir === null ? null : path.resolve(inputs.profilesDir),
         target: inputs.target,
         threads: plan.threads,
@@ -131,7 +156,6 @@ async function runInFolders(inputs: RunInputs, deps: RunDeps, p: Prepared): Prom
         vars: p.chunkVars[chunk.index] ?? varsFor(chunk),
         fullRefresh: inputs.fullRefresh,
         defer: deferState !== null,
-        state: deferState,
       });
       const deadline = inputs.timeoutMinutes === null ? null : startedAt.getTime() + inputs.timeoutMinutes * 60_000;
       for (const chunk of chunks) {
@@ -140,6 +164,7 @@ async function runInFolders(inputs: RunInputs, deps: RunDeps, p: Prepared): Prom
           continue;
         }
         const title = `chunk ${chunk.index + 1}/${chunks.length} [${chunk.start}, ${chunk.end})`;
+        reparse.chunk = chunk.index;
         const run = await deps.log.group(title, () =>
           runChunk(chunk, base(chunk), {
             dbtCommand: inputs.dbtCommand,
@@ -152,7 +177,7 @@ async function runInFolders(inputs: RunInputs, deps: RunDeps, p: Prepared): Prom
             log,
             retries: inputs.retries,
             runResultsFile: path.join(workDir, 'target', 'run_results.json'),
-            selection: selection.args,
+            selection: { stateDir: selection },
             onInvocation: (argv) => {
               if (command.length === 0) command = argv;
             },
@@ -171,6 +196,8 @@ async function runInFolders(inputs: RunInputs, deps: RunDeps, p: Prepared): Prom
 
   const status = shardStatus(runs);
   const exitCode = exitCodeFor(status, runs);
+  // the plan's parse was offered: dbt parsing again anyway is worth a warning in the report
+  const reparsed = placed?.parse ? (reparse.reasons.get(0) ?? null) : null;
   const artifact: ShardArtifact = {
     version: SHARD_ARTIFACT_VERSION,
     id: work.id,
@@ -185,21 +212,35 @@ async function runInFolders(inputs: RunInputs, deps: RunDeps, p: Prepared): Prom
     status,
     startedAt: startedAt.toISOString(),
     endedAt: deps.now().toISOString(),
-    chunks: chunks.map((c, i) => chunkRecord(c, runs[i], varsFor(c))),
+    chunks: chunks.map((c, i) => chunkRecord(c, runs[i], varsFor(c), reparse.reasons.get(c.index) ?? null)),
     nodes: work.nodes,
     plan: planIdentity(plan),
     ...(skipped.length > 0 ? { skipped } : {}),
+    reparsed,
   };
   const attempts: AttemptResults[] = runs.flatMap((r) => r.results);
   const summary = [`${work.kind} ${work.id}: ${status} (exit ${exitCode}) in ${((Date.parse(artifact.endedAt) - startedAt.getTime()) / 1000).toFixed(1)}s`];
+  if (reparsed !== null) log.warn(`dbt parsed the project again instead of using the plan's parse: ${reparsed} (make the plan with the same vars, profile, target, env and dbt version as the shards)`);
   log.note(summary[0]!);
   await log.close();
-  await writeShardArtifacts(stagingDir, artifact, attempts, redact);
+  const written = await writeShardArtifacts(stagingDir, artifact, attempts, redact);
   await p.folders.commit();
-  return { exitCode, status, shardDir, artifact, summary };
+  return { exitCode, status, shardDir, artifact: written.artifact, results: written.results, summary };
 }
 
-function chunkRecord(chunk: Chunk, run: ChunkRun | undefined, vars: Record<string, unknown>): ChunkRecord {
+/** Notes, per chunk, dbt's reason for parsing the project again (see reparse.ts). */
+class ReparseWatch {
+  chunk = 0;
+  readonly reasons = new Map<number, string>();
+  constructor(log: ShardLog) {
+    log.onDbtLine = (line) => {
+      const reason = reparseReason(line);
+      if (reason !== null && !this.reasons.has(this.chunk)) this.reasons.set(this.chunk, reason);
+    };
+  }
+}
+
+function chunkRecord(chunk: Chunk, run: ChunkRun | undefined, vars: Record<string, unknown>, reparsed: string | null): ChunkRecord {
   return {
     index: chunk.index,
     start: chunk.start,
@@ -210,23 +251,17 @@ function chunkRecord(chunk: Chunk, run: ChunkRun | undefined, vars: Record<strin
     attempts: run?.attempts ?? 0,
     startedAt: run?.startedAt ?? null,
     endedAt: run?.endedAt ?? null,
+    reparsed,
   };
 }
 
-function varsBuilder(inputs: RunInputs, trigger: TriggerContext, interval: ResolvedInterval): (c: Chunk) => Record<string, unknown> {
-  const forwarded = inputs.forwardInputs && trigger.eventName === 'workflow_dispatch' ? dispatchInputsToForward(trigger.dispatchInputs) : {};
-  const fmt = (iso: string): string => formatDttm(iso, interval.timezone, inputs.datetimeFormat);
-  return (c) => buildDbtVars({ start: fmt(c.start), end: fmt(c.end), overlap: interval.overlap, extra: inputs.vars, forwarded, arrayFormat: inputs.arrayFormat });
-}
-
-/** Reads plan.json; a newer version gets its own message rather than a schema complaint. */
 /**
  * The production state --defer resolves unbuilt parents against: --state when given (it must
  * exist), else the state the plan was made against (`plan --state` copies it into the plan
  * folder). A plan made without state (first PR before main ever ran) runs without --defer.
  */
-async function deferStateDir(inputs: RunInputs, log: Logger): Promise<string | null> {
-  const dir = path.resolve(inputs.state ?? path.join(path.dirname(inputs.plan), 'state'));
+async function deferStateDir(inputs: RunInputs, planDir: string, log: Logger): Promise<string | null> {
+  const dir = path.resolve(inputs.state ?? path.join(planDir, 'state'));
   if (await pathExists(path.join(dir, 'manifest.json'))) return dir;
   if (inputs.state !== null) {
     throw new UserError(`--state: ${path.join(dir, 'manifest.json')} does not exist; --defer needs the production manifest`);
@@ -242,7 +277,8 @@ function withoutSkipped(work: Work, skip: RunDeps['skip']): { work: Work; skippe
   return { work: { ...work, nodes: work.nodes.filter((n) => !skip.has(n)) }, skipped };
 }
 
-function pickWork(plan: Plan, inputs: RunInputs): Work {
+/** The work of `--shard I` or `--final` in the plan; an index the plan does not have is a UserError. */
+export function pickWork(plan: Plan, inputs: Pick<RunInputs, 'shard' | 'final'>): Work {
   if (inputs.final) return { id: 'final', kind: 'final', stage: plan.stages + 1, nodes: plan.finalTests };
   const shard = plan.shards.find((s) => s.index === inputs.shard);
   if (!shard) {

@@ -12,6 +12,9 @@ const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
  * Lines are written in arrival order; `close()` waits until everything is on disk.
  */
 export class ShardLog {
+  /** told every line of dbt output (redacted), e.g. to notice that dbt parsed the project again */
+  onDbtLine: ((line: string) => void) | null = null;
+
   private constructor(
     private readonly stream: WriteStream,
     private readonly redact: Redactor,
@@ -33,6 +36,7 @@ export class ShardLog {
     const safe = this.redact(line);
     this.live.info(safe);
     this.stream.write(`${safe.replace(ANSI, '')}\n`);
+    this.onDbtLine?.(safe);
   }
 
   /** a line of our own (attempts, signals, chunk results), marked so it stands out in dbt.log */

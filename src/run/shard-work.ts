@@ -1,53 +1,7 @@
-import path from 'node:path';
-import { UserError } from '../core/errors.js';
 import type { ShardArtifact } from '../core/report/shard-artifact.js';
-import { readManifest } from '../io/manifest-reader.js';
 import { isPassing } from '../io/run-results.js';
 import type { ChunkRun } from './chunk-runner.js';
 import { countStatuses } from './combine-results.js';
-import type { SelectionArgs } from './dbt-args.js';
-import type { RunInputs } from './inputs.js';
-import { buildSelection, selectorsYaml } from './selection.js';
-import { prepareSelectorProject } from './selector-project.js';
-
-/** The manifest the plan was made from; the planner copies it beside plan.json. */
-export const PLAN_MANIFEST_FILE = 'manifest.json';
-
-export interface PreparedSelection {
-  args: SelectionArgs;
-  /** the project folder dbt runs on (a view with our selectors.yml for long lists) */
-  projectDir: string;
-  note: string | null;
-}
-
-/**
- * Turns the shard's unique ids into a dbt selection (see selection.ts). Up to
- * `selectorThreshold` nodes go as `--select` arguments; longer lists as a YAML selector in a
- * view of the project, which keeps the command line short (OS argument limits) and readable.
- */
-export async function prepareSelection(
-  nodes: readonly string[],
-  inputs: RunInputs,
-  workDir: string,
-  warn: (message: string) => void,
-): Promise<PreparedSelection> {
-  const manifestFile = path.join(path.dirname(path.resolve(inputs.plan)), PLAN_MANIFEST_FILE);
-  let manifest;
-  try {
-    manifest = await readManifest(manifestFile, { warn });
-  } catch (err) {
-    if (err instanceof UserError) throw new UserError(`${err.message.replace(/^--manifest:/, '--plan:')} (the planner writes it beside plan.json)`);
-    throw err;
-  }
-  const { criteria, excluded, selection } = buildSelection(nodes, manifest.nodes, manifestFile);
-  const projectDir = path.resolve(inputs.projectDir);
-  const caught = excluded.length > 0 ? `; excluding ${excluded.length} node(s) dbt's fqn matching would also catch` : '';
-  if (nodes.length <= inputs.selectorThreshold) {
-    return { args: { kind: 'select', selection }, projectDir, note: caught ? `selection by fqn${caught}` : null };
-  }
-  const view = await prepareSelectorProject(projectDir, path.join(workDir, 'project'), selectorsYaml(criteria, excluded));
-  return { args: { kind: 'selector' }, projectDir: view, note: `${nodes.length} nodes: selecting with a YAML selector in ${view}${caught}` };
-}
 
 /** The shard's status: the first chunk that did not succeed decides. */
 export function shardStatus(runs: readonly ChunkRun[]): ShardArtifact['status'] {

@@ -17,7 +17,13 @@ const repository = { name: 'shop-demo', full_name: REPO, owner: { login: 'dbt-ma
 
 async function backfillFixture(label: string): Promise<ActFixture> {
   const fixture = await makeFixture(label);
+  // the production build needs the example's local package, linked as `dbt deps` links it; it is
+  // removed again so that the workflow's plan installs it and ships it to the shards
+  const packages = path.join(fixture.workspace, 'examples', 'shop', 'dbt_packages');
+  await fs.mkdir(packages, { recursive: true });
+  await fs.symlink(path.join(fixture.workspace, 'examples', 'shop', 'packages', 'shop_utils'), path.join(packages, 'shop_utils'));
   dbt(fixture, ['build']);
+  await fs.rm(packages, { recursive: true });
   return fixture;
 }
 

@@ -3,7 +3,7 @@
  * way to copy that project so parallel tests never share `target/` or a DuckDB file.
  */
 import { spawn } from 'node:child_process';
-import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,8 +83,13 @@ export function runDbt(args: string[], opts: RunDbtOptions = {}): Promise<DbtRes
 const SKIPPED = new Set(['target', 'logs', 'dbt_packages', '.user.yml']);
 const SKIPPED_SUFFIXES = ['.duckdb', '.duckdb.wal'];
 
-/** Copies examples/shop into a fresh temp dir (without target/, logs/, *.duckdb) and returns its path. */
-export async function copyExampleProject(): Promise<string> {
+/**
+ * Copies examples/shop into a fresh temp dir (without target/, logs/, dbt_packages/, *.duckdb) and
+ * returns its path. Its local package is installed as `dbt deps` installs a `local:` package (a
+ * link in dbt_packages/), so tests that are not about packages need not run dbt deps;
+ * `installPackages: false` leaves it uninstalled, as on a fresh checkout.
+ */
+export async function copyExampleProject(opts: { installPackages?: boolean } = {}): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'dbt-matrix-shop-'));
   await cp(EXAMPLE_PROJECT, dir, {
     recursive: true,
@@ -93,8 +98,15 @@ export async function copyExampleProject(): Promise<string> {
       return !SKIPPED.has(name) && !SKIPPED_SUFFIXES.some((suffix) => name.endsWith(suffix));
     },
   });
+  if (opts.installPackages ?? true) {
+    await mkdir(path.join(dir, 'dbt_packages'));
+    await symlink(path.join(dir, EXAMPLE_LOCAL_PACKAGE), path.join(dir, 'dbt_packages', 'shop_utils'));
+  }
   return dir;
 }
+
+/** The example project's local package (packages.yml), relative to the project. */
+export const EXAMPLE_LOCAL_PACKAGE = path.join('packages', 'shop_utils');
 
 /** Removes a directory made by copyExampleProject (or any temp dir); ignores a missing one. */
 export async function removeDir(dir: string): Promise<void> {

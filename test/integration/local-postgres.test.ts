@@ -60,12 +60,14 @@ describe('dbt-matrix local on PostgreSQL', () => {
       now: () => new Date(),
       log: memoryLogger(),
       progress: new Progress({ write: (t: string) => screen.push(t) }),
-      parseProject: (i) => parseProject(i, env),
+      parseProject: (req) => parseProject(req, env),
     });
     const failedLogs = await Promise.all(
       outcome.shards.filter((o) => o.status !== 'success').map(async (o) => (await fs.readFile(path.join(o.shardDir, 'dbt.log'), 'utf8')).split('\n').slice(-25).join('\n')),
     );
     expect(outcome.exitCode, `${screen.join('')}\n${failedLogs.join('\n---\n')}`).toBe(0);
+    // the plan's dbt parse is the only parse of the run: every shard's dbt reused it
+    expect(outcome.shards.map((o) => [o.artifact.id, o.artifact.reparsed ?? null])).toEqual(outcome.shards.map((o) => [o.artifact.id, null]));
     expect(outcome.database).toBeNull();
     expect(outcome.plan.maxParallel).toBeGreaterThanOrEqual(2);
     const stage1 = outcome.shards.filter((s) => s.artifact.stage === 1).map((s) => s.artifact);

@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, realpathSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -45,7 +45,9 @@ describe('run --defer', () => {
     await runShard(parseRunInputs({ plan: path.join(dir, 'plan.json'), shard: '0', defer: true, out: path.join(dir, 'out') }), deps(dbt.spawn));
     const args = dbt.calls[0]!.args;
     expect(args).toContain('--defer');
-    expect(args[args.indexOf('--state') + 1]).toBe(path.join(dir, 'state'));
+    // one --state folder serves the selection and deferral: it links the plan's production manifest
+    const stateDir = args[args.indexOf('--state') + 1]!;
+    expect(realpathSync(path.join(stateDir, 'manifest.json'))).toBe(realpathSync(path.join(dir, 'state', 'manifest.json')));
   });
 
   it('runs without --defer, with a warning, when the plan was made without state', async () => {
@@ -54,6 +56,8 @@ describe('run --defer', () => {
     const log = memoryLogger();
     await runShard(parseRunInputs({ plan: path.join(dir, 'plan.json'), shard: '0', defer: true, out: path.join(dir, 'out') }), deps(dbt.spawn, log));
     expect(dbt.calls[0]!.args).not.toContain('--defer');
+    const stateDir = dbt.calls[0]!.args[dbt.calls[0]!.args.indexOf('--state') + 1]!;
+    expect(existsSync(path.join(stateDir, 'manifest.json'))).toBe(false);
     expect(log.lines.join('\n')).toMatch(/carries no production state/);
   });
 

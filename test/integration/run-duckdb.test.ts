@@ -1,6 +1,6 @@
 /**
  * The runner with real dbt on a copy of examples/shop (DuckDB): interval rows, array vars,
- * schedule intervals, chunk order, failures + retries, long selections, redaction.
+ * schedule intervals, chunk order, failures + retries, exact selection, redaction.
  * One project copy and one `dbt parse` serve every test; each test has its own DuckDB file and
  * out folder, and seeds are part of each shard (a shard is closed over its upstream).
  */
@@ -26,7 +26,7 @@ beforeAll(async () => {
   const parsed = await runDbt(['parse', '--project-dir', project, '--profiles-dir', project], { cwd: project, env: envFor('parse') });
   expect(parsed.code, parsed.stdout).toBe(0);
   manifest = await readManifest(path.join(project, 'target', 'manifest.json'));
-}, 180_000);
+}, 600_000);
 
 afterAll(async () => {
   if (project) await removeDir(project);
@@ -178,17 +178,21 @@ describe('runShard with real dbt (DuckDB)', () => {
     expect(log).toMatch(/attempt 2: .* retry/);
   }, 240_000);
 
-  it('selects a long node list with a YAML selector and still builds exactly those nodes', async () => {
+  it('selects exactly the listed nodes through a run_results.json in a selection folder, and leaves the project alone', async () => {
     const nodes = closure(['model.shop.fct_orders', 'model.shop.dim_customers']);
-    const r = await run('selector', nodes, { start: '2024-01-10', end: '2024-01-11' }, { tweak: (i) => (i.selectorThreshold = 5) });
+    // plans/, out/ and the DuckDB files are this test file's own, inside the copy
+    const entries = async (): Promise<string[]> => (await fs.readdir(project)).filter((e) => e !== 'plans' && e !== 'out' && !/\.duckdb(\.wal)?$/.test(e)).sort();
+    const before = await entries();
+    const r = await run('selection', nodes, { start: '2024-01-10', end: '2024-01-11' });
     expect(r.exitCode, r.lines.join('\n')).toBe(0);
     const shard = await readShard(r.shardDir);
-    expect(shard.command).toContain('--selector');
-    expect(shard.command).not.toContain('--select');
+    const stateDir = shard.command[shard.command.indexOf('--state') + 1]!;
+    expect(shard.command[shard.command.indexOf('--select') + 1]).toBe('result:success');
+    const listed = JSON.parse(await fs.readFile(path.join(stateDir, 'run_results.json'), 'utf8')) as { results: Array<{ unique_id: string }> };
+    expect(listed.results.map((x) => x.unique_id).sort()).toEqual([...nodes].sort());
     const results = await readResults(r.shardDir);
     expect(results.results.map((x) => x.unique_id).sort()).toEqual([...nodes].sort());
-    // the user's project was not touched
-    await expect(fs.readFile(path.join(project, 'selectors.yml'), 'utf8')).resolves.not.toContain('dbt_matrix_shard');
+    expect(await entries()).toEqual(before);
   }, 180_000);
 
   it('keeps secret values out of dbt.log, run_results.json and shard.json', async () => {

@@ -13,6 +13,7 @@ import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { DbtGraph } from '../../src/core/graph/graph.js';
 import { selectNodes, selectorsFromManifest, type IndirectSelection, type SelectionSpec } from '../../src/core/select/index.js';
 import { readManifest } from '../../src/io/manifest-reader.js';
+import { SELECTION_METHOD, writeSelectionState } from '../../src/run/selection.js';
 import { copyExampleProject, removeDir, runDbt } from '../helpers/dbt.js';
 
 interface Case {
@@ -91,6 +92,22 @@ async function dbtLs(c: Case, index: number): Promise<Set<string>> {
   return new Set(ids);
 }
 
+/**
+ * The node set `ids` as a shard's dbt selects it: `--select result:success --state <folder>` over a
+ * selection folder listing the ids, with `--indirect-selection empty`.
+ */
+async function dbtLsShardSelection(ids: ReadonlySet<string>, index: number): Promise<Set<string>> {
+  const target = path.join(scratch, `shard-ls-${index}`);
+  await mkdir(target, { recursive: true });
+  await copyFile(path.join(base, 'target', 'partial_parse.msgpack'), path.join(target, 'partial_parse.msgpack'));
+  const state = await writeSelectionState(path.join(scratch, `shard-sel-${index}`), [...ids], null, new Date());
+  const args = ['ls', '--project-dir', base, '--profiles-dir', base, '--target-path', target, '--output', 'json', '--output-keys', 'unique_id', '--quiet',
+    '--select', SELECTION_METHOD, '--state', state, '--indirect-selection', 'empty'];
+  const r = await runDbt(args, { cwd: base, env: { ...process.env, DBT_DUCKDB_PATH: path.join(target, 'shop.duckdb') }, timeoutMs: 300_000 });
+  if (r.code !== 0) throw new Error(`dbt ${args.join(' ')} failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  return new Set(r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => (JSON.parse(l) as { unique_id: string }).unique_id));
+}
+
 /** Runs `work` over `items` with at most `limit` in flight (dbt is CPU-heavy; CI has 2 cores). */
 async function pool<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
   let next = 0;
@@ -155,6 +172,14 @@ describe('selectNodes matches dbt ls on examples/shop', () => {
     });
     expect([...got].sort()).toEqual([...fromDbt.get(c)!].sort());
   });
+
+  // a shard's exact selection: the sets dbt selected for these cases, handed back to dbt as a
+  // shard's node list, come back unchanged (tests included, nothing pulled in indirectly)
+  const SHARD_CASES = [0, 6, 9];
+  it.each(SHARD_CASES.map((i) => [label(CASES[i]!), i] as const))("a shard's selection (result:success) of %s gives exactly those nodes", async (_label, i) => {
+    const want = fromDbt.get(CASES[i]!)!;
+    expect([...(await dbtLsShardSelection(want, i))].sort()).toEqual([...want].sort());
+  }, 300_000);
 
   it('the state cases see the edits (the comparison is not vacuous)', () => {
     const modified = fromDbt.get(CASES.find((c) => c.state)!)!;

@@ -43,6 +43,8 @@ export function mergeShardResults(input: MergeInput): MergedReport {
   const merged = new Map<string, MergedResult>();
 
   for (const slot of slots) {
+    const reparsed = slot.shard?.artifact?.reparsed;
+    if (reparsed) problems.push({ level: 'warning', shard: slot.id, file: null, message: `shard ${slot.id} parsed the project again: ${reparsed}` });
     if (!slot.accepted || !slot.shard?.results) continue;
     problems.push(...unknownStatuses(slot.shard));
     problems.push(...unplannedResults(slot.shard, slot.plan, plannedIn));

@@ -25,6 +25,8 @@ export const ChunkRecordSchema = z.object({
   attempts: z.number().int().nonnegative(),
   startedAt: z.string().nullable(),
   endedAt: z.string().nullable(),
+  /** dbt's reason when this chunk's dbt parsed the project again (every chunk has other vars) */
+  reparsed: z.string().nullable().optional(),
 });
 export type ChunkRecord = z.infer<typeof ChunkRecordSchema>;
 
@@ -67,5 +69,7 @@ export const ShardArtifactSchema = z.object({
   plan: PlanIdentitySchema.optional(),
   /** planned nodes not run because an upstream node failed in an earlier stage */
   skipped: z.array(SkippedNodeSchema).optional(),
+  /** dbt's reason when the shard's first dbt parsed the project again instead of reusing the plan's parse */
+  reparsed: z.string().nullable().optional(),
 });
 export type ShardArtifact = z.infer<typeof ShardArtifactSchema>;

@@ -1,0 +1,246 @@
+/**
+ * `npm run bench -- startup`: what a shard pays before its first model, on a generated
+ * 1,500-model project (4,500 nodes, see generate-project.ts), measured side by side in one run.
+ * Every dbt invocation — the product's own (plan, shards, local) and the baselines — runs through
+ * a small wrapper that records its wall time and its CPU seconds (user + sys of dbt and its
+ * children). CPU seconds are the stable figure on a shared machine; wall times are printed too.
+ *   1. full parse: the plan's `dbt parse` (vars of the backfill's first chunk)
+ *   2. shard start-up on a fresh copy in another folder with the plan's parse state in place:
+ *      `dbt ls` of one node the way a shard selects (target ≤ 25 % of 1)
+ *   3. selection of the whole 4,500-node shard vs listing every node (target ≤ 2 s more)
+ *   4. `dbt-matrix local` vs a plain `dbt build` when the plan is one shard (target ≤ 1.05×),
+ *      on PostgreSQL: shards share the server, so they hash the plan's profile
+ *   5. a 3-day backfill in day chunks: each chunk's dbt invocation (every chunk has other vars)
+ */
+import { spawn } from 'node:child_process';
+import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { TriggerContext } from '../src/core/interval/index.js';
+import { parseProject } from '../src/io/dbt-parse.js';
+import { placeParseState } from '../src/io/parse-state.js';
+import { parseLocalInputs } from '../src/local/inputs.js';
+import { runLocal } from '../src/local/main.js';
+import { Progress } from '../src/local/progress.js';
+import { parsePlanInputs } from '../src/plan/inputs.js';
+import { runPlan } from '../src/plan/main.js';
+import { parseRunInputs } from '../src/run/inputs.js';
+import { runShard } from '../src/run/main.js';
+import { SELECTION_METHOD, writeSelectionState } from '../src/run/selection.js';
+import { memoryLogger } from '../src/shared/log.js';
+import { resolveShardVars } from '../src/shared/shard-vars.js';
+import { DBT_BIN } from '../test/helpers/dbt.js';
+import { startPostgres } from '../test/helpers/postgres.js';
+import { generateProject } from './generate-project.js';
+
+const MODELS = Number(process.env['BENCH_STARTUP_MODELS'] ?? 1500);
+/** BENCH_STARTUP_PART=local: only row 4; =shard: all but row 4 (two processes side by side on a busy machine) */
+const PART = process.env['BENCH_STARTUP_PART'] ?? 'all';
+const BACKFILL = { start: '2024-01-01', end: '2024-01-04', chunk: 'day' };
+/** the one-shard local comparison builds these folders (200 models, 600 nodes); the parse is the whole project's */
+const LOCAL_SELECT = ['path:models/f00', 'path:models/f01', 'path:models/f02', 'path:models/f03'];
+const trigger: TriggerContext = { eventName: null, schedule: null, dispatchInputs: {}, triggerTime: new Date('2024-01-20T12:00:00Z') };
+
+interface Timing {
+  args: string[];
+  wall: number;
+  cpu: number;
+}
+
+/** A dbt executable that runs the real one and appends {args, wall, cpu} to a JSON-lines file. */
+async function timedDbt(dir: string): Promise<{ command: string; take(): Promise<Timing[]> }> {
+  const log = path.join(dir, 'dbt-timings.jsonl');
+  const command = path.join(dir, 'timed-dbt');
+  const python = (await readFile(DBT_BIN, 'utf8')).split('\n')[0]!.replace(/^#!/, '').trim();
+  await writeFile(
+    command,
+    [
+      `#!${python}`,
+      'import json, resource, subprocess, sys, time',
+      't = time.monotonic()',
+      `code = subprocess.call([${JSON.stringify(DBT_BIN)}] + sys.argv[1:])`,
+      'u = resource.getrusage(resource.RUSAGE_CHILDREN)',
+      `with open(${JSON.stringify(log)}, "a") as f: f.write(json.dumps({"args": sys.argv[1:], "wall": time.monotonic() - t, "cpu": u.ru_utime + u.ru_stime}) + "\\n")`,
+      'sys.exit(code)',
+      '',
+    ].join('\n'),
+    { mode: 0o755 },
+  );
+  return {
+    command,
+    take: async () => {
+      const text = await readFile(log, 'utf8').catch(() => '');
+      await rm(log, { force: true });
+      return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Timing);
+    },
+  };
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${path.basename(command)} ${args.slice(0, 2).join(' ')} failed (exit ${code}):\n${out.slice(-3000)}`))));
+  });
+}
+
+const fmt = (t: Timing): string => `${t.cpu.toFixed(1)} s CPU (${t.wall.toFixed(1)} s wall)`;
+const one = (ts: Timing[], what: string): Timing => {
+  if (ts.length !== 1) throw new Error(`${what}: expected one dbt invocation, got ${ts.length}`);
+  return ts[0]!;
+};
+const sum = (ts: Timing[]): Timing => ({ args: [], wall: ts.reduce((a, t) => a + t.wall, 0), cpu: ts.reduce((a, t) => a + t.cpu, 0) });
+
+export async function benchStartup(tmp: string): Promise<void> {
+  const root = path.join(tmp, 'startup');
+  const source = path.join(root, 'project');
+  await generateProject(source, MODELS);
+  const dbt = await timedDbt(root);
+  const env: NodeJS.ProcessEnv = { ...process.env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false', DBT_DUCKDB_PATH: path.join(root, 'bench.duckdb') };
+  const copy = async (name: string): Promise<string> => {
+    const dir = path.join(root, name);
+    await cp(source, dir, { recursive: true });
+    return dir;
+  };
+  printHeader();
+  const row = (cells: string[]): void => console.log(`| ${cells.join(' | ')} |`);
+  if (PART !== 'shard') row(await localVsBuild(root, source, dbt));
+  if (PART === 'local') return;
+
+  // 1. the plan's full parse, with the backfill's first-chunk vars
+  const planProject = await copy('plan-project');
+  const planInputs = parsePlanInputs({ 'project-dir': planProject, 'profiles-dir': planProject, 'dbt-command': dbt.command, 'connection-budget': '5', threads: '4', 'max-shards': '1', 'max-stages': '1', out: path.join(root, 'plan'), ...BACKFILL });
+  const planned = await runPlan(planInputs, { log: memoryLogger(), now: () => new Date(), trigger, parseProject: (req) => parseProject(req, env) });
+  const full = one(await dbt.take(), 'plan');
+  const nodes = planned.plan.shards.flatMap((s) => s.nodes);
+  const planDir = path.dirname(planned.planFile);
+  row([`full \`dbt parse\` (the plan's) of ${nodes.length} nodes`, fmt(full), '']);
+
+  // 2 + 3. a fresh copy in another folder, the plan's state in place, selecting as a shard does
+  const shardProject = await copy('shard-project');
+  const shardTarget = path.join(root, 'shard-target');
+  await placeParseState(planDir, shardProject, shardTarget);
+  // the vars of the first chunk, as the plan parsed with them
+  const shardVars = resolveShardVars(planInputs.interval, trigger, planned.plan.createdAt);
+  const vars = JSON.stringify(shardVars.varsFor(shardVars.chunks[0]!));
+  const ls = async (label: string, selection: string[] | null): Promise<Timing> => {
+    const args = ['ls', '--project-dir', shardProject, '--profiles-dir', shardProject, '--target-path', shardTarget, '--vars', vars, '--resource-type', 'all', '--output', 'name'];
+    if (selection !== null) {
+      const dir = await writeSelectionState(path.join(root, `select-${label}`), selection, null, new Date());
+      args.push('--select', SELECTION_METHOD, '--state', dir, '--indirect-selection', 'empty');
+    }
+    const out = await run(dbt.command, args, env);
+    if (/Unable to do partial parsing/.test(out)) throw new Error(`dbt ls (${label}) parsed the project again:\n${out.slice(0, 2000)}`);
+    return one(await dbt.take(), `ls ${label}`);
+  };
+  const startup = await ls('one', [nodes.find((n) => n.startsWith('model.'))!]);
+  row(['shard start-up: `dbt ls` of 1 node, plan\'s parse state, fresh copy elsewhere', fmt(startup), `≤ 25 % of the full parse: **${pct(startup.cpu, full.cpu)}** CPU, ${pct(startup.wall, full.wall)} wall`]);
+  // alternate, best of 2 each (the machine is shared)
+  const listAll: Timing[] = [];
+  const selectAll: Timing[] = [];
+  for (let i = 0; i < 2; i++) {
+    listAll.push(await ls('all-nodes', null));
+    selectAll.push(await ls('shard', nodes));
+  }
+  const best = (ts: Timing[]): Timing => ts.reduce((a, b) => (b.cpu < a.cpu ? b : a));
+  const [la, sa] = [best(listAll), best(selectAll)];
+  row([`selection of the ${nodes.length}-node shard (\`result:success\`) vs listing every node`, `${fmt(sa)} vs ${fmt(la)}`, `≤ 2 s more: **${(sa.cpu - la.cpu).toFixed(1)} s** CPU, ${(sa.wall - la.wall).toFixed(1)} s wall`]);
+
+  // 5. a 3-day backfill in day chunks: one shard of one model on another fresh copy
+  const chunkProject = await copy('chunk-project');
+  const oneModel = await runPlanFor(planDir, nodes.find((n) => n.startsWith('model.'))!);
+  const backfill = await runShard(
+    parseRunInputs({ plan: oneModel, shard: '0', 'project-dir': chunkProject, 'profiles-dir': chunkProject, 'dbt-command': dbt.command, out: path.join(root, 'backfill'), ...BACKFILL }),
+    { trigger, env, attempt: 1, now: () => new Date(), log: memoryLogger(), handleProcessSignals: false },
+  );
+  if (backfill.exitCode !== 0) throw new Error(`backfill shard failed: see ${backfill.shardDir}`);
+  const chunks = await dbt.take();
+  row([
+    'backfill of 3 days in day chunks, per chunk (1 model)',
+    chunks.map((t, i) => `chunk ${i + 1}: ${fmt(t)}`).join('; '),
+    backfill.artifact.chunks.map((c) => `chunk ${c.index + 1}: ${c.reparsed ? `parsed again (${c.reparsed})` : 'plan\'s parse'}`).join('; '),
+  ]);
+}
+
+function printHeader(): void {
+  console.log(`\n## startup: a shard's fixed cost on a generated ${MODELS}-model project (${MODELS * 3} nodes, DuckDB unless noted)\n`);
+  console.log('CPU = user + sys seconds of dbt and its children (stable on a shared machine); wall in brackets.\n');
+  console.log('| what | figure | target / note |');
+  console.log('|---|---|---|');
+}
+
+const pct = (a: number, b: number): string => `${((a / b) * 100).toFixed(0)} %`;
+
+/** A copy of the plan folder whose one shard holds one node (same parse state). */
+async function runPlanFor(planDir: string, node: string): Promise<string> {
+  const dir = `${planDir}-one-node`;
+  await cp(planDir, dir, { recursive: true });
+  const file = path.join(dir, 'plan.json');
+  const plan = JSON.parse(await readFile(file, 'utf8')) as { shards: Array<{ nodes: string[] }>; finalTests: string[] };
+  plan.shards = [{ ...plan.shards[0]!, nodes: [node] }];
+  plan.finalTests = [];
+  await writeFile(file, JSON.stringify(plan));
+  return file;
+}
+
+/**
+ * `dbt-matrix local` against one plain `dbt build` of the same selection, threads and vars, each
+ * on a fresh copy (no saved parse) and its own PostgreSQL schema.
+ */
+async function localVsBuild(root: string, source: string, dbt: { command: string; take(): Promise<Timing[]> }): Promise<string[]> {
+  const pg = await startPostgres();
+  try {
+    const pgProfile = [
+      'startup_bench:',
+      '  target: postgres',
+      '  outputs:',
+      '    postgres:',
+      '      type: postgres',
+      "      host: \"{{ env_var('PGHOST') }}\"",
+      "      port: \"{{ env_var('PGPORT') | as_number }}\"",
+      "      user: \"{{ env_var('PGUSER') }}\"",
+      "      password: \"{{ env_var('DBT_PG_PASSWORD') }}\"",
+      "      dbname: \"{{ env_var('PGDATABASE') }}\"",
+      "      schema: \"{{ env_var('DBT_SCHEMA') }}\"",
+      '      threads: 4',
+      '',
+    ].join('\n');
+    const fresh = async (name: string): Promise<string> => {
+      const dir = path.join(root, name);
+      await cp(source, dir, { recursive: true });
+      await writeFile(path.join(dir, 'profiles.yml'), pgProfile);
+      return dir;
+    };
+    const localProject = await fresh('local-project');
+    const buildProject = await fresh('build-project');
+    const localEnv = pg.env({ DBT_SCHEMA: 'local_run', DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' });
+    const t0 = performance.now();
+    const outcome = await runLocal(
+      parseLocalInputs({ 'project-dir': localProject, 'profiles-dir': localProject, 'dbt-command': dbt.command, out: path.join(root, 'local'), 'connection-budget': '5', threads: '4', 'max-shards': '1', 'max-stages': '1', select: LOCAL_SELECT, start: '2024-01-01', end: '2024-01-02' }),
+      { env: localEnv, trigger, now: () => new Date(), log: memoryLogger(), progress: new Progress({ write: () => true }), parseProject: (req, e) => parseProject(req, e) },
+    );
+    const localWall = (performance.now() - t0) / 1000;
+    if (outcome.exitCode !== 0 || outcome.plan.shards.length !== 1) {
+      const logs = await Promise.all(outcome.shards.map(async (o) => (await readFile(path.join(o.shardDir, 'dbt.log'), 'utf8')).split('\n').slice(-30).join('\n')));
+      throw new Error(`local: exit ${outcome.exitCode}, ${outcome.plan.shards.length} shard(s):\n${logs.join('\n---\n')}`);
+    }
+    const localDbt = sum(await dbt.take());
+    const reparsed = outcome.shards.filter((o) => o.artifact.reparsed).length;
+
+    await mkdir(path.join(root, 'build-target'), { recursive: true });
+    const t1 = performance.now();
+    await run(dbt.command, ['build', '--project-dir', buildProject, '--profiles-dir', buildProject, '--threads', '4', '--select', ...LOCAL_SELECT, '--vars', JSON.stringify(outcome.shards[0]!.artifact.vars)], pg.env({ DBT_SCHEMA: 'plain_build', DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' }));
+    const buildWall = (performance.now() - t1) / 1000;
+    const build = one(await dbt.take(), 'plain build');
+    const nodes = outcome.plan.shards[0]!.nodes.length;
+    return [
+      `\`dbt-matrix local\` (one shard of ${nodes} nodes) vs a plain \`dbt build\`, PostgreSQL`,
+      `${localDbt.cpu.toFixed(1)} s dbt CPU, ${localWall.toFixed(1)} s wall vs ${build.cpu.toFixed(1)} s CPU, ${buildWall.toFixed(1)} s wall`,
+      `≤ 1.05×: **${(localDbt.cpu / build.cpu).toFixed(2)}×** CPU, ${(localWall / buildWall).toFixed(2)}× wall; shards that parsed again: ${reparsed}`,
+    ];
+  } finally {
+    await pg.stop();
+  }
+}

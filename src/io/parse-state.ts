@@ -1,0 +1,65 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { installedPackageCount, packagesInstallPath } from './dbt-deps.js';
+import { pathExists } from './files.js';
+
+/**
+ * dbt's parse state travels in the plan folder, so a shard's dbt skips parsing and never runs
+ * `dbt deps`:
+ *   <plan>/dbt-state/partial_parse.msgpack   the plan's parse, made with the shards' vars, profile and target
+ *   <plan>/dbt-state/packages/               the installed packages (<packages-install-path>)
+ * dbt keys the files of a saved parse by project-relative path and content checksum, so the state
+ * is valid in another checkout of the same commit (its dbt says nothing: no "Unable to do partial
+ * parsing" line).
+ */
+export const PARSE_STATE_DIR = 'dbt-state';
+export const PARTIAL_PARSE_FILE = 'partial_parse.msgpack';
+const PACKAGES_DIR = 'packages';
+
+/**
+ * Copies the parse state of the plan's `dbt parse` into the plan folder (nothing when dbt saved
+ * none, or when the plan did not parse: a state left from an earlier plan in the folder goes).
+ */
+export async function shipParseState(parsed: { targetPath: string; projectDir: string } | null, planDir: string): Promise<void> {
+  const dir = path.join(planDir, PARSE_STATE_DIR);
+  await fs.rm(dir, { recursive: true, force: true });
+  if (parsed === null) return;
+  const { targetPath, projectDir } = parsed;
+  const msgpack = path.join(targetPath, PARTIAL_PARSE_FILE);
+  if (!(await pathExists(msgpack))) return;
+  await fs.mkdir(dir, { recursive: true });
+  await fs.copyFile(msgpack, path.join(dir, PARTIAL_PARSE_FILE));
+  const packages = path.join(projectDir, await packagesInstallPath(projectDir));
+  // links (dbt deps links `local:` packages) become files: the artifact service keeps no links
+  if ((await installedPackageCount(packages)) > 0) await fs.cp(packages, path.join(dir, PACKAGES_DIR), { recursive: true, dereference: true });
+}
+
+export interface PlacedState {
+  /** the shipped parse was put in the shard's target folder */
+  parse: boolean;
+  /** the shipped packages were put in the project (it had none installed) */
+  packages: boolean;
+}
+
+/**
+ * Puts the plan's parse state in place for one shard: the msgpack into the shard's own target
+ * folder, and the packages into the project when it has none installed (as `dbt deps` would
+ * install them; installed packages are left as they are).
+ */
+export async function placeParseState(planDir: string, projectDir: string, targetPath: string): Promise<PlacedState> {
+  const dir = path.join(planDir, PARSE_STATE_DIR);
+  const placed: PlacedState = { parse: false, packages: false };
+  if (await pathExists(path.join(dir, PARTIAL_PARSE_FILE))) {
+    await fs.mkdir(targetPath, { recursive: true });
+    await fs.copyFile(path.join(dir, PARTIAL_PARSE_FILE), path.join(targetPath, PARTIAL_PARSE_FILE));
+    placed.parse = true;
+  }
+  if (await pathExists(path.join(dir, PACKAGES_DIR))) {
+    const installDir = path.join(projectDir, await packagesInstallPath(projectDir));
+    if ((await installedPackageCount(installDir)) === 0) {
+      await fs.cp(path.join(dir, PACKAGES_DIR), installDir, { recursive: true });
+      placed.packages = true;
+    }
+  }
+  return placed;
+}
