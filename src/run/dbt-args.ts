@@ -1,3 +1,4 @@
+import type { DbtFlags } from './dbt-flags.js';
 import { SELECTOR_NAME, type Selection } from './selection.js';
 
 /**
@@ -15,6 +16,8 @@ export interface DbtInvocationBase {
   logPath: string;
   vars: Record<string, unknown>;
   fullRefresh: boolean;
+  /** the user's extra dbt flags, validated */
+  dbtFlags: DbtFlags;
   defer: boolean;
   state: string | null;
 }
@@ -37,6 +40,7 @@ export function buildArgs(base: DbtInvocationBase, sel: SelectionArgs): string[]
   }
   if (base.fullRefresh) args.push('--full-refresh');
   if (base.defer && base.state !== null) args.push('--defer', '--state', base.state);
+  args.push(...base.dbtFlags.build);
   return args;
 }
 
@@ -47,7 +51,7 @@ export function buildArgs(base: DbtInvocationBase, sel: SelectionArgs): string[]
  * chunk. `--state` must NOT be passed: retry would read run_results from there instead.
  */
 export function retryArgs(base: DbtInvocationBase): string[] {
-  return ['retry', ...commonArgs(base)];
+  return ['retry', ...commonArgs(base), ...base.dbtFlags.retry];
 }
 
 function commonArgs(base: DbtInvocationBase): string[] {

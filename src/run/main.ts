@@ -104,6 +104,7 @@ export async function runShard(inputs: RunInputs, deps: RunDeps): Promise<RunOut
         logPath: path.join(workDir, 'logs'),
         vars: varsFor(chunk),
         fullRefresh: inputs.fullRefresh,
+        dbtFlags: inputs.dbtFlags,
         defer: deferState !== null,
         state: deferState,
       });

@@ -1,6 +1,7 @@
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import type { ManifestNode } from '../../src/core/manifest/types.js';
+import { NO_DBT_FLAGS, parseDbtFlags } from '../../src/run/dbt-flags.js';
 import { buildArgs, retryArgs, type DbtInvocationBase } from '../../src/run/dbt-args.js';
 import { buildSelection, collateralNodes, SELECTOR_NAME, selectorsYaml } from '../../src/run/selection.js';
 
@@ -13,6 +14,7 @@ const base: DbtInvocationBase = {
   logPath: '/out/.work/s1/logs',
   vars: { start_dttm: '2024-01-15T00:00:00+00:00', end_dttm: '2024-01-16T00:00:00+00:00', overlap: false },
   fullRefresh: false,
+  dbtFlags: NO_DBT_FLAGS,
   defer: false,
   state: null,
 };
@@ -109,5 +111,30 @@ describe('selection', () => {
       },
       { exclude: [{ intersection: [{ method: 'resource_type', value: 'model' }, { union: [{ method: 'fqn', value: 'shop.marts.orders.x', indirect_selection: 'empty' }] }] }] },
     ]);
+  });
+});
+
+describe('extra dbt flags (--dbt-flags)', () => {
+  it('become argv elements of build, and of retry only where dbt retry takes them', () => {
+    const flags = parseDbtFlags(['--fail-fast', ' --empty ', '--warn-error-options={"error": "all", "warn": []}', '--log-level warn', '']);
+    expect(flags.build).toEqual(['--fail-fast', '--empty', '--warn-error-options', '{"error": "all", "warn": []}', '--log-level', 'warn']);
+    expect(flags.retry).toEqual(['--fail-fast', '--warn-error-options', '{"error": "all", "warn": []}', '--log-level', 'warn']);
+    const build = buildArgs({ ...base, dbtFlags: flags }, { kind: 'selector' });
+    expect(build.slice(-6)).toEqual(flags.build);
+    expect(retryArgs({ ...base, dbtFlags: flags }).slice(-5)).toEqual(flags.retry);
+  });
+
+  it.each([
+    ['--fail-fst', /^--dbt-flags: got "--fail-fst", expected one of --fail-fast,/],
+    ['--select a', /expected a flag dbt-matrix does not set itself \(--select: the plan decides/],
+    ['--threads=8', /--threads: use plan --threads/],
+    ['--event-time-start 2024-01-01', /microbatch models get the interval/],
+    ['--log-level', /expected --log-level with a value/],
+    ['--empty yes', /expected --empty alone/],
+    ['--fail-fast; rm -rf /', /expected one dbt flag per item/],
+    ['--fail-fast $(rm -rf /)', /expected --fail-fast alone/],
+    ['fail-fast', /expected one dbt flag per item/],
+  ])('refuses %j with one line', (item, message) => {
+    expect(() => parseDbtFlags([item])).toThrow(message);
   });
 });
