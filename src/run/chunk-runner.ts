@@ -10,6 +10,7 @@ import type { ShardLog } from './shard-log.js';
 export interface ChunkContext {
   dbtCommand: string;
   env: NodeJS.ProcessEnv;
+  cwd?: string | undefined;
   spawnDbt: SpawnDbt;
   stop: StopController;
   graceMs: number;
@@ -61,6 +62,7 @@ export async function runChunk(chunk: Chunk, base: DbtInvocationBase, ctx: Chunk
       command: ctx.dbtCommand,
       args,
       env: ctx.env,
+      ...(ctx.cwd !== undefined ? { cwd: ctx.cwd } : {}),
       onLine: (line) => ctx.log.dbt(line),
       ...(remaining !== undefined ? { timeoutMs: remaining } : {}),
       graceMs: ctx.graceMs,

@@ -23,6 +23,8 @@ import { ShardLog } from './shard-log.js';
 export interface RunDeps {
   trigger: TriggerContext;
   env: NodeJS.ProcessEnv;
+  /** working folder of every dbt process (local on DuckDB: the shard's folder); default: this process's */
+  cwd?: string | undefined;
   /** GITHUB_RUN_ATTEMPT, 1 outside Actions */
   attempt: number;
   now(): Date;
@@ -119,6 +121,7 @@ export async function runShard(inputs: RunInputs, deps: RunDeps): Promise<RunOut
           runChunk(chunk, base(chunk), {
             dbtCommand: inputs.dbtCommand,
             env: deps.env,
+            cwd: deps.cwd,
             spawnDbt: deps.spawnDbt ?? runDbtProcess,
             stop,
             graceMs: inputs.graceSeconds * 1000,
