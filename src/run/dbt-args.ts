@@ -1,3 +1,4 @@
+import type { EventTimeWindow } from '../core/interval/index.js';
 import type { DbtFlags } from './dbt-flags.js';
 import { SELECTOR_NAME, type Selection } from './selection.js';
 
@@ -16,6 +17,8 @@ export interface DbtInvocationBase {
   logPath: string;
   vars: Record<string, unknown>;
   fullRefresh: boolean;
+  /** microbatch models in the selection: this invocation's window (dbt takes it on run/build only) */
+  eventTime: EventTimeWindow | null;
   /** the user's extra dbt flags, validated */
   dbtFlags: DbtFlags;
   defer: boolean;
@@ -39,6 +42,7 @@ export function buildArgs(base: DbtInvocationBase, sel: SelectionArgs): string[]
     if (sel.selection.exclude.length > 0) args.push('--exclude', ...sel.selection.exclude);
   }
   if (base.fullRefresh) args.push('--full-refresh');
+  if (base.eventTime !== null) args.push('--event-time-start', base.eventTime.start, '--event-time-end', base.eventTime.end);
   if (base.defer && base.state !== null) args.push('--defer', '--state', base.state);
   args.push(...base.dbtFlags.build);
   return args;
@@ -48,7 +52,8 @@ export function buildArgs(base: DbtInvocationBase, sel: SelectionArgs): string[]
  * `dbt retry` re-runs what failed or was skipped, reading run_results.json from the same
  * --target-path. It restores the other flags (target, selection, full-refresh, defer/state)
  * from that file's args; vars and threads are passed again so they are certain to match the
- * chunk. `--state` must NOT be passed: retry would read run_results from there instead.
+ * chunk. Microbatch models' event-time window comes back from run_results.json too, and retry
+ * re-runs only their failed batches. `--state` must NOT be passed: retry would read run_results from there instead.
  */
 export function retryArgs(base: DbtInvocationBase): string[] {
   return ['retry', ...commonArgs(base), ...base.dbtFlags.retry];

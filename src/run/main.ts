@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../core/errors.js';
-import { formatDttm, resolveInterval, splitChunks, triggerAtPlanTime, type Chunk, type ResolvedInterval, type TriggerContext } from '../core/interval/index.js';
+import { eventTimePlan, formatDttm, resolveInterval, splitChunks, triggerAtPlanTime, type Chunk, type ResolvedInterval, type TriggerContext } from '../core/interval/index.js';
 import type { Plan } from '../core/plan/schema.js';
 import type { ChunkRecord, ShardArtifact } from '../core/report/shard-artifact.js';
 import { SHARD_ARTIFACT_VERSION } from '../core/report/shard-artifact.js';
@@ -15,6 +15,7 @@ import { DBT_LOG_FILE, writeShardArtifacts } from './artifacts.js';
 import { runChunk, type ChunkRun } from './chunk-runner.js';
 import type { AttemptResults } from './combine-results.js';
 import type { DbtInvocationBase } from './dbt-args.js';
+import { hookEnv } from './hook-env.js';
 import type { RunInputs } from './inputs.js';
 import { chunkSummary, prepareSelection, shardStatus, exitCodeFor } from './shard-work.js';
 import { ShardLog } from './shard-log.js';
@@ -78,6 +79,8 @@ export async function runShard(inputs: RunInputs, deps: RunDeps): Promise<RunOut
   await fs.rm(shardDir, { recursive: true, force: true });
   await fs.mkdir(workDir, { recursive: true });
   const selection = work.nodes.length > 0 ? await prepareSelection(work.nodes, inputs, workDir, (m) => deps.log.warning(m)) : null;
+  // microbatch models take the interval as event-time flags; a chunking they cannot follow fails here
+  const eventTime = selection === null ? null : eventTimePlan(interval, chunks, selection.microbatch);
   const log = await ShardLog.open(path.join(shardDir, DBT_LOG_FILE), redact, deps.log);
 
   const stop = new StopController();
@@ -97,6 +100,7 @@ export async function runShard(inputs: RunInputs, deps: RunDeps): Promise<RunOut
     if (redact.size > 0) log.note(`redacting the values of ${redact.size} secret(s) in logs and artifacts`);
     if (selection !== null) {
       if (selection.note) log.note(selection.note);
+      if (eventTime?.note) log.note(eventTime.note);
       const base = (chunk: Chunk): DbtInvocationBase => ({
         projectDir: selection.projectDir,
         profilesDir: inputs.profilesDir === null ? null : path.resolve(inputs.profilesDir),
@@ -107,6 +111,7 @@ export async function runShard(inputs: RunInputs, deps: RunDeps): Promise<RunOut
         vars: varsFor(chunk),
         fullRefresh: inputs.fullRefresh,
         dbtFlags: inputs.dbtFlags,
+        eventTime: eventTime?.windows[chunk.index] ?? null,
         defer: deferState !== null,
         state: deferState,
       });
@@ -120,7 +125,7 @@ export async function runShard(inputs: RunInputs, deps: RunDeps): Promise<RunOut
         const run = await deps.log.group(title, () =>
           runChunk(chunk, base(chunk), {
             dbtCommand: inputs.dbtCommand,
-            env: deps.env,
+            env: { ...deps.env, ...hookEnv(plan, work, chunk.index, chunks.length) },
             cwd: deps.cwd,
             spawnDbt: deps.spawnDbt ?? runDbtProcess,
             stop,

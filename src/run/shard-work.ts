@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { UserError } from '../core/errors.js';
+import { microbatchModels, type MicrobatchModel } from '../core/interval/index.js';
 import type { ShardArtifact } from '../core/report/shard-artifact.js';
 import { readManifest } from '../io/manifest-reader.js';
 import { isPassing } from '../io/run-results.js';
@@ -18,6 +19,8 @@ export interface PreparedSelection {
   /** the project folder dbt runs on (a view with our selectors.yml for long lists) */
   projectDir: string;
   note: string | null;
+  /** the shard's microbatch models (their window is passed as event-time flags) */
+  microbatch: MicrobatchModel[];
 }
 
 /**
@@ -41,12 +44,13 @@ export async function prepareSelection(
   }
   const { criteria, excluded, selection } = buildSelection(nodes, manifest.nodes, manifestFile);
   const projectDir = path.resolve(inputs.projectDir);
+  const microbatch = microbatchModels(nodes.flatMap((id) => manifest.nodes.get(id) ?? []));
   const caught = excluded.length > 0 ? `; excluding ${excluded.length} node(s) dbt's fqn matching would also catch` : '';
   if (nodes.length <= inputs.selectorThreshold) {
-    return { args: { kind: 'select', selection }, projectDir, note: caught ? `selection by fqn${caught}` : null };
+    return { args: { kind: 'select', selection }, projectDir, note: caught ? `selection by fqn${caught}` : null, microbatch };
   }
   const view = await prepareSelectorProject(projectDir, path.join(workDir, 'project'), selectorsYaml(criteria, excluded));
-  return { args: { kind: 'selector' }, projectDir: view, note: `${nodes.length} nodes: selecting with a YAML selector in ${view}${caught}` };
+  return { args: { kind: 'selector' }, projectDir: view, note: `${nodes.length} nodes: selecting with a YAML selector in ${view}${caught}`, microbatch };
 }
 
 /** The shard's status: the first chunk that did not succeed decides. */

@@ -15,6 +15,7 @@ const base: DbtInvocationBase = {
   vars: { start_dttm: '2024-01-15T00:00:00+00:00', end_dttm: '2024-01-16T00:00:00+00:00', overlap: false },
   fullRefresh: false,
   dbtFlags: NO_DBT_FLAGS,
+  eventTime: null,
   defer: false,
   state: null,
 };

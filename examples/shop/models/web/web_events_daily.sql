@@ -1,0 +1,21 @@
+-- Web events per UTC day, built with dbt's microbatch strategy (dbt 1.9+): dbt runs one query per
+-- day ("batch"), filtering stg_events (whose event_time is occurred_at) to that day itself. The
+-- window is --event-time-start/--event-time-end, which dbt-matrix passes from the run's interval
+-- (start_dttm/end_dttm do not apply here); without them a first run would build every day from
+-- `begin` to today.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='microbatch',
+    event_time='event_date',
+    batch_size='day',
+    begin='2024-01-01',
+    lookback=0,
+    tags=['microbatch']
+) }}
+
+select
+    cast(date_trunc('day', occurred_at at time zone 'UTC') as timestamp) as event_date,
+    count(*) as events,
+    count(distinct session_id) as sessions
+from {{ ref('stg_events') }}
+group by 1
