@@ -136,7 +136,8 @@ describe('dbt-matrix local on DuckDB', () => {
     const seqDb = path.join(seqProject, 'seq', 'shop.duckdb');
     await fs.mkdir(path.dirname(seqDb), { recursive: true });
     const vars = local.shards[0]!.artifact.vars;
-    const built = await runDbt(['build', '--project-dir', seqProject, '--profiles-dir', seqProject, '--threads', '2', '--vars', JSON.stringify(vars)], {
+    const eventTime = ['--event-time-start', '2024-01-05T00:00:00', '--event-time-end', '2024-01-25T00:00:00'];
+    const built = await runDbt(['build', '--project-dir', seqProject, '--profiles-dir', seqProject, '--threads', '2', '--vars', JSON.stringify(vars), ...eventTime], {
       cwd: seqProject,
       env: { ...process.env, DBT_DUCKDB_PATH: seqDb, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' },
     });
@@ -153,8 +154,17 @@ describe('dbt-matrix local on DuckDB', () => {
       const all = await queryDuckDb(db, `select * from "${schema}"."${table}"`);
       return all.map((r) => JSON.stringify(r)).sort();
     };
+    expect(ours).toContain('main_reporting.rpt_daily_overview');
+    // hooks ran once per dbt invocation; what they wrote survived the merges of the shards' files
+    const invocations = await queryDuckDb(local.database!, 'select shard, last_invocation from main.audit_invocations order by shard');
+    const ran = local.shards.map((s) => s.artifact.id).sort();
+    expect(invocations.map((r) => r['shard'])).toEqual(ran);
+    expect(invocations.filter((r) => r['last_invocation'] === 'true').map((r) => r['shard'])).toEqual([local.plan.finalTests.length > 0 ? 'final' : ran.at(-1)]);
+    // the audit hook that runs once per run wrote what the sequential build's wrote
+    expect(await rows(local.database!, 'main.audit_runs')).toEqual(await rows(seqDb, 'main.audit_runs'));
+    expect(await rows(local.database!, 'main.audit_runs')).toHaveLength(1);
     let nonEmpty = 0;
-    for (const name of ours) {
+    for (const name of ours.filter((n) => n !== 'main.audit_invocations')) {
       const a = await rows(local.database!, name);
       expect(a, name).toEqual(await rows(seqDb, name));
       if (a.length > 0) nonEmpty++;

@@ -18,4 +18,10 @@ select
     count(*) as events,
     count(distinct session_id) as sessions
 from {{ ref('stg_events') }}
+{#- var fail_batch_once=YYYY-MM-DD: that day's batch fails on the first attempt only (DBT_MATRIX_ATTEMPT
+    is 1), so tests can show that `retries` re-runs just the failed batch. -#}
+{%- set fail_day = var('fail_batch_once', '') %}
+{%- if execute and fail_day and env_var('DBT_MATRIX_ATTEMPT', '1') == '1' and model.batch and (model.batch.event_time_start | string)[:10] == fail_day %}
+where cast('fail_batch_once: the batch of {{ fail_day }} fails on its first attempt' as integer) = 0
+{%- endif %}
 group by 1
