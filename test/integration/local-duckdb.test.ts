@@ -131,6 +131,20 @@ describe('dbt-matrix local on DuckDB', () => {
     expect(await fs.readFile(path.join(local.shards[0]!.shardDir, 'dbt.log'), 'utf8')).toMatch(/of \d+ START/);
   });
 
+  it("lets every shard reuse the plan's parse: one profile for all, whatever the shard's folder and hook variables", async () => {
+    // the plan parsed with the derived profile into the project's target/; a shard's dbt runs in
+    // its own folder with its own hook variables
+    const shardDir = path.join(project, 'local-out', 'db', 'shards', 'elsewhere');
+    await fs.mkdir(shardDir, { recursive: true });
+    const parsed = await runDbt(['parse', '--project-dir', project, '--profiles-dir', path.join(project, 'local-out', 'profile')], {
+      cwd: shardDir,
+      env: { ...cleanEnv(project), DBT_MATRIX_SHARD: 's9-99', DBT_MATRIX_LAST_INVOCATION: 'false' },
+    });
+    expect(parsed.code, parsed.stdout).toBe(0);
+    expect(parsed.stdout).not.toMatch(/Unable to do partial parsing/);
+    expect(parsed.stdout).toMatch(/Partial parsing enabled/);
+  }, 180_000);
+
   it('leaves the same database as a plain sequential dbt build with the same vars (every table, every row)', async () => {
     const seqProject = await copy();
     const seqDb = path.join(seqProject, 'seq', 'shop.duckdb');
