@@ -42,4 +42,10 @@ describe('CLI boolean flags take true/false like the action', () => {
     expect(inputs.run.dbtFlags.build).toEqual(['--empty']);
     expect(inputs.run.fullRefresh).toBe(true);
   });
+
+  it('local --duckdb-result takes a .duckdb file, and refuses anything else with one line', () => {
+    const parse = (v: string) => parseLocalInputs({ 'connection-budget': '4', 'duckdb-result': v });
+    expect(parse('out/shop.duckdb').duckdbResult).toMatch(/\/out\/shop\.duckdb$/);
+    expect(() => parse('out/shop.db')).toThrow(/^--duckdb-result: got "out\/shop\.db", expected a file path ending in \.duckdb$/);
+  });
 });
