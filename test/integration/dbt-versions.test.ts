@@ -35,6 +35,8 @@ describe('the example project under each dbt-core minor', () => {
     const inputs = parseLocalInputs({
       'project-dir': dir, 'profiles-dir': dir, 'dbt-command': dbt, out: path.join(dir, 'out'),
       select: microbatch ? '+rpt_daily_overview' : '+agg_daily_sales',
+      // tests that also need models outside this chain (dbt selects them eagerly) stay out
+      exclude: 'test_name:relationships test_type:singular',
       'connection-budget': '3', threads: '2', 'max-shards': '1', 'max-stages': '1', start: '2024-01-05', end: '2024-01-08',
     });
     const screen: string[] = [];
