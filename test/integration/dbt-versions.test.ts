@@ -53,9 +53,8 @@ describe('the example project under each dbt-core minor', () => {
     expect(outcome.shards[0]!.artifact.dbtVersion).toMatch(new RegExp(`^${minor.replace('.', '\\.')}\\.`));
     const report = JSON.parse(await fs.readFile(path.join(outcome.reportDir, 'run_results.json'), 'utf8')) as { results: Array<{ unique_id: string; status: string }> };
     const planned = [...outcome.plan.shards.flatMap((s) => s.nodes), ...outcome.plan.finalTests];
-    // every planned node once; the project's hooks (operation.*) are reported too
+    // every planned node once (dbt 1.9+ also reports the project's hooks, as operation.*)
     expect(report.results.map((r) => r.unique_id).filter((id) => !id.startsWith('operation.')).sort()).toEqual(planned.sort());
-    expect(report.results.filter((r) => r.unique_id.startsWith('operation.')).length).toBeGreaterThan(0);
     expect(report.results.filter((r) => !['success', 'pass'].includes(r.status))).toEqual([]);
     expect(outcome.database).toBe(database);
     const audit = await queryDuckDb(database, 'select count(*) as n from main.audit_runs');

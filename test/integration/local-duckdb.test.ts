@@ -4,7 +4,7 @@
  * convention), the database equal to a plain sequential `dbt build` with the same vars and
  * written where that build would write it, a failing test that fails the run, and Ctrl-C.
  */
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,25 +134,6 @@ describe('dbt-matrix local on DuckDB', () => {
     expect(screen.join('')).not.toMatch(/START sql/);
     expect(await fs.readFile(path.join(local.shards[0]!.shardDir, 'dbt.log'), 'utf8')).toMatch(/of \d+ START/);
   });
-
-  it("lets every shard reuse the plan's parse: one profile for all, whatever the shard's folder and hook variables", async () => {
-    // the plan parsed with the derived profile into the project's target/; a shard's dbt runs in
-    // its own folder with its own hook variables
-    const shardDir = path.join(project, 'local-out', 'db', 'shards', 'elsewhere');
-    await fs.mkdir(shardDir, { recursive: true });
-    // the plan's env exactly (runDbt would add dbt flag variables, which dbt's parse state tracks)
-    const parsed = await new Promise<{ code: number; stdout: string }>((resolve, reject) => {
-      const args = ['parse', '--project-dir', project, '--profiles-dir', path.join(project, 'local-out', 'profile')];
-      execFile(DBT_BIN, args, { cwd: shardDir, env: { ...cleanEnv(project), DBT_MATRIX_SHARD: 's9-99', DBT_MATRIX_LAST_INVOCATION: 'false' } }, (err, stdout) => {
-        if (err && typeof (err as { code?: unknown }).code !== 'number') return reject(err);
-        resolve({ code: err ? Number((err as { code?: unknown }).code) : 0, stdout: String(stdout) });
-      });
-    });
-    expect(parsed.code, parsed.stdout).toBe(0);
-    expect(parsed.stdout).not.toMatch(/Unable to do partial parsing/);
-    const perf = JSON.parse(await fs.readFile(path.join(project, 'target', 'perf_info.json'), 'utf8')) as { is_partial_parse_enabled: boolean; parsed_path_count: number };
-    expect(perf).toMatchObject({ is_partial_parse_enabled: true, parsed_path_count: 0 });
-  }, 180_000);
 
   it('leaves the same database as a plain sequential dbt build with the same vars (every table, every row)', async () => {
     const seqProject = await copy();
