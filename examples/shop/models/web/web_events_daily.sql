@@ -2,7 +2,7 @@
 -- day ("batch"), filtering stg_events (whose event_time is occurred_at) to that day itself. The
 -- window is --event-time-start/--event-time-end, which dbt-matrix passes from the run's interval
 -- (start_dttm/end_dttm do not apply here); without them a first run would build every day from
--- `begin` to today.
+-- `begin` to today. dbt-postgres's microbatch needs a unique_key; dbt-duckdb's refuses one.
 {{ config(
     materialized='incremental',
     incremental_strategy='microbatch',
@@ -10,6 +10,7 @@
     batch_size='day',
     begin='2024-01-01',
     lookback=0,
+    unique_key=('event_date' if target.type == 'postgres' else none),
     tags=['microbatch']
 ) }}
 
