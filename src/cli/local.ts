@@ -14,8 +14,8 @@ import { addOptions, rawFromCommander, runCommand } from './program.js';
  * budget, merge, and print where the report is. Ctrl-C (or SIGTERM, SIGHUP, SIGQUIT) cancels the running shards
  * — each dbt gets one SIGINT and cancels its queries — and the report of what ran is still written.
  *
- * DuckDB: the profile must read its path from env_var('DBT_DUCKDB_PATH'); each shard gets its
- * own file (see src/local/warehouse.ts) and the merged result is printed as "Database:".
+ * DuckDB: each shard gets its own file through a profile derived from the user's (see
+ * src/local/profile.ts and warehouse.ts); where the merged result went is printed as "Database:".
  */
 export function registerLocal(program: Command): void {
   const cmd = program

@@ -6,7 +6,8 @@ import type { OptionSpec, RawOptions } from '../shared/options.js';
 export function addOptions(cmd: Command, specs: readonly OptionSpec[]): Command {
   for (const spec of specs) {
     if (spec.actionOnly) continue;
-    const flag = spec.value ? `--${spec.name} <${spec.value}>` : `--${spec.name}`;
+    // a boolean flag alone means true, and takes true/false like the action's input (`--final false`)
+    const flag = spec.value ? `--${spec.name} <${spec.value}>` : `--${spec.name} [BOOL]`;
     const opt = new Option(flag, spec.description);
     if (spec.multiple) opt.argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v]);
     if (spec.defaultText) opt.default(undefined, spec.defaultText);

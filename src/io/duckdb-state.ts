@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
+import { z } from 'zod';
 import { UserError } from '../core/errors.js';
 
 /**
@@ -33,11 +34,17 @@ def drop_other(con, catalog, schema, name, keep):
     if existing is not None and existing != keep:
         con.execute('drop ' + existing + ' ' + q(catalog) + '.' + q(schema) + '.' + q(name))
 
+def relations_of(con, catalog):
+    return con.execute(
+        "select table_schema, table_name, table_type from information_schema.tables where table_catalog = ? and table_schema not in ('information_schema', 'pg_catalog')",
+        [catalog]).fetchall()
+
 def merge(base, spec_json):
     spec = json.loads(spec_json)
     con = duckdb.connect(base)
     catalog = con.execute('select current_database()').fetchone()[0]
-    tables, views, missing = [], [], []
+    owned = set((s.lower(), n.lower()) for s, n in spec.get('owned', []))
+    tables, views, missing, extra = [], [], [], []
     for i, src in enumerate(spec['sources']):
         alias = 'dbt_matrix_src_' + str(i)
         con.execute('attach ' + "'" + src['file'].replace("'", "''") + "'" + ' as ' + q(alias) + ' (read_only)')
@@ -54,10 +61,48 @@ def merge(base, spec_json):
                     "select sql from duckdb_views() where database_name = ? and schema_name = ? and view_name = ?",
                     [alias, rel['schema'], rel['name']]).fetchone()[0]
                 views.append((rel, sql))
+        if spec.get('hookWrites'):
+            for schema, name, ttype in relations_of(con, alias):
+                if (schema.lower(), name.lower()) not in owned:
+                    extra.append((alias, {'schema': schema, 'name': name}, 'view' if ttype == 'VIEW' else 'table'))
     target = lambda rel: q(catalog) + '.' + q(rel['schema']) + '.' + q(rel['name'])
+    source = lambda alias, rel: q(alias) + '.' + q(rel['schema']) + '.' + q(rel['name'])
+    # Relations no dbt node owns were written by hooks (or were there before): the rows each shard
+    # added to a table are added to the base (an audit log keeps every shard's lines); a table or
+    # view new in a shard is created. Differences are taken against the base before this merge.
+    hook_rows, hook_errors, pending_extra = 0, [], []
+    for k, (alias, rel, kind) in enumerate(extra):
+        try:
+            existing = kind_of(con, catalog, rel['schema'], rel['name'])
+            if kind == 'view':
+                if existing is None:
+                    sql = con.execute("select sql from duckdb_views() where database_name = ? and schema_name = ? and view_name = ?", [alias, rel['schema'], rel['name']]).fetchone()[0]
+                    views.append((rel, sql))
+                continue
+            if existing == 'table':
+                con.execute('create temp table ' + q('dbt_matrix_new_' + str(k)) + ' as select * from ' + source(alias, rel) + ' except all select * from ' + target(rel))
+                pending_extra.append((k, alias, rel, True))
+            elif existing is None:
+                pending_extra.append((k, alias, rel, False))
+        except duckdb.Error as err:
+            hook_errors.append({'name': rel['schema'] + '.' + rel['name'], 'error': str(err).splitlines()[0]})
     for alias, rel in tables:
         drop_other(con, catalog, rel['schema'], rel['name'], 'table')
-        con.execute('create or replace table ' + target(rel) + ' as select * from ' + q(alias) + '.' + q(rel['schema']) + '.' + q(rel['name']))
+        con.execute('create or replace table ' + target(rel) + ' as select * from ' + source(alias, rel))
+    for k, alias, rel, existed in pending_extra:
+        try:
+            con.execute('create schema if not exists ' + q(catalog) + '.' + q(rel['schema']))
+            if existed:
+                n = con.execute('insert into ' + target(rel) + ' select * from ' + q('dbt_matrix_new_' + str(k))).fetchone()[0]
+            elif kind_of(con, catalog, rel['schema'], rel['name']) is None:
+                con.execute('create table ' + target(rel) + ' as select * from ' + source(alias, rel))
+                n = con.execute('select count(*) from ' + target(rel)).fetchone()[0]
+            else:
+                # created by an earlier shard of this stage: every row of this one is new too
+                n = con.execute('insert into ' + target(rel) + ' select * from ' + source(alias, rel)).fetchone()[0]
+            hook_rows += n
+        except duckdb.Error as err:
+            hook_errors.append({'name': rel['schema'] + '.' + rel['name'], 'error': str(err).splitlines()[0]})
     # DuckDB binds a view when it is created: a view over another view of this batch waits for it.
     pending, errors = views, {}
     while pending:
@@ -65,6 +110,7 @@ def merge(base, spec_json):
         for rel, sql in pending:
             try:
                 drop_other(con, catalog, rel['schema'], rel['name'], 'view')
+                con.execute('create schema if not exists ' + q(catalog) + '.' + q(rel['schema']))
                 con.execute('use ' + q(catalog) + '.' + q(rel['schema']))
                 con.execute(sql.replace('CREATE VIEW', 'CREATE OR REPLACE VIEW', 1))
             except duckdb.Error as err:
@@ -79,10 +125,23 @@ def merge(base, spec_json):
     con.execute('checkpoint')
     con.close()
     failed = [{'name': r['schema'] + '.' + r['name'], 'error': errors.get(r['schema'] + '.' + r['name'], '')} for r, _ in pending]
-    print(json.dumps({'tables': len(tables), 'views': len(views) - len(pending), 'missing': missing, 'failedViews': failed}))
+    print(json.dumps({'tables': len(tables), 'views': len(views) - len(pending), 'missing': missing, 'failedViews': failed, 'hookRows': hook_rows, 'hookErrors': hook_errors}))
+
+def check(path):
+    # read-only: takes no write lock and changes nothing, but fails while another process writes
+    duckdb.connect(path, read_only=True).close()
+
+def checkpoint(path):
+    con = duckdb.connect(path)
+    con.execute('checkpoint')
+    con.close()
 
 if sys.argv[1] == 'create':
     create(sys.argv[2])
+elif sys.argv[1] == 'check':
+    check(sys.argv[2])
+elif sys.argv[1] == 'checkpoint':
+    checkpoint(sys.argv[2])
 elif sys.argv[1] == 'merge':
     merge(sys.argv[2], sys.argv[3])
 else:
@@ -101,6 +160,11 @@ export interface MergeSource {
   relations: RelationRef[];
 }
 
+export interface MergeOptions {
+  /** schema/name of every relation a dbt node owns in this catalog: all others were written by hooks */
+  owned: RelationRef[];
+}
+
 export interface MergeStats {
   tables: number;
   views: number;
@@ -108,7 +172,21 @@ export interface MergeStats {
   missing: Array<{ file: string; schema: string; name: string }>;
   /** views that could not be recreated in the base (their inputs are missing) */
   failedViews: Array<{ name: string; error: string }>;
+  /** rows hooks added to tables no dbt node owns, copied into the base */
+  hookRows: number;
+  /** hook-written tables whose new rows could not be copied (changed columns, …) */
+  hookErrors: Array<{ name: string; error: string }>;
 }
+
+const NameError = z.object({ name: z.string(), error: z.string() });
+const MergeStatsSchema = z.object({
+  tables: z.number(),
+  views: z.number(),
+  missing: z.array(z.object({ file: z.string(), schema: z.string(), name: z.string() })),
+  failedViews: z.array(NameError),
+  hookRows: z.number(),
+  hookErrors: z.array(NameError),
+});
 
 export class DuckDbTool {
   constructor(readonly python: string) {}
@@ -123,9 +201,25 @@ export class DuckDbTool {
    * Copies every listed relation of every source into `base`: tables first (CREATE OR REPLACE
    * ... AS SELECT), then views from their stored definitions, retried while any makes progress.
    */
-  async merge(base: string, sources: readonly MergeSource[]): Promise<MergeStats> {
-    const out = await this.exec(['merge', base, JSON.stringify({ sources })]);
-    return JSON.parse(out.trim().split('\n').pop() ?? '{}') as MergeStats;
+  async merge(base: string, sources: readonly MergeSource[], opts?: MergeOptions): Promise<MergeStats> {
+    const spec = { sources, owned: (opts?.owned ?? []).map((r) => [r.schema, r.name]), hookWrites: opts !== undefined };
+    const out = await this.exec(['merge', base, JSON.stringify(spec)]);
+    return MergeStatsSchema.parse(JSON.parse(out.trim().split('\n').pop() ?? '{}'));
+  }
+
+  /** Fails with a message when another process has the database open for writing. */
+  async checkNotInUse(file: string, input: string): Promise<void> {
+    try {
+      await this.exec(['check', file]);
+    } catch (err) {
+      if (err instanceof UserError) throw err;
+      throw new UserError(`${input}: ${file} cannot be opened (${(err as Error).message.replace(/^duckdb check failed \([^)]*\): /, '')}); close the program that holds it (a DuckDB shell, an IDE, a running dbt) and try again`);
+    }
+  }
+
+  /** Writes the write-ahead log into the file, so the file alone is the whole database. */
+  async checkpoint(file: string): Promise<void> {
+    await this.exec(['checkpoint', file]);
   }
 
   private exec(args: string[]): Promise<string> {

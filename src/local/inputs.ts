@@ -3,6 +3,7 @@ import { FAIL_ON_LEVELS, type FailOn } from '../core/report/totals.js';
 import { parsePlanInputs, PLAN_OPTIONS, type PlanInputs } from '../plan/inputs.js';
 import { parseRunInputs, RUN_OPTIONS, type RunInputs } from '../run/inputs.js';
 import type { OptionSpec, RawOptions } from '../shared/options.js';
+import { badInput } from '../core/errors.js';
 import { str } from '../shared/options.js';
 import { parseEnumOption, parseIntOption } from '../shared/parse.js';
 
@@ -28,9 +29,9 @@ export const LOCAL_OPTIONS: OptionSpec[] = [
   { name: 'fail-on', value: 'LEVEL', description: 'exit non-zero on: error (failed nodes or shards), warn (also warnings), never', defaultText: 'error' },
   { name: 'slowest', value: 'N', description: 'how many of the slowest nodes the report lists', defaultText: '10' },
   {
-    name: 'duckdb-path',
+    name: 'duckdb-result',
     value: 'FILE',
-    description: 'DuckDB only: an existing database to start from (default: env DBT_DUCKDB_PATH; the result is a new file under DIR/db/)',
+    description: "DuckDB only: where the merged database goes (default: the profile's path, where `dbt build` puts it); the profile's database is then only read",
   },
   { name: 'python', value: 'FILE', description: "DuckDB only: Python with the duckdb module (default: the interpreter in dbt's shebang)" },
 ];
@@ -43,8 +44,8 @@ export interface LocalInputs {
   out: string;
   failOn: FailOn;
   slowest: number;
-  /** null: env DBT_DUCKDB_PATH when set, else an empty database */
-  duckdbPath: string | null;
+  /** null: the profile's path, as `dbt build` */
+  duckdbResult: string | null;
   /** null: from dbt's shebang */
   python: string | null;
 }
@@ -55,7 +56,14 @@ export const localPaths = (out: string) => ({
   shardsDir: path.join(out, 'shards'),
   reportDir: path.join(out, 'report'),
   dbDir: path.join(out, 'db'),
+  profileDir: path.join(out, 'profile'),
 });
+
+function duckdbResult(value: string | undefined): string | null {
+  if (value === undefined) return null;
+  if (!/\.duckdb$/i.test(value) || value.trim() !== value) throw badInput('--duckdb-result', value, 'a file path ending in .duckdb');
+  return path.resolve(value);
+}
 
 export function parseLocalInputs(raw: RawOptions): LocalInputs {
   const out = path.resolve(str(raw, 'out') ?? 'dbt-matrix-local');
@@ -69,7 +77,7 @@ export function parseLocalInputs(raw: RawOptions): LocalInputs {
     out,
     failOn: parseEnumOption('fail-on', str(raw, 'fail-on')?.trim().toLowerCase(), FAIL_ON_LEVELS, 'error'),
     slowest: parseIntOption('slowest', str(raw, 'slowest'), { min: 0, max: 1000, fallback: 10 })!,
-    duckdbPath: str(raw, 'duckdb-path') ?? null,
+    duckdbResult: duckdbResult(str(raw, 'duckdb-result')),
     python: str(raw, 'python') ?? null,
   };
 }

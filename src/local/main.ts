@@ -1,11 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../core/errors.js';
 import type { TriggerContext } from '../core/interval/index.js';
 import { DbtGraph } from '../core/graph/graph.js';
-import type { Manifest } from '../core/manifest/types.js';
 import type { Plan, Shard } from '../core/plan/schema.js';
-import { DuckDbTool, pythonOfDbt } from '../io/duckdb-state.js';
 import type { SpawnDbt } from '../io/dbt-process.js';
 import { checkOutputDir } from '../io/out-dir.js';
 import type { ParsedProject, ParseRequest } from '../io/dbt-parse.js';
@@ -21,8 +18,8 @@ import { skipsAfter, type RanShard } from './blocked.js';
 import { runPool } from './pool.js';
 import { SchemaGate, schemasFromManifest } from './schema-gate.js';
 import type { Progress, ShardState } from './progress.js';
-import { projectDatabase } from './relations.js';
-import { duckDbState, sharedWarehouse, type WarehouseState } from './warehouse.js';
+import { prepareWarehouse } from './open-warehouse.js';
+import type { WarehouseState } from './warehouse.js';
 
 export interface LocalDeps {
   env: NodeJS.ProcessEnv;
@@ -57,7 +54,7 @@ export interface LocalOutcome {
   notRun: string[];
   /** why later work was not started, null when everything ran */
   stopped: string | null;
-  /** DuckDB: the merged result database; null on a server warehouse */
+  /** DuckDB: where the merged database is (the profile's path unless --duckdb-result); null on a server warehouse */
   database: string | null;
   wallSeconds: number;
 }
@@ -69,21 +66,26 @@ export interface LocalOutcome {
  * shard.json with the cause; the merge lists those nodes as skipped); Ctrl-C starts nothing new.
  * The report always gets written.
  */
-export async function runLocal(inputs: LocalInputs, deps: LocalDeps): Promise<LocalOutcome> {
+export async function runLocal(userInputs: LocalInputs, deps: LocalDeps): Promise<LocalOutcome> {
   const started = deps.now();
-  await checkOutputDir(inputs.out, '--out');
-  const paths = localPaths(inputs.out);
-  const forThisMachine = await planForThisMachine(inputs.plan, inputs.out, paths.reportDir);
+  await checkOutputDir(userInputs.out, '--out');
+  const paths = localPaths(userInputs.out);
+  // before the report folder is cleared: its timings price this run's nodes
+  const forThisMachine = await planForThisMachine(userInputs.plan, userInputs.out, paths.reportDir);
   if (forThisMachine.note) deps.log.info(forThisMachine.note);
   // stale shard folders from an earlier run would be merged as this run's
   await Promise.all([paths.shardsDir, paths.reportDir].map((d) => fs.rm(d, { recursive: true, force: true })));
+  const prepared = await prepareWarehouse(userInputs, deps.env, deps.log);
+  const inputs = prepared.inputs;
 
-  const planned = await runPlan(forThisMachine.plan, { log: deps.log, now: deps.now, trigger: deps.trigger, parseProject: (req) => deps.parseProject(req, deps.env) });
+  // the plan parses with the shards' profile (prepareWarehouse), priced for this machine
+  const planInputs = { ...forThisMachine.plan, profilesDir: inputs.plan.profilesDir, target: inputs.plan.target };
+  const planned = await runPlan(planInputs, { log: deps.log, now: deps.now, trigger: deps.trigger, parseProject: (req) => deps.parseProject(req, deps.env) });
   const plan = planned.plan;
   const planDir = path.dirname(planned.planFile);
   for (const line of planned.summary) deps.log.info(line);
   const manifest = planned.manifest;
-  const warehouse = await openWarehouse(inputs, manifest, deps);
+  const warehouse = await prepared.open(manifest, plan);
   deps.log.info(warehouse.description);
 
   const stop = new AbortController();
@@ -95,7 +97,7 @@ export async function runLocal(inputs: LocalInputs, deps: LocalDeps): Promise<Lo
   if (plan.finalTests.length > 0) deps.progress.addShard('final', 'final', plan.finalTests.length);
 
   // shards on one server must not race to create the same schema; DuckDB files are separate
-  const gate = warehouse.resultDatabase === null ? new SchemaGate(schemasFromManifest(manifest)) : null;
+  const gate = warehouse.profilesDir === null ? new SchemaGate(schemasFromManifest(manifest)) : null;
   const outcomes: RunOutcome[] = [];
   const notRun: string[] = [];
   let stopped: string | null = null;
@@ -139,6 +141,7 @@ export async function runLocal(inputs: LocalInputs, deps: LocalDeps): Promise<Lo
     deps.signal?.removeEventListener('abort', onAbort);
     deps.progress.close();
   }
+  const database = await warehouse.finish();
   if (notRun.length > 0) {
     stopped ??= 'every node in them sits below a node that failed in an earlier stage (dbt build skips them too; the report lists them as skipped)';
     deps.log.warning(`not run: ${notRun.join(', ')}: ${stopped}`);
@@ -160,7 +163,7 @@ export async function runLocal(inputs: LocalInputs, deps: LocalDeps): Promise<Lo
     shards: outcomes,
     notRun,
     stopped,
-    database: warehouse.resultDatabase,
+    database,
     wallSeconds: (deps.now().getTime() - started.getTime()) / 1000,
   };
 }
@@ -193,6 +196,7 @@ async function runOneShard(shard: Shard | 'final', ctx: ShardContext): Promise<R
     const outcome = await runShardJob({ plan: ctx.plan, planDir: ctx.planDir, work }, inputs.run, {
       trigger: deps.trigger,
       env: ctx.warehouse.envFor(id),
+      cwd: ctx.warehouse.cwdFor(id),
       attempt: 1,
       now: deps.now,
       log: shardLogger(id, deps.progress, release),
@@ -251,24 +255,4 @@ function resultStatuses(o: RunOutcome): Map<string, string> {
 /** A shard's folder as the merge would read it, from what its run returned. */
 function shardInput(o: RunOutcome): ShardInput {
   return { id: o.artifact.id, artifact: o.artifact, results: RunResultsSchema.parse(o.results), problems: [] };
-}
-
-async function openWarehouse(inputs: LocalInputs, manifest: Manifest, deps: LocalDeps): Promise<WarehouseState> {
-  const adapter = manifest.metadata.adapterType;
-  if (adapter !== 'duckdb') return sharedWarehouse(deps.env, adapter);
-  const database = projectDatabase(manifest) ?? 'dbt_matrix';
-  const python = inputs.python ?? (await pythonOfDbt(inputs.run.dbtCommand, deps.env));
-  if (python === null) {
-    throw new UserError(`--python: cannot tell which Python runs ${inputs.run.dbtCommand} (no python shebang); expected --python with the interpreter that has the duckdb module`);
-  }
-  const startFrom = inputs.duckdbPath ?? deps.env['DBT_DUCKDB_PATH'] ?? null;
-  return duckDbState({
-    dir: localPaths(inputs.out).dbDir,
-    database,
-    startFrom: startFrom === null || startFrom === '' ? null : path.resolve(startFrom),
-    env: deps.env,
-    tool: new DuckDbTool(python),
-    manifest,
-    log: deps.log,
-  });
 }

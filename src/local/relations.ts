@@ -48,8 +48,11 @@ export function parseRelationName(text: string): QualifiedName | null {
   return { database: parts.length === 3 ? parts[0]! : null, schema: parts.length >= 2 ? parts[parts.length - 2]! : null, name: name! };
 }
 
-/** Node kinds that leave a relation behind (tests and ephemeral models do not). */
+/** Node kinds that leave a relation behind (ephemeral models do not; tests only when they store failures). */
 const BUILDS_RELATION = /^(model|seed|snapshot)\./;
+const TEST = /^test\./;
+/** a test that ran leaves its failures table (store_failures) whatever its verdict */
+const TEST_RAN = new Set(['pass', 'fail', 'warn']);
 
 export interface ResultLike {
   unique_id: string;
@@ -71,7 +74,8 @@ export function builtRelations(
   const elsewhere: string[] = [];
   const seen = new Set<string>();
   for (const r of results) {
-    if (r.status !== 'success' || !BUILDS_RELATION.test(r.unique_id)) continue;
+    const storedFailures = TEST.test(r.unique_id) && TEST_RAN.has(r.status) && typeof r.relation_name === 'string';
+    if (!storedFailures && (r.status !== 'success' || !BUILDS_RELATION.test(r.unique_id))) continue;
     const text = typeof r.relation_name === 'string' ? r.relation_name : (manifest.nodes.get(r.unique_id)?.relationName ?? null);
     const parsed = text === null ? null : parseRelationName(text);
     if (parsed === null || parsed.schema === null) {

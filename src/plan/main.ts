@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { UserError } from '../core/errors.js';
-import type { TriggerContext } from '../core/interval/index.js';
+import { microbatchModels, type TriggerContext } from '../core/interval/index.js';
 import { DbtGraph } from '../core/graph/graph.js';
 import type { Manifest } from '../core/manifest/types.js';
 import { costsFromTimings, measureTimings, RunResultsSchema } from '../core/partition/index.js';
@@ -103,7 +103,12 @@ async function planAndWrite(inputs: PlanInputs, deps: PlanDeps, now: Date, manif
     shardOverheadSeconds: inputs.shardOverheadSeconds,
     ...(inputs.machine ? { machine: inputs.machine } : {}),
   });
-  const plan = { ...buildPlan(inputs, manifest, parts, costs, now), exposures: [...selected].filter((id) => graph.get(id)?.resourceType === 'exposure').sort() };
+  const microbatch = microbatchModels([...selected].flatMap((id) => manifest.nodes.get(id) ?? []));
+  const plan = {
+    ...buildPlan(inputs, manifest, parts, costs, now),
+    exposures: [...selected].filter((id) => graph.get(id)?.resourceType === 'exposure').sort(),
+    ...(microbatch.length > 0 ? { microbatch } : {}),
+  };
   const planFile = path.join(inputs.out, 'plan.json');
   const copiedManifest = path.join(inputs.out, 'manifest.json');
   // Everything is validated above: only now is anything written.

@@ -5,11 +5,13 @@ import type { SpawnDbt, StopController } from '../io/dbt-process.js';
 import { isPassing, readRunResults, type RunResults } from '../io/run-results.js';
 import type { AttemptResults } from './combine-results.js';
 import { buildArgs, retryArgs, type DbtInvocationBase, type SelectionArgs } from './dbt-args.js';
+import { HOOK_ENV } from './hook-env.js';
 import type { ShardLog } from './shard-log.js';
 
 export interface ChunkContext {
   dbtCommand: string;
   env: NodeJS.ProcessEnv;
+  cwd?: string | undefined;
   spawnDbt: SpawnDbt;
   stop: StopController;
   graceMs: number;
@@ -60,7 +62,8 @@ export async function runChunk(chunk: Chunk, base: DbtInvocationBase, ctx: Chunk
     const res = await ctx.spawnDbt({
       command: ctx.dbtCommand,
       args,
-      env: ctx.env,
+      env: { ...ctx.env, [HOOK_ENV.attempt]: String(attempt) },
+      ...(ctx.cwd !== undefined ? { cwd: ctx.cwd } : {}),
       onLine: (line) => ctx.log.dbt(line),
       ...(remaining !== undefined ? { timeoutMs: remaining } : {}),
       graceMs: ctx.graceMs,

@@ -1,3 +1,5 @@
+import type { EventTimeWindow } from '../core/interval/index.js';
+import type { DbtFlags } from './dbt-flags.js';
 import { SELECTION_METHOD } from './selection.js';
 
 /**
@@ -15,6 +17,10 @@ export interface DbtInvocationBase {
   logPath: string;
   vars: Record<string, unknown>;
   fullRefresh: boolean;
+  /** microbatch models in the selection: this invocation's window (dbt takes it on run/build only) */
+  eventTime: EventTimeWindow | null;
+  /** the user's extra dbt flags, validated */
+  dbtFlags: DbtFlags;
   /** pass --defer: the selection folder then holds the production manifest too (see selection.ts) */
   defer: boolean;
 }
@@ -34,7 +40,9 @@ export function buildArgs(base: DbtInvocationBase, sel: SelectionArgs): string[]
   if (base.target !== null) args.push('--target', base.target);
   args.push('--select', SELECTION_METHOD, '--state', sel.stateDir);
   if (base.fullRefresh) args.push('--full-refresh');
+  if (base.eventTime !== null) args.push('--event-time-start', base.eventTime.start, '--event-time-end', base.eventTime.end);
   if (base.defer) args.push('--defer');
+  args.push(...base.dbtFlags.build);
   return args;
 }
 
@@ -42,11 +50,13 @@ export function buildArgs(base: DbtInvocationBase, sel: SelectionArgs): string[]
  * `dbt retry` re-runs what failed or was skipped, reading run_results.json from the same
  * --target-path. It restores the other flags (target, selection, full-refresh, defer/state)
  * from that file's args (the selection folder as --state included, which keeps deferral); vars
- * and threads are passed again so they are certain to match the chunk. `--state` must NOT be
- * passed: retry would read the run_results of the selection folder instead of the run's.
+ * and threads are passed again so they are certain to match the chunk. Microbatch models'
+ * event-time window comes back from run_results.json too, and retry re-runs only their failed
+ * batches. `--state` must NOT be passed: retry would read the run_results of the selection folder
+ * instead of the run's.
  */
 export function retryArgs(base: DbtInvocationBase): string[] {
-  return ['retry', ...commonArgs(base)];
+  return ['retry', ...commonArgs(base), ...base.dbtFlags.retry];
 }
 
 function commonArgs(base: DbtInvocationBase): string[] {

@@ -1,6 +1,7 @@
 import { badInput } from '../core/errors.js';
 import { CHUNK_UNITS, DATETIME_FORMATS, type ChunkUnit, type DatetimeFormat } from '../core/interval/index.js';
 import { ARRAY_FORMATS, parseExtraVars, type ArrayFormat } from '../core/vars/index.js';
+import { parseDbtFlags, type DbtFlags } from './dbt-flags.js';
 import { type OptionSpec, type RawOptions, PLAN_ARTIFACT_OPTION } from '../shared/options.js';
 import { list, present, str } from '../shared/options.js';
 import { parseBoolOption, parseEnumOption, parseIntOption, parseNumberOption } from '../shared/parse.js';
@@ -27,6 +28,12 @@ export const RUN_OPTIONS: OptionSpec[] = [
   { name: 'grace-seconds', value: 'S', description: 'wait after SIGINT before SIGTERM, and again before SIGKILL', defaultText: '10' },
   { name: 'dbt-command', value: 'CMD', description: 'dbt executable', defaultText: 'dbt' },
   { name: 'full-refresh', description: 'pass --full-refresh to dbt' },
+  {
+    name: 'dbt-flags',
+    value: 'FLAG',
+    multiple: true,
+    description: 'extra dbt flags for every dbt invocation, one per line (CLI: repeat it): --fail-fast, --warn-error, --warn-error-options=JSON, --empty, --store-failures, --log-level=LEVEL, …',
+  },
   { name: 'defer', description: 'pass --defer --state (Slim CI): unbuilt parents resolve to production' },
   { name: 'state', value: 'DIR', description: "folder with the production manifest.json for --defer (default: the plan's state/ folder, copied there by `plan --state`)" },
   PLAN_ARTIFACT_OPTION,
@@ -58,6 +65,8 @@ export interface RunInputs {
   graceSeconds: number;
   dbtCommand: string;
   fullRefresh: boolean;
+  /** validated extra dbt flags (argv elements) */
+  dbtFlags: DbtFlags;
   defer: boolean;
   state: string | null;
   secrets: string[];
@@ -105,6 +114,7 @@ export function parseRunInputs(raw: RawOptions): RunInputs {
     graceSeconds: parseNumberOption('grace-seconds', str(raw, 'grace-seconds'), { min: 0, fallback: 10 })!,
     dbtCommand,
     fullRefresh: parseBoolOption('full-refresh', flag(raw, 'full-refresh'), false),
+    dbtFlags: parseDbtFlags(list(raw, 'dbt-flags')),
     defer,
     state,
     secrets: list(raw, 'secrets'),

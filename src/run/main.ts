@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { UserError } from '../core/errors.js';
-import type { Chunk, ResolvedInterval, TriggerContext } from '../core/interval/index.js';
+import { eventTimePlan, type Chunk, type ResolvedInterval, type TriggerContext } from '../core/interval/index.js';
 import type { Plan } from '../core/plan/schema.js';
 import type { ChunkRecord, ShardArtifact, SkippedNode } from '../core/report/shard-artifact.js';
 import { SHARD_ARTIFACT_VERSION } from '../core/report/shard-artifact.js';
@@ -17,6 +17,7 @@ import { DBT_LOG_FILE, writeShardArtifacts } from './artifacts.js';
 import { runChunk, type ChunkRun } from './chunk-runner.js';
 import type { AttemptResults } from './combine-results.js';
 import type { DbtInvocationBase } from './dbt-args.js';
+import { hookEnv } from './hook-env.js';
 import type { RunInputs } from './inputs.js';
 import { reparseReason } from './reparse.js';
 import { writeSelectionState } from './selection.js';
@@ -28,6 +29,8 @@ import { ShardLog } from './shard-log.js';
 export interface RunDeps {
   trigger: TriggerContext;
   env: NodeJS.ProcessEnv;
+  /** working folder of every dbt process (local on DuckDB: the shard's folder); default: this process's */
+  cwd?: string | undefined;
   /** GITHUB_RUN_ATTEMPT, 1 outside Actions */
   attempt: number;
   now(): Date;
@@ -123,6 +126,9 @@ async function runInFolders(inputs: RunInputs, deps: RunDeps, p: Prepared): Prom
   const { shardDir, stagingDir, workDir } = p.folders;
   const projectDir = path.resolve(inputs.projectDir);
   const selection = work.nodes.length > 0 ? await writeSelectionState(path.join(workDir, 'select-state'), work.nodes, deferState && path.join(deferState, 'manifest.json'), startedAt) : null;
+  // microbatch models take the interval as event-time flags; a chunking they cannot follow fails here
+  const inWork = new Set(work.nodes);
+  const eventTime = selection === null ? null : eventTimePlan(interval, chunks, (plan.microbatch ?? []).filter((m) => inWork.has(m.uniqueId)));
   const placed = selection !== null ? await placeParseState(p.planDir, projectDir, path.join(workDir, 'target')) : null;
   const log = await ShardLog.open(path.join(stagingDir, DBT_LOG_FILE), redact, deps.log);
   const reparse = new ReparseWatch(log);
@@ -146,6 +152,7 @@ async function runInFolders(inputs: RunInputs, deps: RunDeps, p: Prepared): Prom
     if (placed?.parse) log.note(`dbt starts from the plan's parse (${PARSE_STATE_DIR}/${PARTIAL_PARSE_FILE})`);
     if (placed?.packages) log.note(`installed the plan's packages into ${projectDir} (no dbt deps)`);
     if (selection !== null) {
+      if (eventTime?.note) log.note(eventTime.note);
       const base = (chunk: Chunk): DbtInvocationBase => ({
         projectDir,
         profilesDir: inputs.profilesDir === null ? null : path.resolve(inputs.profilesDir),
@@ -155,6 +162,8 @@ async function runInFolders(inputs: RunInputs, deps: RunDeps, p: Prepared): Prom
         logPath: path.join(workDir, 'logs'),
         vars: p.chunkVars[chunk.index] ?? varsFor(chunk),
         fullRefresh: inputs.fullRefresh,
+        dbtFlags: inputs.dbtFlags,
+        eventTime: eventTime?.windows[chunk.index] ?? null,
         defer: deferState !== null,
       });
       const deadline = inputs.timeoutMinutes === null ? null : startedAt.getTime() + inputs.timeoutMinutes * 60_000;
@@ -168,7 +177,8 @@ async function runInFolders(inputs: RunInputs, deps: RunDeps, p: Prepared): Prom
         const run = await deps.log.group(title, () =>
           runChunk(chunk, base(chunk), {
             dbtCommand: inputs.dbtCommand,
-            env: deps.env,
+            env: { ...deps.env, ...hookEnv(plan, work, chunk.index, chunks.length) },
+            cwd: deps.cwd,
             spawnDbt: deps.spawnDbt ?? runDbtProcess,
             stop,
             graceMs: inputs.graceSeconds * 1000,

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { jobResults, setOutputs } from './act-log.js';
+import { EXAMPLE_EVENT_TIME } from '../helpers/dbt.js';
 
 /**
  * Runs the repository's workflow YAML with `act` on this host (`-P ubuntu-latest=-self-hosted`),
@@ -259,7 +260,7 @@ export function dbt(fixture: ActFixture, args: string[]): void {
   const scratch = path.join(fixture.dir, 'dbt-setup');
   execFileSync(path.join(VENV_BIN, 'dbt'), [...args, '--project-dir', project, '--profiles-dir', project, '--target-path', path.join(scratch, 'target'), '--log-path', path.join(scratch, 'logs')], {
     cwd: fixture.dir,
-    env: { ...process.env, DBT_DUCKDB_PATH: fixture.duckdb, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' },
+    env: { ...process.env, ...EXAMPLE_EVENT_TIME, DBT_DUCKDB_PATH: fixture.duckdb, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' },
     stdio: 'pipe',
     timeout: 300_000,
   });

@@ -24,6 +24,14 @@ function resolveDbtBin(fromEnv: string | undefined): string {
 /** Absolute path of the example dbt project (dbt project name `shop`). */
 export const EXAMPLE_PROJECT = path.join(REPO_ROOT, 'examples', 'shop');
 
+/**
+ * The example's microbatch model (web_events_daily) takes its window from dbt's event-time flags;
+ * without them a first build runs every day from its `begin` (2024-01-01) to today, one query per
+ * day. Plain dbt runs in tests get the seed data's months instead (dbt reads these env vars on
+ * run/build only; an explicit --event-time-start/--event-time-end wins).
+ */
+export const EXAMPLE_EVENT_TIME = { DBT_EVENT_TIME_START: '2023-12-01T00:00:00', DBT_EVENT_TIME_END: '2024-03-01T00:00:00' } as const;
+
 export interface DbtResult {
   code: number;
   stdout: string;
@@ -47,6 +55,7 @@ export function runDbt(args: string[], opts: RunDbtOptions = {}): Promise<DbtRes
   const env = {
     DBT_SEND_ANONYMOUS_USAGE_STATS: 'false',
     DO_NOT_TRACK: '1',
+    ...EXAMPLE_EVENT_TIME,
     ...(opts.env ?? process.env),
   };
   return new Promise((resolve, reject) => {

@@ -1,7 +1,8 @@
 /**
  * `dbt-matrix local` end to end with real dbt on DuckDB (copies of examples/shop): several shards
- * in parallel over two stages plus final tests, the database equal to a plain sequential
- * `dbt build` with the same vars, a failing test that fails the run, and Ctrl-C.
+ * in parallel over two stages plus final tests, on an ordinary profile (a plain `path:`, no
+ * convention), the database equal to a plain sequential `dbt build` with the same vars and
+ * written where that build would write it, a failing test that fails the run, and Ctrl-C.
  */
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
@@ -24,21 +25,47 @@ const BUDGET = { 'connection-budget': '6', threads: '2', 'max-stages': '3', 'sha
 
 const dirs: string[] = [];
 
-/** the test runner's env without a DuckDB path: local starts from an empty database */
-function cleanEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' };
-  delete env['DBT_DUCKDB_PATH'];
-  return env;
+/** the test runner's env; the example profile's database goes inside the project copy */
+function cleanEnv(dir: string): NodeJS.ProcessEnv {
+  return { ...process.env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false', DBT_DUCKDB_PATH: path.join(dir, 'warehouse', 'shop.duckdb') };
+}
+
+/**
+ * A profile as users write it (found by dbt-matrix as dbt finds it: here --profiles-dir): a plain
+ * path and settings of their own, none of which local may drop.
+ */
+async function ordinaryProfile(dir: string): Promise<{ profilesDir: string; database: string }> {
+  const profilesDir = path.join(dir, 'my-profiles');
+  const database = path.join(dir, 'warehouse', 'shop.duckdb');
+  await fs.mkdir(profilesDir, { recursive: true });
+  const yaml = [
+    'shop:',
+    '  target: dev',
+    '  outputs:',
+    '    dev:',
+    '      type: duckdb',
+    `      path: ${JSON.stringify(database)}`,
+    '      threads: 7',
+    '      settings:',
+    '        preserve_insertion_order: true',
+    '    other:',
+    '      type: duckdb',
+    '      path: ":memory:"',
+    '',
+  ].join('\n');
+  await fs.writeFile(path.join(profilesDir, 'profiles.yml'), yaml);
+  return { profilesDir, database };
 }
 let project: string;
 let local: LocalOutcome;
 let screen: string[];
+let userDatabase: string;
 
 async function runLocalIn(dir: string, raw: Record<string, string>, opts: { signal?: AbortSignal; onProgress?: (text: string) => void } = {}) {
   const inputs = parseLocalInputs({ 'project-dir': dir, 'profiles-dir': dir, 'dbt-command': DBT_BIN, out: path.join(dir, 'local-out'), ...BUDGET, ...INTERVAL, ...raw });
   const lines: string[] = [];
   const stream = { write: (t: string) => (lines.push(t), opts.onProgress?.(t), true), isTTY: false };
-  const env = cleanEnv();
+  const env = cleanEnv(dir);
   const outcome = await runLocal(inputs, {
     env,
     trigger,
@@ -59,7 +86,9 @@ async function copy(): Promise<string> {
 
 beforeAll(async () => {
   project = await copy();
-  const r = await runLocalIn(project, {});
+  const profile = await ordinaryProfile(project);
+  userDatabase = profile.database;
+  const r = await runLocalIn(project, { 'profiles-dir': profile.profilesDir });
   local = r.outcome;
   screen = r.lines;
 }, 600_000);
@@ -89,9 +118,18 @@ describe('dbt-matrix local on DuckDB', () => {
     const report = JSON.parse(await fs.readFile(path.join(local.reportDir, 'run_results.json'), 'utf8')) as { results: Array<{ unique_id: string; status: string }> };
     const ids = report.results.map((r) => r.unique_id);
     expect(new Set(ids).size).toBe(ids.length);
-    expect([...ids].sort()).toEqual([...selected].sort());
+    // the project's hooks are reported like dbt reports them, beside every selected node
+    const hooks = [...manifest.nodes.values()].filter((n) => n.resourceType === 'operation').map((n) => n.uniqueId);
+    expect(hooks).toHaveLength(3);
+    expect(ids.filter((id) => id.startsWith('operation.')).sort()).toEqual(hooks.sort());
+    expect(ids.filter((id) => !id.startsWith('operation.')).sort()).toEqual([...selected].sort());
     expect(report.results.filter((r) => !['success', 'pass'].includes(r.status) && !(r.status === 'no-op' && r.unique_id.startsWith('exposure.')))).toEqual([]);
-    expect(local.database).toBe(path.join(project, 'local-out', 'db', 'shop.duckdb'));
+    // where a plain `dbt build` with this profile writes; every shard ran on a file of its own
+    expect(local.database).toBe(userDatabase);
+    const derived = await fs.readFile(path.join(project, 'local-out', 'profile', 'profiles.yml'), 'utf8');
+    expect(derived).toMatch(/path: shop\.duckdb\n/);
+    expect(derived).toMatch(/settings:\n\s+preserve_insertion_order: true/);
+    expect(derived).not.toContain(':memory:');
     // plain lines when stdout is not a terminal: one per shard state change, dbt's output only in dbt.log
     expect(screen.join('')).toMatch(/✔ s1-\d+ +passed +\d+\/\d+ nodes/);
     expect(screen.join('')).not.toMatch(/START sql/);
@@ -103,7 +141,8 @@ describe('dbt-matrix local on DuckDB', () => {
     const seqDb = path.join(seqProject, 'seq', 'shop.duckdb');
     await fs.mkdir(path.dirname(seqDb), { recursive: true });
     const vars = local.shards[0]!.artifact.vars;
-    const built = await runDbt(['build', '--project-dir', seqProject, '--profiles-dir', seqProject, '--threads', '2', '--vars', JSON.stringify(vars)], {
+    const eventTime = ['--event-time-start', '2024-01-05T00:00:00', '--event-time-end', '2024-01-25T00:00:00'];
+    const built = await runDbt(['build', '--project-dir', seqProject, '--profiles-dir', seqProject, '--threads', '2', '--vars', JSON.stringify(vars), ...eventTime], {
       cwd: seqProject,
       env: { ...process.env, DBT_DUCKDB_PATH: seqDb, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' },
     });
@@ -120,14 +159,23 @@ describe('dbt-matrix local on DuckDB', () => {
       const all = await queryDuckDb(db, `select * from "${schema}"."${table}"`);
       return all.map((r) => JSON.stringify(r)).sort();
     };
+    expect(ours).toContain('main_reporting.rpt_daily_overview');
+    // hooks ran once per dbt invocation; what they wrote survived the merges of the shards' files
+    const invocations = await queryDuckDb(local.database!, 'select shard, last_invocation from main.audit_invocations order by shard');
+    const ran = local.shards.map((s) => s.artifact.id).sort();
+    expect(invocations.map((r) => r['shard'])).toEqual(ran);
+    expect(invocations.filter((r) => r['last_invocation'] === 'true').map((r) => r['shard'])).toEqual([local.plan.finalTests.length > 0 ? 'final' : ran.at(-1)]);
+    // the audit hook that runs once per run wrote what the sequential build's wrote
+    expect(await rows(local.database!, 'main.audit_runs')).toEqual(await rows(seqDb, 'main.audit_runs'));
+    expect(await rows(local.database!, 'main.audit_runs')).toHaveLength(1);
     let nonEmpty = 0;
-    for (const name of ours) {
+    for (const name of ours.filter((n) => n !== 'main.audit_invocations')) {
       const a = await rows(local.database!, name);
       expect(a, name).toEqual(await rows(seqDb, name));
       if (a.length > 0) nonEmpty++;
     }
     expect(nonEmpty).toBeGreaterThan(30);
-  }, 300_000);
+  }, 600_000);
 
   it('fails on a failing test: non-zero exit from the CLI, and the failure in summary.md', async () => {
     const dir = await copy();
@@ -136,7 +184,7 @@ describe('dbt-matrix local on DuckDB', () => {
     args.push('--out', out, '--vars', '{"fail_test": true}', '--start', INTERVAL.start, '--end', INTERVAL.end);
     for (const [k, v] of Object.entries(BUDGET)) args.push(`--${k}`, v);
     const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: cleanEnv(dir), stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -147,12 +195,28 @@ describe('dbt-matrix local on DuckDB', () => {
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(1);
     expect(r.stdout).toContain('test.shop.assert_fail_when_requested');
     expect(r.stdout).toContain(`Report:   ${path.join(out, 'report')}`);
+    expect(r.stdout).toContain(`Database: ${path.join(dir, 'warehouse', 'shop.duckdb')}`);
     const summary = await fs.readFile(path.join(out, 'report', 'summary.md'), 'utf8');
     expect(summary).toMatch(/failed/);
     expect(summary).toContain('assert_fail_when_requested');
     // the failing test hangs off a leaf: nothing downstream is blocked, so every shard still ran
     expect(r.stdout).not.toMatch(/missing|not run/);
   }, 600_000);
+
+  it.each([
+    [':memory:', /--profiles-dir: profile shop, target dev .*: the path is an in-memory database .*set `path:` to a file/],
+    ['md:my_db', /path md:my_db is MotherDuck, a server/],
+  ])('refuses a profile whose path is %s before any dbt process starts, saying what to change', async (dbPath, message) => {
+    const dir = await copy();
+    const profilesDir = path.join(dir, 'odd-profile');
+    await fs.mkdir(profilesDir);
+    await fs.writeFile(path.join(profilesDir, 'profiles.yml'), `shop:\n  target: dev\n  outputs:\n    dev: { type: duckdb, path: "${dbPath}" }\n`);
+    const started = Date.now();
+    await expect(runLocalIn(dir, { 'profiles-dir': profilesDir })).rejects.toThrow(message);
+    // refused before the plan's dbt parse: nothing was written
+    expect(Date.now() - started).toBeLessThan(5000);
+    await expect(fs.access(path.join(dir, 'local-out', 'plan'))).rejects.toThrow();
+  });
 
   it('Ctrl-C cancels the running shards, starts nothing else, and still writes the report', async () => {
     const dir = await copy();

@@ -75,7 +75,8 @@ describe('dbt-matrix local on PostgreSQL', () => {
     expect(Date.parse(stage1[0]!.startedAt) < Date.parse(stage1[1]!.endedAt) && Date.parse(stage1[1]!.startedAt) < Date.parse(stage1[0]!.endedAt)).toBe(true);
 
     const built = await runDbt(
-      ['build', '--project-dir', project, '--profiles-dir', project, '--target', 'postgres', '--threads', '2', '--vars', JSON.stringify(outcome.shards[0]!.artifact.vars)],
+      ['build', '--project-dir', project, '--profiles-dir', project, '--target', 'postgres', '--threads', '2', '--vars', JSON.stringify(outcome.shards[0]!.artifact.vars),
+        '--event-time-start', '2024-01-03T00:00:00', '--event-time-end', '2024-01-28T00:00:00'],
       { cwd: project, env: pg.env({ DBT_SCHEMA: 'seq', DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' }) },
     );
     expect(built.code, built.stdout).toBe(0);
@@ -83,8 +84,14 @@ describe('dbt-matrix local on PostgreSQL', () => {
     const ours = await tables('par');
     expect(ours).toEqual(await tables('seq'));
     expect(ours.length).toBeGreaterThan(30);
+    // the custom schema (generate_schema_name): <target schema>_reporting
+    expect(await tables('par_reporting')).toEqual(['rpt_daily_overview']);
+    expect(await rows('par_reporting', 'rpt_daily_overview')).toEqual(await rows('seq_reporting', 'rpt_daily_overview'));
+    // one audit row per dbt invocation (shard), and the once-per-run row as in the sequential build
+    expect((await rows('par', 'audit_invocations')).length).toBe(outcome.shards.length);
+    expect(await rows('par', 'audit_runs')).toEqual(await rows('seq', 'audit_runs'));
     let nonEmpty = 0;
-    for (const t of ours) {
+    for (const t of ours.filter((name) => name !== 'audit_invocations')) {
       const a = await rows('par', t);
       expect(a, t).toEqual(await rows('seq', t));
       if (a.length > 0) nonEmpty++;

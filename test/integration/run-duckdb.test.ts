@@ -15,7 +15,7 @@ import { RunResultsSchema } from '../../src/io/run-results.js';
 import { parseRunInputs, type RunInputs } from '../../src/run/inputs.js';
 import { runShard, type RunOutcome } from '../../src/run/main.js';
 import { memoryLogger } from '../../src/shared/log.js';
-import { copyExampleProject, DBT_BIN, dbtShow, removeDir, runDbt } from '../helpers/dbt.js';
+import { copyExampleProject, DBT_BIN, dbtShow, queryDuckDb, removeDir, runDbt } from '../helpers/dbt.js';
 
 let project: string;
 let manifest: Manifest;
@@ -208,4 +208,46 @@ describe('runShard with real dbt (DuckDB)', () => {
     expect(shard.vars['api_note']).toBe('***');
     expect(shard.vars['q']).toBe("it's $(rm -rf /)\nline2");
   }, 180_000);
+
+  it('passes a microbatch model the interval as event-time flags, and a retry re-runs only its failed batch', async () => {
+    const nodes = closure(['model.shop.web_events_daily']);
+    const r = await run('microbatch', nodes, { start: '2024-01-05', end: '2024-01-08', retries: '1', vars: '{"fail_batch_once": "2024-01-06"}' });
+    expect(r.exitCode, r.lines.join('\n')).toBe(0);
+    const shard = await readShard(r.shardDir);
+    const flag = (name: string) => shard.command[shard.command.indexOf(name) + 1];
+    expect([flag('--event-time-start'), flag('--event-time-end')]).toEqual(['2024-01-05T00:00:00', '2024-01-08T00:00:00']);
+    expect(shard.chunks[0]!.attempts).toBe(2);
+    const log = await fs.readFile(path.join(r.shardDir, 'dbt.log'), 'utf8');
+    const [first, retry] = log.split(/attempt 2: /);
+    // the build ran the interval's three daily batches (not every day since `begin`), one failed
+    expect(first).toMatch(/Batch 3 of 3 /);
+    expect(first).toMatch(/ERROR creating batch 2024-01-06/);
+    // dbt retry ran that batch alone
+    expect(retry).toMatch(/Batch 1 of 1 OK created batch 2024-01-06/);
+    expect(retry).not.toMatch(/batch 2024-01-0[57]/);
+    const db = r.env['DBT_DUCKDB_PATH']!;
+    const days = await queryDuckDb(db, "select strftime(event_date, '%Y-%m-%d') as d from main.web_events_daily order by 1");
+    expect(days.map((row) => row['d'])).toEqual(['2024-01-05', '2024-01-06', '2024-01-07']);
+  }, 240_000);
+
+  it('says when the interval is not on batch boundaries, and tells hooks which invocation they run in', async () => {
+    const nodes = closure(['model.shop.web_events_daily']);
+    const r = await run('microbatch-unaligned', nodes, { start: '2024-01-05T06:00:00+00:00', end: '2024-01-07T06:00:00+00:00', chunk: 'day' });
+    expect(r.exitCode, r.lines.join('\n')).toBe(0);
+    const log = await fs.readFile(path.join(r.shardDir, 'dbt.log'), 'utf8');
+    expect(log).toMatch(/not on day batch boundaries \(UTC\); microbatch models build the whole batches \[2024-01-05T00:00:00, 2024-01-08T00:00:00\) UTC/);
+    const shard = await readShard(r.shardDir);
+    expect(shard.chunks).toHaveLength(3);
+    const db = r.env['DBT_DUCKDB_PATH']!;
+    const audit = await queryDuckDb(db, 'select shard, stage, chunk, attempt, last_invocation from main.audit_invocations order by chunk');
+    expect(audit).toEqual([
+      { shard: 's1-00', stage: '1', chunk: '1', attempt: '1', last_invocation: 'false' },
+      { shard: 's1-00', stage: '1', chunk: '2', attempt: '1', last_invocation: 'false' },
+      { shard: 's1-00', stage: '1', chunk: '3', attempt: '1', last_invocation: 'true' },
+    ]);
+    // once per run: only the last invocation wrote its audit row, with its own chunk's interval
+    expect(await queryDuckDb(db, 'select * from main.audit_runs')).toEqual([{ start_dttm: '2024-01-07T00:00:00+00:00', end_dttm: '2024-01-07T06:00:00+00:00' }]);
+    const days = await queryDuckDb(db, "select strftime(event_date, '%Y-%m-%d') as d from main.web_events_daily order by 1");
+    expect(days.map((row) => row['d'])).toEqual(['2024-01-05', '2024-01-06', '2024-01-07']);
+  }, 240_000);
 });

@@ -27,7 +27,7 @@ describe('parseRelationName', () => {
 
 describe('builtRelations', () => {
   const manifest = { nodes: new Map([['model.shop.b', node('model.shop.b', 'model', '"shop"."main"."b"')]]) };
-  it('keeps successful models, seeds and snapshots, from the result or else the manifest', () => {
+  it('keeps successful models, seeds and snapshots and tests that stored failures, from the result or else the manifest', () => {
     const got = builtRelations(
       [
         { unique_id: 'model.shop.a', status: 'success', relation_name: '"shop"."main"."a"' },
@@ -36,6 +36,9 @@ describe('builtRelations', () => {
         { unique_id: 'snapshot.shop.p', status: 'success', relation_name: '"shop"."snapshots"."p"' },
         { unique_id: 'model.shop.failed', status: 'error', relation_name: '"shop"."main"."failed"' },
         { unique_id: 'test.shop.t', status: 'pass', relation_name: null },
+        // store_failures: a test that ran leaves its failures table, whatever its verdict
+        { unique_id: 'test.shop.stored', status: 'fail', relation_name: '"shop"."main_dbt_test__audit"."stored"' },
+        { unique_id: 'test.shop.errored', status: 'error', relation_name: '"shop"."main_dbt_test__audit"."errored"' },
         { unique_id: 'model.shop.other', status: 'success', relation_name: '"lake"."main"."other"' },
       ],
       manifest,
@@ -46,6 +49,7 @@ describe('builtRelations', () => {
       { schema: 'main', name: 'b' },
       { schema: 'raw', name: 's' },
       { schema: 'snapshots', name: 'p' },
+      { schema: 'main_dbt_test__audit', name: 'stored' },
     ]);
     expect(got.elsewhere).toEqual(['"lake"."main"."other"']);
   });

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { NO_DBT_FLAGS, parseDbtFlags } from '../../src/run/dbt-flags.js';
 import { buildArgs, retryArgs, type DbtInvocationBase } from '../../src/run/dbt-args.js';
 import { SELECTION_METHOD, selectionRunResults } from '../../src/run/selection.js';
 import { reparseReason } from '../../src/run/reparse.js';
@@ -12,6 +13,8 @@ const base: DbtInvocationBase = {
   logPath: '/out/.work/s1/logs',
   vars: { start_dttm: '2024-01-15T00:00:00+00:00', end_dttm: '2024-01-16T00:00:00+00:00', overlap: false },
   fullRefresh: false,
+  dbtFlags: NO_DBT_FLAGS,
+  eventTime: null,
   defer: false,
 };
 const sel = { stateDir: '/out/.work/s1/select-state' };
@@ -81,5 +84,30 @@ describe('reparseReason', () => {
   it('is null for any other line', () => {
     expect(reparseReason('10:00:46  Found 61 models, 3 seeds')).toBeNull();
     expect(reparseReason('Partial parsing enabled, no changes found, skipping parsing')).toBeNull();
+  });
+});
+
+describe('extra dbt flags (--dbt-flags)', () => {
+  it('become argv elements of build, and of retry only where dbt retry takes them', () => {
+    const flags = parseDbtFlags(['--fail-fast', ' --empty ', '--warn-error-options={"error": "all", "warn": []}', '--log-level warn', '']);
+    expect(flags.build).toEqual(['--fail-fast', '--empty', '--warn-error-options', '{"error": "all", "warn": []}', '--log-level', 'warn']);
+    expect(flags.retry).toEqual(['--fail-fast', '--warn-error-options', '{"error": "all", "warn": []}', '--log-level', 'warn']);
+    const build = buildArgs({ ...base, dbtFlags: flags }, sel);
+    expect(build.slice(-6)).toEqual(flags.build);
+    expect(retryArgs({ ...base, dbtFlags: flags }).slice(-5)).toEqual(flags.retry);
+  });
+
+  it.each([
+    ['--fail-fst', /^--dbt-flags: got "--fail-fst", expected one of --fail-fast,/],
+    ['--select a', /expected a flag dbt-matrix does not set itself \(--select: the plan decides/],
+    ['--threads=8', /--threads: use plan --threads/],
+    ['--event-time-start 2024-01-01', /microbatch models get the interval/],
+    ['--log-level', /expected --log-level with a value/],
+    ['--empty yes', /expected --empty alone/],
+    ['--fail-fast; rm -rf /', /expected one dbt flag per item/],
+    ['--fail-fast $(rm -rf /)', /expected --fail-fast alone/],
+    ['fail-fast', /expected one dbt flag per item/],
+  ])('refuses %j with one line', (item, message) => {
+    expect(() => parseDbtFlags([item])).toThrow(message);
   });
 });

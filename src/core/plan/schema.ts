@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BATCH_SIZES } from '../interval/microbatch.js';
 
 /** plan.json, DESIGN §3. Readers reject a newer `version` with a clear message. */
 export const PLAN_VERSION = 1;
@@ -49,6 +50,8 @@ export const PlanSchema = z.object({
   finalTests: z.array(z.string()),
   /** selected exposures: dbt build lists them as no-op (or skipped below a failure) without running anything */
   exposures: z.array(z.string()).optional(),
+  /** selected microbatch models: run passes them the interval as --event-time-start/--event-time-end */
+  microbatch: z.array(z.object({ uniqueId: z.string(), batchSize: z.enum(BATCH_SIZES) })).optional(),
   estimates: z.object({
     sequentialSeconds: z.number().nonnegative(),
     makespanSeconds: z.number().nonnegative(),

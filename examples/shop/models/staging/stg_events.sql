@@ -1,3 +1,6 @@
+-- event_time: microbatch models downstream (web_events_daily) read only each batch's rows.
+{{ config(event_time='occurred_at') }}
+
 select
     event_id,
     session_id,
