@@ -1,5 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { userFile } from './files.js';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../core/errors.js';
@@ -32,7 +33,7 @@ export async function installPackagesIfMissing(req: ParseRequest, env: NodeJS.Pr
 
 /** `packages-install-path` of dbt_project.yml, relative to the project (dbt's default dbt_packages). */
 export async function packagesInstallPath(projectDir: string): Promise<string> {
-  const file = path.join(projectDir, 'dbt_project.yml');
+  const file = userFile(projectDir, 'dbt_project.yml');
   const doc = await readYaml(file, ProjectFileSchema);
   return doc?.['packages-install-path'] ?? DEFAULT_INSTALL_PATH;
 }

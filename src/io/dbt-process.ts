@@ -2,12 +2,12 @@ import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
 /**
- * One dbt invocation as a subprocess (never in-process: dbtRunner is not thread-safe, DESIGN §1).
+ * One dbt invocation as a subprocess (never in-process: dbtRunner is not thread-safe).
  * Arguments go as an array, never through a shell, so `--vars` JSON with quotes, `$()` or
  * newlines is one harmless argv element.
  *
  * Stopping (timeout, the runner being cancelled, an AbortSignal): only SIGINT makes dbt cancel
- * its in-flight warehouse queries and write a partial run_results.json (DESIGN §5), so that goes
+ * its in-flight warehouse queries and write a partial run_results.json, so that goes
  * first; SIGTERM follows after `graceMs` if dbt is still alive, SIGKILL after another `graceMs`.
  * A repeated stop request (e.g. GitHub's SIGTERM 7.5 s after its SIGINT) skips ahead one step
  * instead of waiting out the grace period: the runner must still write artifacts before SIGKILL.

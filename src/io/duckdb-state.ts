@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { UserError } from '../core/errors.js';
 
 /**
- * DuckDB files for `dbt-matrix local` (DESIGN §5: one writing process per database file).
+ * DuckDB files for `dbt-matrix local` (DuckDB allows one writing process per database file).
  *
  * DuckDB is used through the Python interpreter that runs dbt: dbt-duckdb guarantees its
  * `duckdb` module there, so no Node binding is needed and the file format always matches the

@@ -104,3 +104,12 @@ export async function copyFileAtomic(from: string, to: string): Promise<void> {
   if (path.resolve(from) === path.resolve(to)) return;
   await viaTempFile(to, (tmp) => fs.copyFile(from, tmp));
 }
+
+/**
+ * `dir/name` for a file of the user's project (profiles.yml, dbt_project.yml). Behind a function on
+ * purpose: ncc's asset relocator copies into dist/ every file on disk that a literal
+ * `path.join(dir, 'profiles.yml')` could name, and a user's file is never ours to bundle.
+ */
+export function userFile(dir: string, name: string): string {
+  return path.resolve(dir, name);
+}

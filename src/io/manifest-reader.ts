@@ -7,7 +7,7 @@ import { splitOnThread, SplitterThreadUnavailable } from './manifest-thread.js';
 
 /**
  * Smaller files are parsed whole: one native JSON.parse beats the splitter's start-up on the
- * manifests most projects have. Larger ones are streamed (DESIGN §5: manifests reach hundreds
+ * manifests most projects have. Larger ones are streamed (manifests reach hundreds
  * of MB, past what V8 can hold as one string) with memory near the largest node: split into
  * entries on a worker thread while this one parses them, or, from ONE_THREAD_FROM_BYTES (where
  * entries could pile up between the threads faster than they are parsed), on this thread alone.

@@ -1,6 +1,7 @@
 import { existsSync, promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { userFile } from './files.js';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { UserError } from '../core/errors.js';
@@ -29,15 +30,15 @@ const ProfileSchema = z.object({
 });
 
 export function locateProfilesFile(o: { profilesDir: string | null; projectDir: string; env: NodeJS.ProcessEnv; cwd: string; home?: string }): string {
-  if (o.profilesDir !== null) return path.resolve(o.profilesDir, 'profiles.yml');
+  if (o.profilesDir !== null) return userFile(o.profilesDir, 'profiles.yml');
   const fromEnv = o.env['DBT_PROFILES_DIR'];
-  if (fromEnv) return path.resolve(fromEnv, 'profiles.yml');
-  const candidates = [path.join(o.cwd, 'profiles.yml'), path.join(o.home ?? os.homedir(), '.dbt', 'profiles.yml'), path.resolve(o.projectDir, 'profiles.yml')];
+  if (fromEnv) return userFile(fromEnv, 'profiles.yml');
+  const candidates = [userFile(o.cwd, 'profiles.yml'), userFile(path.join(o.home ?? os.homedir(), '.dbt'), 'profiles.yml'), userFile(o.projectDir, 'profiles.yml')];
   return candidates.find((f) => existsSync(f)) ?? candidates[1]!;
 }
 
 export async function readUserProfile(profilesFile: string, projectDir: string): Promise<UserProfile> {
-  const projectFile = path.resolve(projectDir, 'dbt_project.yml');
+  const projectFile = userFile(projectDir, 'dbt_project.yml');
   const project = ProjectSchema.safeParse(await readYaml(projectFile, '--project-dir'));
   if (!project.success) throw new UserError(`--project-dir: ${projectFile} has no \`profile:\` name; expected the name of a profile in profiles.yml`);
   const profileName = project.data.profile;

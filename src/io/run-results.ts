@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import { z } from 'zod';
 
 /**
- * dbt's run_results.json (schema v6 for dbt 1.8+, DESIGN §5), validated only as far as we use
+ * dbt's run_results.json (schema v6 for dbt 1.8+), validated only as far as we use
  * it: every other field passes through untouched so the combined file still reads as dbt's.
  */
 export const RunResultSchema = z.looseObject({

@@ -5,7 +5,7 @@ import type { Redactor } from '../io/redact.js';
 import { RUN_RESULTS_SCHEMA_V6, type RunResults } from '../io/run-results.js';
 import { combineRunResults, type AttemptResults } from './combine-results.js';
 
-/** File names inside DIR/<shard id>/ (DESIGN §3); merge reads the same names. */
+/** File names inside DIR/<shard id>/; merge reads the same names. */
 export const RUN_RESULTS_FILE = 'run_results.json';
 export const SHARD_FILE = 'shard.json';
 export const DBT_LOG_FILE = 'dbt.log';

@@ -23,7 +23,7 @@ describe('PR CI example workflow under act', () => {
       event: {
         action: 'synchronize',
         number: 7,
-        // the interval is the PR's trigger date (DESIGN §4): a day inside the seed data
+        // the interval is the PR's trigger date: a day inside the seed data
         pull_request: { number: 7, updated_at: '2024-01-10T12:00:00Z', head: { ref: 'feature' }, base: { ref: 'main' } },
         repository: { name: 'shop-demo', full_name: REPO, owner: { login: 'dbt-matrix' }, default_branch: 'main' },
       },

@@ -3,7 +3,7 @@ import type { DbtGraph } from '../../src/core/graph/graph.js';
 import type { ManifestNode } from '../../src/core/manifest/types.js';
 import { GITHUB_MACHINE, type PartitionInput, type PartitionResult } from '../../src/core/partition/index.js';
 
-/** The plan invariants of DESIGN §3, checked by brute force against the graph. */
+/** The plan invariants (every node once, no dependency on a later or same-stage shard, the budget per stage), checked by brute force against the graph. */
 const schedulable = (n: ManifestNode | undefined, selected: Set<string>): boolean =>
   n !== undefined && selected.has(n.uniqueId) && ['model', 'seed', 'snapshot', 'test', 'unit_test'].includes(n.resourceType) && n.config['materialized'] !== 'ephemeral';
 

@@ -11,7 +11,7 @@ const CLI = path.join(ROOT, 'bin', 'dbt-matrix.js');
 const tmp = mkdtempSync(path.join(tmpdir(), 'manifest-large-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-// DESIGN §5: V8 cannot hold a string over ~512 MiB, so JSON.parse(readFileSync(...)) of such a
+// V8 cannot hold a string over ~512 MiB, so JSON.parse(readFileSync(...)) of such a
 // manifest fails; the planner streams it. The plan runs in a child process whose V8 heap is
 // capped far below the file size: it can only succeed if the manifest is never held whole.
 describe('a manifest over 512 MiB', () => {

@@ -15,7 +15,7 @@ describe('microbatch models', () => {
     ];
     expect(microbatchModels(nodes)).toEqual([{ uniqueId: 'model.a', batchSize: 'day' }]);
     expect(() => microbatchModels([{ uniqueId: 'model.x', resourceType: 'model', config: { incremental_strategy: 'microbatch', batch_size: 'week' } }])).toThrow(
-      /^--plan: model\.x is a microbatch model with batch_size "week"; expected one of hour, day, month, year$/,
+      /^model\.x: a microbatch model with batch_size "week"; expected one of hour, day, month, year$/,
     );
   });
 

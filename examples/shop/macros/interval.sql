@@ -1,5 +1,5 @@
 {#-
-  The dbt-matrix interval contract (DESIGN §4): a run covers the half-open interval
+  The dbt-matrix interval contract: a run covers the half-open interval
   [var('start_dttm'), var('end_dttm')). Values are ISO 8601 strings, with an offset
   ('2024-01-15T00:00:00+00:00') or naive ('2024-01-15T00:00:00', read in the session time zone).
   Casting to timestamptz keeps the offset on both DuckDB and PostgreSQL; a plain `timestamp`

@@ -13,7 +13,7 @@ interface ExplicitSource {
 }
 
 /**
- * Resolves [start_dttm, end_dttm) from the trigger (DESIGN §4), first rule that applies:
+ * Resolves [start_dttm, end_dttm) from the trigger, first rule that applies:
  * 1. explicit --start/--end, else the workflow_dispatch inputs start_dttm/end_dttm (overlap false);
  * 2. a schedule event: [previous cron tick, the tick this run belongs to) (overlap true);
  * 3. anything else: the trigger date 00:00 in `timezone` to the next midnight (overlap false).

@@ -1,4 +1,4 @@
-/** Shapes of the interval core (DESIGN §4). All datetimes are ISO 8601 strings with an offset. */
+/** Shapes of the interval core. All datetimes are ISO 8601 strings with an offset. */
 
 export type ChunkUnit = 'none' | 'hour' | 'day' | 'week' | 'month';
 export const CHUNK_UNITS: readonly ChunkUnit[] = ['none', 'hour', 'day', 'week', 'month'];

@@ -81,7 +81,7 @@ const searchFor = (nodes: number): Search => (nodes <= WIDE_SEARCH_NODES ? WIDE 
 const MAX_THREAD_OPTIONS = 4;
 
 /**
- * Splits the selection into stages of shards (DESIGN §3 invariants) and keeps the plan with the
+ * Splits the selection into stages of shards (the plan invariants) and keeps the plan with the
  * best simulated makespan over stage layouts (1..maxStages) and thread counts; ties go to fewer
  * shards, then fewer stages. Pure and deterministic: nodes are handled in sorted-id order only.
  */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { BATCH_SIZES } from '../interval/microbatch.js';
 
-/** plan.json, DESIGN §3. Readers reject a newer `version` with a clear message. */
+/** plan.json, the contract between plan, run and merge. Readers reject a newer `version` with a clear message. */
 export const PLAN_VERSION = 1;
 
 /**

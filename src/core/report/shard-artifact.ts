@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * shard.json: what one run step writes beside run_results.json and dbt.log (DESIGN §3).
+ * shard.json: what one run step writes beside run_results.json and dbt.log.
  * `vars` is exactly the object passed to dbt (per chunk when chunked).
  */
 export const SHARD_ARTIFACT_VERSION = 1;

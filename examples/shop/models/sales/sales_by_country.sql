@@ -1,7 +1,7 @@
 {#-
   Revenue for the countries in var('countries'), a tuple string spliced into SQL.
 
-  dbt-matrix turns an array var into a tuple string in one of two forms (DESIGN §4):
+  dbt-matrix turns an array var into a tuple string in one of two forms:
     sql form     ["US","DE"] -> ('US','DE')   single-quoted string literals (quotes doubled)
     compat form  ["US","DE"] -> ("US","DE")   double quotes: in standard SQL "US" is an IDENTIFIER
                                                (a column name), not a string
