@@ -1,9 +1,10 @@
 import { badInput } from '../core/errors.js';
-import { CHUNK_UNITS, DATETIME_FORMATS, type ChunkUnit, type DatetimeFormat } from '../core/interval/index.js';
-import { ARRAY_FORMATS, parseExtraVars, type ArrayFormat } from '../core/vars/index.js';
+import { CHUNK_UNITS, DATETIME_FORMATS } from '../core/interval/index.js';
+import { ARRAY_FORMATS, parseExtraVars } from '../core/vars/index.js';
 import { parseDbtFlags, type DbtFlags } from './dbt-flags.js';
 import { type OptionSpec, type RawOptions, PLAN_ARTIFACT_OPTION } from '../shared/options.js';
 import { list, present, str } from '../shared/options.js';
+import type { IntervalInputs } from '../shared/shard-vars.js';
 import { parseBoolOption, parseEnumOption, parseIntOption, parseNumberOption } from '../shared/parse.js';
 
 export const RUN_OPTIONS: OptionSpec[] = [
@@ -41,7 +42,8 @@ export const RUN_OPTIONS: OptionSpec[] = [
   { name: 'out', value: 'DIR', description: "folder for the shard's artifacts (written to DIR/<shard id>/)", defaultText: 'dbt-matrix-shards' },
 ];
 
-export interface RunInputs {
+/** The interval and vars options (start, end, chunk, vars…) are shared with plan: see IntervalInputs. */
+export interface RunInputs extends IntervalInputs {
   plan: string;
   /** shard index, or null with `final` */
   shard: number | null;
@@ -49,17 +51,6 @@ export interface RunInputs {
   projectDir: string;
   profilesDir: string | null;
   target: string | null;
-  start: string | undefined;
-  end: string | undefined;
-  timezone: string;
-  datetimeFormat: DatetimeFormat;
-  chunk: ChunkUnit;
-  vars: Record<string, unknown>;
-  forwardInputs: boolean;
-  arrayFormat: ArrayFormat;
-  /** undefined: the trigger's rule decides */
-  overlap: boolean | undefined;
-  maxIntervalDays: number;
   retries: number;
   timeoutMinutes: number | null;
   graceSeconds: number;

@@ -83,6 +83,8 @@ function failedAndChildren(failed: string[]): string[] {
 }
 
 const allPlanned = (): string[] => [...project.plan.shards.flatMap((s) => s.nodes), ...project.plan.finalTests].sort();
+/** the project's on-run-start/end hooks: every shard runs them, the merge lists each once */
+const isHook = (id: string): boolean => id.startsWith('operation.');
 
 describe('merge on real shard folders', () => {
   it('all shards pass: every planned node once, in plan order, a wall-span elapsed time, and dbt accepts the state dir', async () => {
@@ -91,18 +93,19 @@ describe('merge on real shard folders', () => {
     expect(outcome.exitCode).toBe(0);
     const written = RunResultsSchema.parse(JSON.parse(await fs.readFile(outcome.files.runResults, 'utf8')));
     const ids = written.results.map((r) => r.unique_id);
-    expect([...ids].sort()).toEqual(allPlanned());
+    expect(ids.filter((id) => !isHook(id)).sort()).toEqual(allPlanned());
+    expect(new Set(ids.filter(isHook)).size).toBe(ids.filter(isHook).length);
     const order = [...project.plan.shards.map((s) => s.id), 'final'];
     const shardOf = written.results.map((r) => order.indexOf((r['dbt_matrix'] as { shard: string }).shard));
     expect(shardOf).toEqual([...shardOf].sort((a, b) => a - b));
     const rows = outcome.report.shards;
     const span = (Date.parse(rows.map((r) => r.endedAt!).sort().at(-1)!) - Date.parse(rows.map((r) => r.startedAt!).sort()[0]!)) / 1000;
     expect(written.elapsed_time).toBeCloseTo(span, 2);
-    expect(outcome.totals).toMatchObject({ failed: 0, nodes: allPlanned().length });
+    expect(outcome.totals).toMatchObject({ failed: 0, nodes: ids.length });
     for (const f of ['run_results.json', 'summary.md', 'junit.xml', 'manifest.json', 'plan.json']) await fs.access(path.join(outcome.reportDir, f));
     expect(await dbtLs('result:fail+', outcome.reportDir)).toEqual([]);
     // `empty`: without it dbt adds the tests of the selected models (eager indirect selection).
-    expect(await dbtLs('result:success', outcome.reportDir, ['--indirect-selection', 'empty'])).toEqual(written.results.filter((r) => r.status === 'success').map((r) => r.unique_id).sort());
+    expect(await dbtLs('result:success', outcome.reportDir, ['--indirect-selection', 'empty'])).toEqual(written.results.filter((r) => r.status === 'success' && !isHook(r.unique_id)).map((r) => r.unique_id).sort());
   });
 
   it('one failing test: reported with its file, annotated, exit 1, and `dbt ls result:fail+` lists exactly it and its children', async () => {
@@ -111,13 +114,13 @@ describe('merge on real shard folders', () => {
     expect(outcome.exitCode).toBe(1);
     const failed = outcome.report.runResults.results.filter((r) => r.status === 'fail').map((r) => r.unique_id);
     expect(failed).toEqual([FAIL_TEST]);
-    expect(outcome.totals).toMatchObject({ failingNodes: 1, failedShards: 0, failed: 1, nodes: allPlanned().length });
+    expect(outcome.totals).toMatchObject({ failingNodes: 1, failedShards: 0, failed: 1, nodes: allPlanned().length + outcome.report.runResults.results.filter((r) => isHook(r.unique_id)).length });
     expect(annotations).toContain(`error examples/shop/tests/assert_fail_when_requested.sql dbt fail: ${FAIL_TEST}`);
     const summary = await fs.readFile(outcome.files.summary, 'utf8');
     expect(summary).toContain('`tests/assert_fail_when_requested.sql`');
     expect(summary).toContain('```mermaid\ngantt');
     const junit = create(await fs.readFile(outcome.files.junit, 'utf8')).end({ format: 'object' }) as { testsuites: Record<string, string> };
-    expect(junit.testsuites).toMatchObject({ '@failures': '1', '@errors': '0', '@tests': String(allPlanned().length) });
+    expect(junit.testsuites).toMatchObject({ '@failures': '1', '@errors': '0', '@tests': String(outcome.report.runResults.results.length) });
     expect(await dbtLs('result:fail+', outcome.reportDir)).toEqual(failedAndChildren(failed));
     const never = await merge(dirs.fail, 'fail-never', { 'fail-on': 'never' });
     expect(never.outcome.exitCode).toBe(0);
@@ -148,7 +151,7 @@ describe('merge on real shard folders', () => {
     const lostShard = project.plan.shards.find((s) => s.id === 's1-01')!.nodes;
     const present = allPlanned().filter((id) => !lostShard.includes(id));
     const results = outcome.report.runResults.results;
-    expect(results.filter((r) => !r.dbt_matrix.not_run).map((r) => r.unique_id).sort()).toEqual(present);
+    expect(results.filter((r) => !r.dbt_matrix.not_run && !isHook(r.unique_id)).map((r) => r.unique_id).sort()).toEqual(present);
     // the lost shard's topmost nodes are named missing; what sits below them is skipped because of them
     const skippedBelow = results.filter((r) => r.dbt_matrix.not_run);
     expect([...missing.missingNodes, ...skippedBelow.map((r) => r.unique_id)].sort()).toEqual([...lostShard].sort());

@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TriggerContext } from '../../src/core/interval/index.js';
 import { ShardArtifactSchema, type ShardArtifact } from '../../src/core/report/shard-artifact.js';
 import { parseProject } from '../../src/io/dbt-parse.js';
+import { runDbtProcess, type SpawnDbt } from '../../src/io/dbt-process.js';
 import { readManifest } from '../../src/io/manifest-reader.js';
 import { PARSE_STATE_DIR, PARTIAL_PARSE_FILE } from '../../src/io/parse-state.js';
 import { mergeReports } from '../../src/merge/main.js';
@@ -57,10 +58,18 @@ async function shardOnFreshCopy(name: string, env: NodeJS.ProcessEnv, planFile =
   dirs.push(project);
   const out = path.join(scratch, name);
   const inputs = parseRunInputs({ plan: planFile, shard: '0', 'project-dir': project, 'profiles-dir': project, 'dbt-command': DBT_BIN, out, ...INTERVAL });
-  const outcome = await runShard(inputs, { trigger: manual, env, attempt: 1, now: () => new Date(), log: memoryLogger(), handleProcessSignals: false });
+  // dbt's own debug log lives in the shard's .work folder, which the run removes when it ends: keep a
+  // copy of it as each real dbt invocation finishes
+  let dbtDebugLog = '';
+  const keepDebugLog: SpawnDbt = async (opts) => {
+    const result = await runDbtProcess(opts);
+    const logPath = opts.args[opts.args.indexOf('--log-path') + 1]!;
+    dbtDebugLog += await fs.readFile(path.join(logPath, 'dbt.log'), 'utf8').catch(() => '');
+    return result;
+  };
+  const outcome = await runShard(inputs, { trigger: manual, env, attempt: 1, now: () => new Date(), log: memoryLogger(), handleProcessSignals: false, spawnDbt: keepDebugLog });
   const shard = ShardArtifactSchema.parse(JSON.parse(await fs.readFile(path.join(outcome.shardDir, 'shard.json'), 'utf8')));
   const log = await fs.readFile(path.join(outcome.shardDir, 'dbt.log'), 'utf8');
-  const dbtDebugLog = await fs.readFile(path.join(out, '.work', shard.id, 'logs', 'dbt.log'), 'utf8');
   return { outcome, shard, log, dbtDebugLog, project };
 }
 

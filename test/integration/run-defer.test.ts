@@ -28,9 +28,18 @@ function planDir(withState: boolean): string {
   return dir;
 }
 
-function recordingDbt(): { spawn: SpawnDbt; calls: DbtProcessOptions[] } {
+/** Records each invocation, and where its --state manifest leads while dbt would run (.work is removed afterwards). */
+function recordingDbt(): { spawn: SpawnDbt; calls: DbtProcessOptions[]; stateManifests: string[] } {
   const calls: DbtProcessOptions[] = [];
-  return { calls, spawn: async (opts) => (calls.push(opts), { exitCode: 2, signal: null, outcome: 'exited', durationMs: 1 }) };
+  const stateManifests: string[] = [];
+  const spawn: SpawnDbt = async (opts) => {
+    calls.push(opts);
+    const at = opts.args.indexOf('--state');
+    const manifest = at >= 0 ? path.join(opts.args[at + 1]!, 'manifest.json') : null;
+    stateManifests.push(manifest !== null && existsSync(manifest) ? realpathSync(manifest) : 'none');
+    return { exitCode: 2, signal: null, outcome: 'exited', durationMs: 1 };
+  };
+  return { calls, spawn, stateManifests };
 }
 
 const deps = (spawnDbt: SpawnDbt, log = memoryLogger()) => ({
@@ -46,8 +55,7 @@ describe('run --defer', () => {
     const args = dbt.calls[0]!.args;
     expect(args).toContain('--defer');
     // one --state folder serves the selection and deferral: it links the plan's production manifest
-    const stateDir = args[args.indexOf('--state') + 1]!;
-    expect(realpathSync(path.join(stateDir, 'manifest.json'))).toBe(realpathSync(path.join(dir, 'state', 'manifest.json')));
+    expect(dbt.stateManifests[0]).toBe(realpathSync(path.join(dir, 'state', 'manifest.json')));
   });
 
   it('runs without --defer, with a warning, when the plan was made without state', async () => {
@@ -56,8 +64,7 @@ describe('run --defer', () => {
     const log = memoryLogger();
     await runShard(parseRunInputs({ plan: path.join(dir, 'plan.json'), shard: '0', defer: true, out: path.join(dir, 'out') }), deps(dbt.spawn, log));
     expect(dbt.calls[0]!.args).not.toContain('--defer');
-    const stateDir = dbt.calls[0]!.args[dbt.calls[0]!.args.indexOf('--state') + 1]!;
-    expect(existsSync(path.join(stateDir, 'manifest.json'))).toBe(false);
+    expect(dbt.stateManifests[0]).toBe('none');
     expect(log.lines.join('\n')).toMatch(/carries no production state/);
   });
 
