@@ -94,7 +94,7 @@ describe('backfill example workflow under act', () => {
     expect(merged.results.map((r) => r.unique_id).filter((id) => !id.startsWith('operation.')).sort()).toEqual(planned);
     expect(merged.results.filter((r) => !['success', 'pass'].includes(r.status) && !(r.status === 'no-op' && r.unique_id.startsWith('exposure.')))).toEqual([]);
     const summary = await fs.readFile(path.join(report, 'summary.md'), 'utf8');
-    expect(summary).toMatch(new RegExp(`✅ success — ${planned.length} passed · 0 failed`));
+    expect(summary).toMatch(new RegExp(`✅ success — ${merged.results.length} passed · 0 failed`));
     expect(summary).toContain('`2024-01-10T00:00:00+00:00` → `2024-01-12T00:00:00+00:00` (explicit');
   }, 15 * 60_000);
 
