@@ -111,7 +111,8 @@ left join parent
 where parent.to_field is null
 `.repeat(4);
 
-function mulberry32(seed: number): () => number {
+/** A small seeded PRNG: the same seed gives the same manifest and the same timing draws. */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -9,6 +9,7 @@ import { DbtGraph } from '../src/core/graph/graph.js';
 import type { ManifestNode } from '../src/core/manifest/types.js';
 import { isSchedulable, RunResultsSchema } from '../src/core/partition/index.js';
 import { readManifest } from '../src/io/manifest-reader.js';
+import { mulberry32 } from './generate-manifest.js';
 
 export const REAL_MANIFESTS = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../test/fixtures/real-manifests');
 
@@ -33,16 +34,7 @@ export async function realCases(): Promise<QualityCase[]> {
   return cases;
 }
 
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 function node(id: string, resourceType: ManifestNode['resourceType'], dependsOn: string[]): ManifestNode {
   return {
