@@ -80,7 +80,9 @@ export class DuckDbTool {
       await this.exec(['check', file]);
     } catch (err) {
       if (err instanceof UserError) throw err;
-      throw new UserError(`${input}: ${file} cannot be opened (${(err as Error).message.replace(/^duckdb check failed \([^)]*\): /, '')}); close the program that holds it (a DuckDB shell, an IDE, a running dbt) and try again`);
+      const reason = (err as Error).message.replace(/^duckdb check failed \([^)]*\): /, '');
+      const fix = 'close the program that holds it (a DuckDB shell, an IDE, a running dbt) and try again';
+      throw new UserError(`${input}: ${file} cannot be opened (${reason}); ${fix}`);
     }
   }
 
@@ -91,14 +93,21 @@ export class DuckDbTool {
 
   private exec(args: string[]): Promise<string> {
     return new Promise((resolve, reject) => {
-      execFile(this.python, ['-c', DUCKDB_STATE_SCRIPT, ...args], { maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-        if (!err) return resolve(String(stdout));
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT') return reject(new UserError(`--python: ${this.python} was not found; expected the Python interpreter that runs dbt (it has the duckdb module)`));
-        const detail = String(stderr).trim().split('\n').slice(-3).join(' | ') || err.message;
-        reject(new Error(`duckdb ${args[0]} failed (${this.python}): ${detail}`));
+      const options = { maxBuffer: 16 * 1024 * 1024 };
+      execFile(this.python, ['-c', DUCKDB_STATE_SCRIPT, ...args], options, (err, stdout, stderr) => {
+        if (err) reject(this.failure(args[0], err, String(stderr)));
+        else resolve(String(stdout));
       });
     });
+  }
+
+  private failure(command: string | undefined, err: Error, stderr: string): Error {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      const expected = 'the Python interpreter that runs dbt (it has the duckdb module)';
+      return new UserError(`--python: ${this.python} was not found; expected ${expected}`);
+    }
+    const detail = stderr.trim().split('\n').slice(-3).join(' | ') || err.message;
+    return new Error(`duckdb ${command} failed (${this.python}): ${detail}`);
   }
 }
 
@@ -159,7 +168,10 @@ export function pythonFromShebang(line: string): string | null {
 async function resolveExecutable(command: string, env: NodeJS.ProcessEnv): Promise<string | null> {
   const candidates = command.includes(path.sep)
     ? [path.resolve(command)]
-    : (env['PATH'] ?? '').split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, command));
+    : (env['PATH'] ?? '')
+        .split(path.delimiter)
+        .filter(Boolean)
+        .map((dir) => path.join(dir, command));
   for (const file of candidates) {
     try {
       await fs.access(file, constants.X_OK);
