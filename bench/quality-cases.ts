@@ -1,6 +1,6 @@
 /**
  * Inputs of the quality benchmark: every real manifest in test/fixtures/real-manifests (copies of
- * public projects' artifacts, see SOURCES.md there), plus seeded synthetic DAGs shaped like the
+ * public projects' artifacts, see README.md there), plus seeded synthetic DAGs shaped like the
  * deep projects the planner was not tuned on; heavy-tailed timing draws with fixed seeds.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
