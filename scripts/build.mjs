@@ -1,6 +1,6 @@
 // Bundles each entry point with ncc into dist/<entry>/index.js (committed; CI checks it is current),
 // after compiling the WebAssembly scanner into src/core/manifest/json-scanner-wasm.ts and embedding the Python
-// helper into src/io/duckdb-state-script.ts (both also committed and checked).
+// helpers src/**/*.py into *-script.ts modules (both also committed and checked).
 // --transpile-only: types are checked once by `npm run typecheck`, not per bundle. Argument arrays only: no shell.
 // The bundles are built side by side, one per core: each ncc run is single-threaded and takes seconds.
 import { execFile, execFileSync } from 'node:child_process';
@@ -16,7 +16,7 @@ const entries = process.argv.slice(2).length ? process.argv.slice(2) : ['plan', 
 
 // the WebAssembly manifest scanner is compiled into a source module the bundles include
 execFileSync(process.execPath, [path.join(root, 'scripts', 'build-wasm.mjs')], { cwd: root, stdio: 'inherit' });
-// and the DuckDB helper src/io/duckdb_state.py into a string constant (src/io/duckdb-state-script.ts)
+// and the Python helpers (src/**/*.py) into string constants (*-script.ts beside them)
 execFileSync(process.execPath, [path.join(root, 'scripts', 'embed-python.mjs')], { cwd: root, stdio: 'inherit' });
 
 async function bundle(entry) {

@@ -1,6 +1,6 @@
 """Tests of src/io/duckdb_state.py as Python, against the real duckdb module of the dbt virtualenv.
 
-Run by test/integration/duckdb-state-python.test.ts (`python -m unittest` with .venv's python), or
+Run by test/integration/python-helpers.test.ts (`python -m unittest` with .venv's python), or
 by hand: .venv/bin/python -m unittest discover -s test/python -v
 """
 import json

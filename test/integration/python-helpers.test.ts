@@ -1,7 +1,8 @@
 /**
- * The DuckDB helper that `dbt-matrix local` runs (src/io/duckdb_state.py) tested as Python: its
- * unittest suite (test/python/) under the dbt virtualenv's interpreter, with its real duckdb module.
- * One vitest test carries the whole Python suite; on failure it shows unittest's report.
+ * The Python helpers `dbt-matrix local` runs with dbt's Python (src/io/duckdb_state.py,
+ * src/io/profile_render.py) tested as Python: the unittest suite in test/python/ under the dbt
+ * virtualenv's interpreter, with its real duckdb and jinja2 modules. One vitest test carries the
+ * whole Python suite; on failure it shows unittest's report.
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -10,8 +11,8 @@ import { DBT_BIN, REPO_ROOT } from '../helpers/dbt.js';
 
 const PYTHON = path.join(path.dirname(DBT_BIN), 'python');
 
-describe('src/io/duckdb_state.py', () => {
-  it('passes its Python tests (test/python, run with python -m unittest)', () => {
+describe('the Python helpers (src/io/*.py)', () => {
+  it('pass their Python tests (test/python, run with python -m unittest)', () => {
     const result = spawnSync(PYTHON, ['-m', 'unittest', 'discover', '-s', 'test/python', '-v'], {
       cwd: REPO_ROOT,
       encoding: 'utf8',
