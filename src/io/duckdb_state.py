@@ -12,6 +12,7 @@ Commands:
   checkpoint FILE        write the write-ahead log into the file
   merge BASE SPEC_JSON   copy the shards' relations into BASE; prints one JSON line of counts
 """
+
 import json
 import sys
 
@@ -28,8 +29,8 @@ def create(path):
 
 def kind_of(con, catalog, schema, name):
     row = con.execute(
-        "select table_type from information_schema.tables"
-        " where table_catalog = ? and table_schema = ? and table_name = ?",
+        'select table_type from information_schema.tables'
+        ' where table_catalog = ? and table_schema = ? and table_name = ?',
         [catalog, schema, name],
     ).fetchone()
     return None if row is None else ('view' if row[0] == 'VIEW' else 'table')
@@ -44,7 +45,7 @@ def drop_other(con, catalog, schema, name, keep):
 
 def relations_of(con, catalog):
     return con.execute(
-        "select table_schema, table_name, table_type from information_schema.tables"
+        'select table_schema, table_name, table_type from information_schema.tables'
         " where table_catalog = ? and table_schema not in ('information_schema', 'pg_catalog')",
         [catalog],
     ).fetchall()
@@ -52,7 +53,7 @@ def relations_of(con, catalog):
 
 def view_sql(con, catalog, rel):
     return con.execute(
-        "select sql from duckdb_views() where database_name = ? and schema_name = ? and view_name = ?",
+        'select sql from duckdb_views() where database_name = ? and schema_name = ? and view_name = ?',
         [catalog, rel['schema'], rel['name']],
     ).fetchone()[0]
 
@@ -91,6 +92,9 @@ def merge(base, spec_json):
     def source(alias, rel):
         return q(alias) + '.' + q(rel['schema']) + '.' + q(rel['name'])
 
+    def new_rows_table(k):
+        return q('dbt_matrix_new_' + str(k))
+
     # Relations no dbt node owns were written by hooks (or were there before): the rows each shard
     # added to a table are added to the base (an audit log keeps every shard's lines); a table or
     # view new in a shard is created. Differences are taken against the base before this merge.
@@ -103,10 +107,8 @@ def merge(base, spec_json):
                     views.append((rel, view_sql(con, alias, rel)))
                 continue
             if existing == 'table':
-                con.execute(
-                    'create temp table ' + q('dbt_matrix_new_' + str(k)) + ' as select * from ' + source(alias, rel)
-                    + ' except all select * from ' + target(rel)
-                )
+                new_rows = source(alias, rel) + ' except all select * from ' + target(rel)
+                con.execute('create temp table ' + new_rows_table(k) + ' as select * from ' + new_rows)
                 pending_extra.append((k, alias, rel, True))
             elif existing is None:
                 pending_extra.append((k, alias, rel, False))
@@ -119,7 +121,7 @@ def merge(base, spec_json):
         try:
             con.execute('create schema if not exists ' + q(catalog) + '.' + q(rel['schema']))
             if existed:
-                n = con.execute('insert into ' + target(rel) + ' select * from ' + q('dbt_matrix_new_' + str(k))).fetchone()[0]
+                n = con.execute('insert into ' + target(rel) + ' select * from ' + new_rows_table(k)).fetchone()[0]
             elif kind_of(con, catalog, rel['schema'], rel['name']) is None:
                 con.execute('create table ' + target(rel) + ' as select * from ' + source(alias, rel))
                 n = con.execute('select count(*) from ' + target(rel)).fetchone()[0]

@@ -6,6 +6,7 @@ with env_var() and the as_* filters. src/io/profile-render.ts runs this program 
 {"values": {key: jinja text}}; output one JSON line {"values": {key: rendered}, "errors": {key:
 first line of the error}}. The environment is the one dbt will see.
 """
+
 import json
 import os
 import sys

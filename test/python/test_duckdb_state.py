@@ -3,6 +3,7 @@
 Run by test/integration/python-helpers.test.ts (`python -m unittest` with .venv's python), or
 by hand: .venv/bin/python -m unittest discover -s test/python -v
 """
+
 import json
 import os
 import subprocess
@@ -74,12 +75,17 @@ class DuckDbStateTest(unittest.TestCase):
         base = self.db('base', 'create schema s', 'create view s.m as select 1 as x')
         shard = self.db('shard', 'create schema s', 'create table s.m as select 2 as x')
         self.merge(base, [{'file': shard, 'relations': [{'schema': 's', 'name': 'm'}]}])
-        self.assertEqual(self.rows(base, "select table_type from information_schema.tables where table_name = 'm'"), [('BASE TABLE',)])
+        self.assertEqual(
+            self.rows(base, "select table_type from information_schema.tables where table_name = 'm'"),
+            [('BASE TABLE',)],
+        )
         self.assertEqual(self.rows(base, 'select x from s.m'), [(2,)])
 
     def test_a_view_whose_input_is_missing_is_reported_not_raised(self):
         base = self.db('base')
-        shard = self.db('shard', 'create schema s', 'create table s.t as select 1 as x', 'create view s.v as select * from s.t')
+        shard = self.db(
+            'shard', 'create schema s', 'create table s.t as select 1 as x', 'create view s.v as select * from s.t'
+        )
         stats = self.merge(base, [{'file': shard, 'relations': [{'schema': 's', 'name': 'v'}]}])
         self.assertEqual(stats['views'], 0)
         self.assertEqual([v['name'] for v in stats['failedViews']], ['s.v'])
@@ -94,14 +100,18 @@ class DuckDbStateTest(unittest.TestCase):
         stats = self.merge(base, [{'file': one, 'relations': []}, {'file': two, 'relations': []}], owned=[])
         self.assertEqual(stats['hookRows'], 3)
         self.assertEqual(stats['hookErrors'], [])
-        self.assertEqual(self.rows(base, 'select shard from main.audit order by shard'), [('before',), ('s1',), ('s2',), ('s2',)])
+        self.assertEqual(
+            self.rows(base, 'select shard from main.audit order by shard'), [('before',), ('s1',), ('s2',), ('s2',)]
+        )
 
     def test_owned_relations_are_not_treated_as_hook_writes(self):
         base = self.db('base')
         shard = self.db('shard', 'create schema s', 'create table s.model as select 1 as x')
         stats = self.merge(base, [{'file': shard, 'relations': []}], owned=[['S', 'MODEL']])
         self.assertEqual(stats['hookRows'], 0)
-        self.assertEqual(self.rows(base, "select count(*) from information_schema.tables where table_name = 'model'"), [(0,)])
+        self.assertEqual(
+            self.rows(base, "select count(*) from information_schema.tables where table_name = 'model'"), [(0,)]
+        )
 
     def test_a_table_a_hook_creates_in_two_shards_gets_both_shards_rows(self):
         base = self.db('base')
@@ -113,7 +123,9 @@ class DuckDbStateTest(unittest.TestCase):
 
     def test_hook_rows_that_do_not_fit_the_base_are_reported(self):
         base = self.db('base', 'create table main.audit (a integer)')
-        shard = self.db('shard', 'create table main.audit (a integer, b integer)', 'insert into main.audit values (1, 2)')
+        shard = self.db(
+            'shard', 'create table main.audit (a integer, b integer)', 'insert into main.audit values (1, 2)'
+        )
         stats = self.merge(base, [{'file': shard, 'relations': []}], owned=[])
         self.assertEqual([e['name'] for e in stats['hookErrors']], ['main.audit'])
 
@@ -151,8 +163,16 @@ class CommandLineTest(unittest.TestCase):
         with tempfile.TemporaryDirectory() as d:
             path = os.path.join(d, 'busy.duckdb')
             holder = subprocess.Popen(
-                [sys.executable, '-c', 'import duckdb, sys; c = duckdb.connect(sys.argv[1]); print("open", flush=True); sys.stdin.read()', path],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                [
+                    sys.executable,
+                    '-c',
+                    'import duckdb, sys; c = duckdb.connect(sys.argv[1]); print("open", flush=True); sys.stdin.read()',
+                    path,
+                ],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
             try:
                 self.assertEqual(holder.stdout.readline().strip(), 'open')
                 self.assertNotEqual(self.run_script('check', path).returncode, 0)

@@ -2,6 +2,7 @@
 
 Run by test/integration/python-helpers.test.ts with the other Python tests.
 """
+
 import json
 import os
 import subprocess
@@ -17,10 +18,12 @@ import profile_render  # noqa: E402  (found through the path above)
 class RenderTest(unittest.TestCase):
     def test_env_var_reads_the_environment_and_falls_back_to_its_default(self):
         with mock.patch.dict(os.environ, {'DBT_MATRIX_T_PATH': 'warehouse.duckdb'}, clear=False):
-            result = profile_render.render({
-                'path': "{{ env_var('DBT_MATRIX_T_PATH') }}",
-                'target': "{{ env_var('DBT_MATRIX_T_UNSET', 'dev') }}",
-            })
+            result = profile_render.render(
+                {
+                    'path': "{{ env_var('DBT_MATRIX_T_PATH') }}",
+                    'target': "{{ env_var('DBT_MATRIX_T_UNSET', 'dev') }}",
+                }
+            )
         self.assertEqual(result, {'values': {'path': 'warehouse.duckdb', 'target': 'dev'}, 'errors': {}})
 
     def test_a_missing_env_var_without_default_is_an_error_naming_it(self):
@@ -30,11 +33,13 @@ class RenderTest(unittest.TestCase):
         self.assertIn("Env var required but not provided: 'DBT_MATRIX_T_UNSET'", result['errors']['path'])
 
     def test_dbt_filters_and_var_render_as_dbt_renders_them(self):
-        result = profile_render.render({
-            'threads': "{{ '4' | as_number }}",
-            'flag': "{{ 'true' | as_bool }}",
-            'schema': "{{ var('schema', 'analytics') }}",
-        })
+        result = profile_render.render(
+            {
+                'threads': "{{ '4' | as_number }}",
+                'flag': "{{ 'true' | as_bool }}",
+                'schema': "{{ var('schema', 'analytics') }}",
+            }
+        )
         self.assertEqual(result['values'], {'threads': '4', 'flag': 'true', 'schema': 'analytics'})
 
     def test_an_undefined_name_is_an_error_not_an_empty_string(self):
