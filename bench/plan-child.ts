@@ -13,7 +13,7 @@ import { runPlan } from '../src/plan/main.js';
 import { memoryLogger } from '../src/shared/log.js';
 
 const [mode, file, timingsFile, budgetText] = process.argv.slice(2);
-let extra: Record<string, number> = {};
+let extra: Record<string, number>;
 let ms: number;
 if (mode === 'json-parse') {
   const t0 = performance.now();

@@ -200,7 +200,7 @@ export async function startPostgres(opts: { port?: number } = {}): Promise<PgSer
     const log = await readFile(logFile, 'utf8').catch(() => '');
     live.delete(handle);
     await rm(root, { recursive: true, force: true });
-    throw new Error(`${(err as Error).message}\n--- server log ---\n${log.slice(-4000)}`);
+    throw new Error(`${(err as Error).message}\n--- server log ---\n${log.slice(-4000)}`, { cause: err });
   }
 
   const psqlBin = path.join(binDir, 'psql');

@@ -67,6 +67,7 @@ describe('shard ids from plan.json stay inside --out', () => {
       const before = await listTree(s.dir);
       const message = await refusal(run(s.planFile, s.out));
       expect(message).toMatch(/--plan: .*shards\.0\.id/);
+      // eslint-disable-next-line no-control-regex -- looking for control characters is the point
       expect(message).not.toMatch(/[\u0000-\u001f]/);
       expect(await listTree(s.dir)).toEqual(before);
     },

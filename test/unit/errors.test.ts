@@ -7,6 +7,7 @@ describe('user errors are one printable line', () => {
   it('control bytes from a file or an input are escaped, whatever built the message', () => {
     const e = new UserError(`--plan: x.json is not valid JSON (Unexpected token \u0000 in "\u001b[31mred\nline2\r\u2028")`);
     expect(e.message).toBe('--plan: x.json is not valid JSON (Unexpected token \\u0000 in "\\u001b[31mred\\nline2\\r\\u2028")');
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point
     expect(e.message).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
     expect(badInput('--x', 'a\u0007b', 'y').message).toBe('--x: got "a\\u0007b", expected y');
   });

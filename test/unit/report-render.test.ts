@@ -82,7 +82,7 @@ function checkGantt(text: string): { sections: string[]; tasks: Array<{ name: st
     const t = line.trim();
     if (t === '') continue;
     let m: RegExpExecArray | null;
-    if ((m = /^title\s+([^:\n]+)$/.exec(t))) continue;
+    if (/^title\s+([^:\n]+)$/.test(t)) continue;
     if ((m = /^dateFormat\s+(\S+)$/.exec(t))) {
       dateFormat = m[1]!;
       continue;
