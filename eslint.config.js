@@ -10,6 +10,13 @@ import tseslint from 'typescript-eslint';
 
 export default defineConfig(
   globalIgnores([
+    // installed tools and scratch folders (node_modules/ is ignored by ESLint itself)
+    '.venv/',
+    '.venvs/',
+    '.tools/',
+    '.work/',
+    'demo-output/',
+    'scratch/',
     'dist/',
     'coverage/',
     'test-results/',
