@@ -16,6 +16,8 @@ import type { OptionSpec } from '../src/shared/options.js';
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const OPTIONS: Record<Step, OptionSpec[]> = { plan: PLAN_OPTIONS, run: RUN_OPTIONS, merge: MERGE_OPTIONS };
+/** The options a step's action reads (the rest are the CLI's alone). */
+const actionInputs = (step: Step): OptionSpec[] => OPTIONS[step].filter((o) => !o.cliOnly);
 
 const ABOUT: Record<Step, string> = {
   plan: 'Plan a dbt project into DAG-safe shards within a warehouse connection budget: job matrices for the shard jobs and a plan folder for run and merge.',
@@ -63,7 +65,7 @@ function inputLines(name: string, description: string, defaultText: string | und
 /** `<step>/action.yml`: the step's own inputs, defaults and outputs, running the step's bundle. */
 export function renderStepActionYml(step: Step): string {
   const lines = [GENERATED, `name: dbt-matrix ${step}`, `description: ${q(ABOUT[step])}`, 'author: dbt-matrix', 'inputs:'];
-  for (const spec of OPTIONS[step].filter((s) => !s.cliOnly)) lines.push(...inputLines(spec.name, spec.description, spec.defaultText));
+  for (const spec of actionInputs(step)) lines.push(...inputLines(spec.name, spec.description, spec.defaultText));
   lines.push('outputs:');
   for (const [name, description] of OUTPUTS[step]) lines.push(`  ${name}:`, `    description: ${q(description)}`);
   // GitHub (and act) resolve `main` from the action's folder: the bundles sit at the repository root
@@ -77,10 +79,11 @@ function merged<T extends { description: string }>(byStep: Array<{ step: Step; i
   return texts.length === 1 ? `${byStep.map((u) => u.step).join(', ')}: ${texts[0]}` : byStep.map(({ step, item }) => `${step}: ${item.description}`).join(' | ');
 }
 
-function groupByName<T extends { name: string }>(items: Record<Step, T[]>): Map<string, Array<{ step: Step; item: T }>> {
-  const byName = new Map<string, Array<{ step: Step; item: T }>>();
-  for (const step of STEPS) for (const item of items[step]) byName.set(item.name, [...(byName.get(item.name) ?? []), { step, item }]);
-  return byName;
+/** Each name and the steps that have it, in step order. */
+function byName<T extends { name: string }>(itemsOf: (step: Step) => T[]): Map<string, Array<{ step: Step; item: T }>> {
+  const names = new Map<string, Array<{ step: Step; item: T }>>();
+  for (const step of STEPS) for (const item of itemsOf(step)) names.set(item.name, [...(names.get(item.name) ?? []), { step, item }]);
+  return names;
 }
 
 /**
@@ -101,16 +104,14 @@ export function renderCompatActionYml(): string {
     `    description: ${q(`deprecated, kept for one release: plan | run | merge; use the sub-actions ${STEPS.map((s) => subActionUses(s)).join(', ')} instead`)}`,
     '    required: true',
   ];
-  const specs = groupByName(Object.fromEntries(STEPS.map((s) => [s, OPTIONS[s].filter((o) => !o.cliOnly)])) as Record<Step, OptionSpec[]>);
-  for (const [name, uses] of [...specs.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, uses] of [...byName(actionInputs).entries()].sort(([a], [b]) => a.localeCompare(b))) {
     const defaults = [...new Set(uses.map((u) => u.item.defaultText ?? ''))];
     const note = uses.length > 1 && defaults.length > 1 ? ` (defaults: ${uses.map((u) => `${u.step} ${u.item.defaultText ?? 'none'}`).join(', ')})` : '';
     // only a default every step shares goes here; otherwise each step's parser applies its own
     lines.push(...inputLines(name, merged(uses) + note, defaults.length === 1 ? defaults[0] : undefined));
   }
   lines.push('outputs:');
-  const outputs = groupByName(Object.fromEntries(STEPS.map((s) => [s, OUTPUTS[s].map(([name, description]) => ({ name, description }))])) as Record<Step, Array<{ name: string; description: string }>>);
-  for (const [name, uses] of outputs) lines.push(`  ${name}:`, `    description: ${q(merged(uses))}`);
+  for (const [name, uses] of byName((s) => OUTPUTS[s].map(([n, description]) => ({ name: n, description })))) lines.push(`  ${name}:`, `    description: ${q(merged(uses))}`);
   lines.push('runs:', '  using: node24', '  main: dist/action/index.js', '');
   return lines.join('\n');
 }
