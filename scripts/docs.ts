@@ -1,51 +1,98 @@
 /**
- * One source of truth for the action's interface: action.yml is generated from the entries'
- * OptionSpecs (the CLI's flags) and the outputs below; the README's tables are generated from
- * action.yml. `npm run docs` writes both; `npm run docs -- --check` (and a unit test) fails on drift.
+ * One source of truth for the action's interface: each sub-action's action.yml (plan/, run/,
+ * merge/) is generated from that step's OptionSpecs (the CLI's flags) and its outputs below; the
+ * root action.yml, the `command` compatibility front, from all three; the README's tables from the
+ * sub-actions' action.yml. `npm run docs` writes them; `npm run docs -- --check` (and a unit test)
+ * fails on drift.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
+import { STEPS, subActionUses, type Step } from '../src/action/compat.js';
 import { MERGE_OPTIONS } from '../src/merge/inputs.js';
 import { PLAN_OPTIONS } from '../src/plan/inputs.js';
 import { RUN_OPTIONS } from '../src/run/inputs.js';
 import type { OptionSpec } from '../src/shared/options.js';
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const COMMANDS: Record<string, OptionSpec[]> = { plan: PLAN_OPTIONS, run: RUN_OPTIONS, merge: MERGE_OPTIONS };
+const OPTIONS: Record<Step, OptionSpec[]> = { plan: PLAN_OPTIONS, run: RUN_OPTIONS, merge: MERGE_OPTIONS };
+/** The options a step's action reads (the rest are the CLI's alone). */
+const actionInputs = (step: Step): OptionSpec[] => OPTIONS[step].filter((o) => !o.cliOnly);
 
-export const OUTPUTS: Array<[name: string, command: string, description: string]> = [
-  ['matrix', 'plan', 'stage 1 job matrix `{"include":[{"shard":0,"id":"s1-00","stage":1},…]}` for `strategy.matrix`'],
-  ['matrix-2', 'plan', 'stage 2 job matrix (`{"include":[]}` when there is no stage 2)'],
-  ['matrix-3', 'plan', 'stage 3 job matrix (`{"include":[]}` when there is no stage 3)'],
-  ['stages', 'plan', 'number of stages (0 when there is nothing to run)'],
-  ['threads', 'plan', 'dbt threads per shard'],
-  ['max-parallel', 'plan', 'shards that may run at once within the connection budget (for `strategy.max-parallel`)'],
-  ['has-work', 'plan', '`true` when the selection holds anything to run'],
-  ['has-final-tests', 'plan', '`true` when tests whose parents span shards must run after all stages (`final: true`)'],
-  ['plan-dir', 'plan', 'folder holding plan.json and manifest.json'],
-  ['plan-artifact', 'plan', 'name of the uploaded plan folder; pass it to run and merge as `plan-artifact`'],
-  ['status', 'run, merge', 'run: the shard\'s status (success, error, cancelled, timeout); merge: the overall status'],
-  ['exit-code', 'run', "dbt's exit code for the shard (0 when every node passed)"],
-  ['artifact-name', 'run', "name of the shard's uploaded artifact (unique per run attempt)"],
-  ['shard-dir', 'run', "folder holding the shard's run_results.json, dbt.log and shard.json"],
-  ['passed', 'merge', 'nodes that passed'],
-  ['failed', 'merge', 'nodes that failed or errored, plus missing shards'],
-  ['skipped', 'merge', 'nodes skipped'],
-  ['report-dir', 'merge', 'folder of the merged report (run_results.json, summary.md, junit.xml, manifest.json, plan.json)'],
-];
+const ABOUT: Record<Step, string> = {
+  plan: 'Plan a dbt project into DAG-safe shards within a warehouse connection budget: job matrices for the shard jobs and a plan folder for run and merge.',
+  run: "Run one shard of the plan (or its final tests) in a dbt subprocess and upload the shard's artifacts.",
+  merge: "Merge the shards' artifacts into one report: run_results.json, summary, JUnit XML, annotations, an optional sticky PR comment.",
+};
+
+/** The outputs each step's action.ts sets (a unit test checks the two agree). */
+export const OUTPUTS: Record<Step, Array<[name: string, description: string]>> = {
+  plan: [
+    ['matrix', 'stage 1 job matrix `{"include":[{"shard":0,"id":"s1-00","stage":1},…]}` for `strategy.matrix`'],
+    ['matrix-2', 'stage 2 job matrix (`{"include":[]}` when there is no stage 2)'],
+    ['matrix-3', 'stage 3 job matrix (`{"include":[]}` when there is no stage 3)'],
+    ['stages', 'number of stages (0 when there is nothing to run)'],
+    ['threads', 'dbt threads per shard'],
+    ['max-parallel', 'shards that may run at once within the connection budget (for `strategy.max-parallel`)'],
+    ['has-work', '`true` when the selection holds anything to run'],
+    ['has-final-tests', '`true` when tests whose parents span shards must run after all stages (`final: true`)'],
+    ['plan-dir', 'folder holding plan.json and manifest.json'],
+    ['plan-artifact', 'name of the uploaded plan folder; pass it to run and merge as `plan-artifact`'],
+  ],
+  run: [
+    ['status', "the shard's status (success, error, cancelled, timeout)"],
+    ['exit-code', "dbt's exit code for the shard (0 when every node passed)"],
+    ['artifact-name', "name of the shard's uploaded artifact (unique per run attempt)"],
+    ['shard-dir', "folder holding the shard's run_results.json, dbt.log and shard.json"],
+  ],
+  merge: [
+    ['status', 'the overall status'],
+    ['passed', 'nodes that passed'],
+    ['failed', 'nodes that failed or errored, plus missing shards'],
+    ['skipped', 'nodes skipped'],
+    ['report-dir', 'folder of the merged report (run_results.json, summary.md, junit.xml, manifest.json, plan.json)'],
+  ],
+};
 
 const q = (s: string): string => JSON.stringify(s);
+const GENERATED = '# Generated by `npm run docs` from the option lists in src/{plan,run,merge}/inputs.ts: edit those, not this file.';
 
-export function renderActionYml(): string {
-  const byName = new Map<string, Array<{ command: string; spec: OptionSpec }>>();
-  for (const [command, specs] of Object.entries(COMMANDS)) {
-    for (const spec of specs.filter((s) => !s.cliOnly)) {
-      byName.set(spec.name, [...(byName.get(spec.name) ?? []), { command, spec }]);
-    }
-  }
+/** `inputs:` lines of one input; a default only when there is one (an empty input means "not given"). */
+function inputLines(name: string, description: string, defaultText: string | undefined): string[] {
+  return [`  ${name}:`, `    description: ${q(description)}`, '    required: false', ...(defaultText ? [`    default: ${q(defaultText)}`] : [])];
+}
+
+/** `<step>/action.yml`: the step's own inputs, defaults and outputs, running the step's bundle. */
+export function renderStepActionYml(step: Step): string {
+  const lines = [GENERATED, `name: dbt-matrix ${step}`, `description: ${q(ABOUT[step])}`, 'author: dbt-matrix', 'inputs:'];
+  for (const spec of actionInputs(step)) lines.push(...inputLines(spec.name, spec.description, spec.defaultText));
+  lines.push('outputs:');
+  for (const [name, description] of OUTPUTS[step]) lines.push(`  ${name}:`, `    description: ${q(description)}`);
+  // GitHub (and act) resolve `main` from the action's folder: the bundles sit at the repository root
+  lines.push('runs:', '  using: node24', `  main: ../dist/${step}/index.js`, '');
+  return lines.join('\n');
+}
+
+/** Per name, what each step that has it says: one text when they agree, else `step: text` parts. */
+function merged<T extends { description: string }>(byStep: Array<{ step: Step; item: T }>): string {
+  const texts = [...new Set(byStep.map((u) => u.item.description))];
+  return texts.length === 1 ? `${byStep.map((u) => u.step).join(', ')}: ${texts[0]}` : byStep.map(({ step, item }) => `${step}: ${item.description}`).join(' | ');
+}
+
+/** Each name and the steps that have it, in step order. */
+function byName<T extends { name: string }>(itemsOf: (step: Step) => T[]): Map<string, Array<{ step: Step; item: T }>> {
+  const names = new Map<string, Array<{ step: Step; item: T }>>();
+  for (const step of STEPS) for (const item of itemsOf(step)) names.set(item.name, [...(names.get(item.name) ?? []), { step, item }]);
+  return names;
+}
+
+/**
+ * The root action.yml, kept for one release: every step's inputs (so old workflows keep working)
+ * behind `command`, whose entry warns with the sub-action to use instead.
+ */
+export function renderCompatActionYml(): string {
   const lines = [
-    '# Generated by `npm run docs` from the option lists in src/{plan,run,merge}/inputs.ts: edit those, not this file.',
+    GENERATED,
     'name: dbt-matrix',
     'description: Run a dbt project in parallel GitHub Actions jobs - plan DAG-safe shards within a connection budget, run each in a dbt subprocess, merge one report.',
     'author: dbt-matrix',
@@ -54,57 +101,64 @@ export function renderActionYml(): string {
     '  color: orange',
     'inputs:',
     '  command:',
-    `    description: ${q('plan | run | merge')}`,
+    `    description: ${q(`deprecated, kept for one release: plan | run | merge; use the sub-actions ${STEPS.map((s) => subActionUses(s)).join(', ')} instead`)}`,
     '    required: true',
   ];
-  for (const [name, uses] of [...byName.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    const texts = [...new Set(uses.map((u) => u.spec.description))];
-    const desc = texts.length === 1
-      ? `${uses.map((u) => u.command).join(', ')}: ${texts[0]}`
-      : uses.map(({ command, spec }) => `${command}: ${spec.description}`).join(' | ');
-    const defaults = [...new Set(uses.map((u) => u.spec.defaultText ?? ''))];
-    lines.push(`  ${name}:`, `    description: ${q(desc + (uses.length > 1 && defaults.length > 1 ? ` (defaults: ${uses.map((u) => `${u.command} ${u.spec.defaultText ?? 'none'}`).join(', ')})` : ''))}`, '    required: false');
-    // Only a real default shared by every command goes into action.yml; otherwise each command's
-    // parser applies its own (an empty input means "not given").
-    if (defaults.length === 1 && defaults[0] !== '') {
-      lines.push(`    default: ${q(defaults[0]!)}`);
-    }
+  for (const [name, uses] of [...byName(actionInputs).entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const defaults = [...new Set(uses.map((u) => u.item.defaultText ?? ''))];
+    const note = uses.length > 1 && defaults.length > 1 ? ` (defaults: ${uses.map((u) => `${u.step} ${u.item.defaultText ?? 'none'}`).join(', ')})` : '';
+    // only a default every step shares goes here; otherwise each step's parser applies its own
+    lines.push(...inputLines(name, merged(uses) + note, defaults.length === 1 ? defaults[0] : undefined));
   }
   lines.push('outputs:');
-  for (const [name, command, description] of OUTPUTS) lines.push(`  ${name}:`, `    description: ${q(`${command}: ${description}`)}`);
+  for (const [name, uses] of byName((s) => OUTPUTS[s].map(([n, description]) => ({ name: n, description })))) lines.push(`  ${name}:`, `    description: ${q(merged(uses))}`);
   lines.push('runs:', '  using: node24', '  main: dist/action/index.js', '');
   return lines.join('\n');
 }
 
-interface ActionYml { inputs: Record<string, { description: string; default?: string; required?: boolean }>; outputs: Record<string, { description: string }> }
+interface ActionYml { description: string; inputs: Record<string, { description: string; default?: string }>; outputs: Record<string, { description: string }> }
 const cell = (s: string): string => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
-export function renderReadmeTables(actionYml: string): string {
+/** A sub-action's README section: how to reference it, what it does, its inputs and outputs. */
+export function renderReadmeSection(step: Step, actionYml: string): string {
   const a = parse(actionYml) as ActionYml;
   const inputs = Object.entries(a.inputs).map(([n, i]) => `| \`${n}\` | ${cell(i.description)} | ${i.default !== undefined ? `\`${cell(i.default)}\`` : ''} |`);
   const outputs = Object.entries(a.outputs).map(([n, o]) => `| \`${n}\` | ${cell(o.description)} |`);
-  return ['### Inputs', '', '| input | description | default |', '|---|---|---|', ...inputs, '', '### Outputs', '', '| output | description |', '|---|---|', ...outputs].join('\n');
+  return [`### ${step} (\`uses: ${subActionUses(step)}\`)`, '', a.description, '', '| input | description | default |', '|---|---|---|', ...inputs, '', '| output | description |', '|---|---|', ...outputs].join('\n');
 }
 
-const START = '<!-- action-tables:start (generated by `npm run docs` from action.yml) -->';
+const START = '<!-- action-tables:start (generated by `npm run docs` from plan/, run/ and merge/action.yml) -->';
 const END = '<!-- action-tables:end -->';
 
-export function renderReadme(readme: string, actionYml: string): string {
-  const i = readme.indexOf(START);
+export function renderReadme(readme: string, stepYmls: Record<Step, string>): string {
+  const i = readme.search(/<!-- action-tables:start[^>]*-->/);
   const j = readme.indexOf(END);
   if (i < 0 || j < i) throw new Error(`README.md needs the markers ${START} … ${END}`);
-  return `${readme.slice(0, i + START.length)}\n${renderReadmeTables(actionYml)}\n${readme.slice(j)}`;
+  const sections = STEPS.map((step) => renderReadmeSection(step, stepYmls[step]));
+  return `${readme.slice(0, i)}${START}\n${sections.join('\n\n')}\n${readme.slice(j)}`;
 }
+
+/** Every generated file (relative to the repository root) and the text the generator writes. */
+export function generatedFiles(readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8')): Record<string, string> {
+  const stepYmls = Object.fromEntries(STEPS.map((s) => [s, renderStepActionYml(s)])) as Record<Step, string>;
+  return {
+    'action.yml': renderCompatActionYml(),
+    ...Object.fromEntries(STEPS.map((s) => [`${s}/action.yml`, stepYmls[s]])),
+    'README.md': renderReadme(readme, stepYmls),
+  };
+}
+
+const readOrEmpty = (file: string): string => {
+  try {
+    return readFileSync(path.join(ROOT, file), 'utf8');
+  } catch {
+    return '';
+  }
+};
 
 /** Files whose committed text differs from what the generator writes. */
 export function driftedFiles(): string[] {
-  const actionYml = renderActionYml();
-  const readmePath = path.join(ROOT, 'README.md');
-  const drift: string[] = [];
-  if (readFileSync(path.join(ROOT, 'action.yml'), 'utf8') !== actionYml) drift.push('action.yml');
-  const readme = readFileSync(readmePath, 'utf8');
-  if (renderReadme(readme, actionYml) !== readme) drift.push('README.md');
-  return drift;
+  return Object.entries(generatedFiles()).filter(([file, text]) => readOrEmpty(file) !== text).map(([file]) => file);
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname)) {
@@ -115,9 +169,9 @@ if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(im
       process.exit(1);
     }
   } else {
-    const actionYml = renderActionYml();
-    writeFileSync(path.join(ROOT, 'action.yml'), actionYml);
-    const readmePath = path.join(ROOT, 'README.md');
-    writeFileSync(readmePath, renderReadme(readFileSync(readmePath, 'utf8'), actionYml));
+    for (const [file, text] of Object.entries(generatedFiles())) {
+      mkdirSync(path.dirname(path.join(ROOT, file)), { recursive: true });
+      writeFileSync(path.join(ROOT, file), text);
+    }
   }
 }

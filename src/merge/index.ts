@@ -1,3 +1,4 @@
+import '../io/quiet-deprecations.js';
 import { runAction } from '../io/action.js';
 import { mergeAction } from './action.js';
 

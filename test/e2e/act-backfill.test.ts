@@ -124,6 +124,6 @@ describe('backfill example workflow under act', () => {
     expect(summary).toContain('assert_fail_when_requested');
     // the merge job's log carries the same: an error annotation and the failed step
     expect(run.log).toMatch(/\[dbt backfill\/merge\s*\].*::error.*assert_fail_when_requested/);
-    expect(run.log).toMatch(/\[dbt backfill\/merge\s*\]\s+❌ {2}Failure - Main dbt-matrix\/dbt-matrix@v1/);
+    expect(run.log).toMatch(/\[dbt backfill\/merge\s*\]\s+❌ {2}Failure - Main dbt-matrix\/dbt-matrix\/merge@v1/);
   }, 15 * 60_000);
 });

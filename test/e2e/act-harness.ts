@@ -5,13 +5,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { STEPS } from '../../src/action/compat.js';
 import { jobResults, setOutputs } from './act-log.js';
 import { EXAMPLE_EVENT_TIME } from '../helpers/dbt.js';
 
 /**
  * Runs the repository's workflow YAML with `act` on this host (`-P ubuntu-latest=-self-hosted`),
- * the way GitHub would: `uses: dbt-matrix/dbt-matrix@v1` (and its reusable workflow and setup-dbt
- * action) resolves to a copy of action.yml + dist/ + .github/ (exactly what a user's `uses:` gets),
+ * the way GitHub would: `uses: dbt-matrix/dbt-matrix/<step>@v1` (the sub-actions; and the root
+ * action, its reusable workflow and setup-dbt action) resolves to a copy of the action.yml files +
+ * dist/ + .github/ (exactly what a user's `uses:` gets: act maps the repository, not each folder),
  * artifacts go through act's own artifact server, and the only stand-ins are named fakes for
  * GitHub's checkout and setup-python actions (no internet here) plus a closed loopback port as
  * GitHub's API (unreachable, as from an offline runner). actions/cache is either a test-only
@@ -31,7 +33,7 @@ export interface ActFixture {
   dir: string;
   /** the git repository act runs in: examples/shop and examples/workflows */
   workspace: string;
-  /** action.yml + dist/: what `dbt-matrix/dbt-matrix@v1` resolves to */
+  /** the action.yml files + dist/: what `dbt-matrix/dbt-matrix[/<step>]@v1` resolves to */
   action: string;
   /** act's artifact server storage: <run id>/<artifact name>/<artifact name>.zip */
   artifacts: string;
@@ -51,12 +53,15 @@ export async function makeFixture(label: string): Promise<ActFixture> {
     recursive: true,
     filter: (src) => !skip.has(path.basename(src)) && !/\.duckdb(\.wal)?$/.test(src),
   });
-  // act executes dist/ (action.yml → dist/action → dist/<command>): it must be built
-  for (const entry of ['action', 'plan', 'run', 'merge']) {
+  // act executes dist/ (<step>/action.yml → dist/<step>; the root action.yml → dist/action → dist/<step>): it must be built
+  for (const entry of ['action', ...STEPS]) {
     if (!existsSync(path.join(ROOT, 'dist', entry, 'index.js'))) throw new Error(`dist/${entry}/index.js is missing: run node scripts/build.mjs`);
   }
   await fs.mkdir(action, { recursive: true });
-  await fs.cp(path.join(ROOT, 'action.yml'), path.join(action, 'action.yml'));
+  // dbt-matrix/dbt-matrix@v1 (the `command` front) and dbt-matrix/dbt-matrix/<step>@v1
+  for (const file of ['action.yml', ...STEPS.map((step) => path.join(step, 'action.yml'))]) {
+    await fs.cp(path.join(ROOT, file), path.join(action, file));
+  }
   await fs.cp(path.join(ROOT, 'dist'), path.join(action, 'dist'), { recursive: true });
   // dbt-matrix/dbt-matrix/.github/workflows/dbt-matrix.yml@v1 and .../.github/actions/setup-dbt@v1
   await fs.cp(path.join(ROOT, '.github', 'workflows', 'dbt-matrix.yml'), path.join(action, '.github', 'workflows', 'dbt-matrix.yml'));

