@@ -31,7 +31,6 @@ export function refinePlan(dag: WorkDag, plan: LayoutPlan, limits: Limits, sim: 
   shards.forEach((stage, s) => stage.forEach((nodes, b) => nodes.forEach((v) => ((stageOf[v] = s + 1), (shardOf[v] = b)))));
   const seconds = plan.stages.map((s) => s.seconds);
   const inGroup = new Uint8Array(n);
-  const stageTime = (s: number): number => stageSeconds(durations[s]!, limits, shards[s]!.map((x) => x.length));
 
   // may `group` (nodes of one shard) run in shard b of stage s (1-based)?
   const fits = (group: number[], s: number, b: number): boolean => {
@@ -47,18 +46,21 @@ export function refinePlan(dag: WorkDag, plan: LayoutPlan, limits: Limits, sim: 
     }
     return true;
   };
-  // the shard of stage s the group's neighbours there pin it to; the least loaded one when none do
-  const target = (group: number[], s: number): number => {
-    let pinned = -1;
+  // the shard of stage s the group's neighbours there pin it to, or -1 when none do
+  const pinnedShard = (group: number[], s: number): number => {
     for (const v of group) {
       for (const [start, list] of [[dag.parentStart, dag.parentList], [dag.childStart, dag.childList]] as const) {
-        for (let e = start[v]!; e < start[v + 1]!; e++) if (!inGroup[list[e]!] && stageOf[list[e]!] === s) pinned = shardOf[list[e]!]!;
+        for (let e = start[v]!; e < start[v + 1]!; e++) if (!inGroup[list[e]!] && stageOf[list[e]!] === s) return shardOf[list[e]!]!;
       }
     }
-    if (pinned >= 0) return pinned;
-    const d = durations[s - 1]!;
-    return d.reduce((best, x, b) => (x < d[best]! ? b : best), 0);
+    return -1;
   };
+  // a stage's wall-clock; emptied shards are dropped, so they cost no job start
+  const timeOf = (durs: number[], sizes: number[]): number => {
+    const kept = sizes.flatMap((size, b) => (size > 0 ? [b] : []));
+    return stageSeconds(kept.map((b) => durs[b]!), limits, kept.map((b) => sizes[b]!));
+  };
+  const stageTime = (s: number): number => timeOf(durations[s]!, shards[s]!.map((x) => x.length));
 
   let spent = 0;
   for (let improved = true; improved && spent < budget; ) {
@@ -87,10 +89,13 @@ export function refinePlan(dag: WorkDag, plan: LayoutPlan, limits: Limits, sim: 
       const group = toStage < k + 1 ? [v] : withTests(v, k + 1, from);
       if (!group) continue;
       for (const g of group) inGroup[g] = 1;
-      const toShard = target(group, toStage);
+      // pinned by its neighbours there, or free: the least loaded shard (a new shard helped no plan of the quality bench)
+      const pinned = pinnedShard(group, toStage);
+      const d = durations[toStage - 1]!;
+      const toShard = pinned >= 0 ? pinned : d.reduce((b, x, i) => (x < d[b]! ? i : b), 0);
       const move = fits(group, toStage, toShard) ? evaluate(k, from, group, toStage, toShard) : undefined;
-      for (const g of group) inGroup[g] = 0;
       if (move && beats(move, best)) best = move;
+      for (const g of group) inGroup[g] = 0;
     }
     return best;
   }
@@ -138,17 +143,18 @@ export function refinePlan(dag: WorkDag, plan: LayoutPlan, limits: Limits, sim: 
     const fromTime = fromLeft.length > 0 ? sim.duration(fromLeft, limits.threads) : 0;
     const toTime = sim.duration(toNodes, limits.threads);
     const before = seconds[k]! + seconds[t]!;
-    const save = [durations[k]![from]!, durations[t]![toShard]!];
-    durations[k]![from] = fromTime;
-    durations[t]![toShard] = toTime;
-    const counts = (s: number, b: number, size: number): number[] => shards[s]!.map((x, i) => (i === b ? size : x.length));
-    const after =
-      stageSeconds(durations[k]!, limits, counts(k, from, fromLeft.length)) + stageSeconds(durations[t]!, limits, counts(t, toShard, toNodes.length));
-    durations[k]![from] = save[0]!;
-    durations[t]![toShard] = save[1]!;
+    const was = [durations[k]![from]!, durations[t]![toShard]!];
+    const changed = (s: number, b: number, time: number, size: number): [number[], number[]] => {
+      const durs = [...durations[s]!];
+      const sizes = shards[s]!.map((x) => x.length);
+      durs[b] = time;
+      sizes[b] = size;
+      return [durs, sizes];
+    };
+    const after = timeOf(...changed(k, from, fromTime, fromLeft.length)) + timeOf(...changed(t, toShard, toTime, toNodes.length));
     const eps = 1e-9 * Math.max(1, before);
     // equal makespan: accept when the two shards get more even (the sum of squares drops), so ties at a stage's top can be undone one by one
-    const evener = save[0]! ** 2 + save[1]! ** 2 - fromTime ** 2 - toTime ** 2;
+    const evener = was[0]! ** 2 + was[1]! ** 2 - fromTime ** 2 - toTime ** 2;
     const drop = after < before - eps ? before - after : 0;
     if (drop === 0 && (after > before + eps || evener <= 1e-6 * (1 + before))) return undefined;
     return { group, toStage, toShard, drop, evener, fromLeft, fromTime, toTime };
