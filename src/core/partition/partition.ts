@@ -86,7 +86,8 @@ const MAX_THREAD_OPTIONS = 4;
 /**
  * Splits the selection into stages of shards (the plan invariants) and keeps the plan with the
  * best simulated makespan over stage layouts (1..maxStages) and thread counts; ties go to fewer
- * shards, then fewer stages. Pure and deterministic: nodes are handled in sorted-id order only.
+ * shards, then fewer stages. The winner is then refined node by node (refine.ts) on DAGs the wide
+ * search covers. Pure and deterministic: nodes are handled in sorted-id order only.
  */
 export function partition(input: PartitionInput): PartitionResult {
   const { threads: fixedThreads, connectionBudget: budget } = validate(input);

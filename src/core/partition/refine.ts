@@ -2,6 +2,9 @@ import type { WorkDag } from './dag.js';
 import { stageSeconds, type LayoutPlan, type Limits } from './evaluate.js';
 import type { ShardSimulator } from './simulate.js';
 
+/** Candidates tried per direction and shard in each round. */
+const TRIES = 6;
+
 /**
  * Local search over a simulated plan. Cuts are made from components and estimates; on deep DAGs
  * glued by shared models a stage then often waits on one long shard while the others idle. This
@@ -17,9 +20,6 @@ import type { ShardSimulator } from './simulate.js';
  * `budget`: node-simulations allowed (each candidate re-simulates the two shards it touches), so
  * the time is bounded on any DAG and the result is deterministic.
  */
-/** Candidates tried per direction and shard in each round. */
-const TRIES = 6;
-
 export function refinePlan(dag: WorkDag, plan: LayoutPlan, limits: Limits, sim: ShardSimulator, budget: number): LayoutPlan {
   const n = dag.ids.length;
   const count = plan.stages.length;
