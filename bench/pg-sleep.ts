@@ -19,6 +19,7 @@ import { Progress } from '../src/local/progress.js';
 import { memoryLogger } from '../src/shared/log.js';
 import { DBT_BIN, runDbt } from '../test/helpers/dbt.js';
 import { startPostgres } from '../test/helpers/postgres.js';
+import { describeCpu, startCpu } from './cpu-usage.js';
 import { modelName, writeProject } from './gen-project.js';
 import { mulberry32 } from './quality-cases.js';
 
@@ -52,10 +53,12 @@ export async function benchPgSleep(tmp: string): Promise<void> {
       'project-dir': dir, 'profiles-dir': dir, 'dbt-command': DBT_BIN, out: path.join(dir, 'out'), 'connection-budget': String(BUDGET), timings: [timings],
     });
     const t0 = performance.now();
+    const localCpu = startCpu();
     const outcome = await runLocal(inputs, {
       env, trigger, now: () => new Date(), log: memoryLogger(), progress: new Progress({ write: () => true }), parseProject: (x) => parseProject(x, env),
     });
     const wall = (performance.now() - t0) / 1000;
+    const localUsage = localCpu();
     if (outcome.exitCode !== 0) throw new Error(`local failed: see ${outcome.summaryFile}`);
     const starts = outcome.shards.map((o) => Date.parse(o.artifact.startedAt));
     const ends = outcome.shards.map((o) => Date.parse(o.artifact.endedAt));
@@ -64,8 +67,10 @@ export async function benchPgSleep(tmp: string): Promise<void> {
 
     const threads = BUDGET - 1;
     const t1 = performance.now();
+    const buildCpu = startCpu();
     const r = await runDbt(['build', '--project-dir', dir, '--profiles-dir', dir, '--threads', String(threads)], { cwd: dir, env: pg.env({ DBT_SEND_ANONYMOUS_USAGE_STATS: 'false', DBT_SCHEMA: 'plain' }) });
     const build = (performance.now() - t1) / 1000;
+    const buildUsage = buildCpu();
     if (r.code !== 0) throw new Error(`dbt build failed:\n${r.stdout}`);
 
     const sum = seconds.reduce((a, b) => a + b, 0);
@@ -76,6 +81,8 @@ export async function benchPgSleep(tmp: string): Promise<void> {
     console.log(`| local: shards' span (first shard start → last shard end) | ${span.toFixed(1)} (${((span / p.estimates.makespanSeconds - 1) * 100).toFixed(0)} % vs plan; target within 15 %) |`);
     console.log(`| local: whole pipeline (plan, shards, merge) | ${wall.toFixed(1)} |`);
     console.log(`| one plain \`dbt build --threads ${threads}\` (same budget) | ${build.toFixed(1)} (local ÷ build ${(wall / build).toFixed(2)}) |`);
+    console.log(`\nlocal: ${describeCpu(localUsage, wall)}`);
+    console.log(`build: ${describeCpu(buildUsage, build)}`);
     if (p.shards.length === 1) console.log(`\nplan summary: ${outcome.plan.estimates.assumption}`);
   } finally {
     await pg.stop();

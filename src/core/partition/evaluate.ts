@@ -58,18 +58,21 @@ export function estimateLayout(dag: WorkDag, layout: StageLayout, limits: Limits
   let finalWork = 0;
   const chosen: Bins[] = [];
   layout.stages.forEach((stage, i) => {
+    const last = i === layout.stages.length - 1;
     const cap = Math.min(stage.size, limits.maxShardsPerStage);
     const counts = new Set([1, limits.slots >> 2, limits.slots >> 1, limits.slots, 2 * limits.slots].map((n) => Math.max(1, Math.min(n, cap))));
     let best: { bins: Bins; score: number } | undefined;
     for (const n of [...counts].sort((a, b) => a - b)) {
       const bins = binsFor(placements.get(layout, stage, i + 1, n), limits);
-      const score = stageSeconds(bins.estimates, limits, bins.counts) + bins.finalWork / limits.threads;
+      // earlier stages' split tests join the next stage; the last stage's need a job of their own
+      const finalJob = last && bins.finalWork > 0 ? limits.overhead : 0;
+      const score = stageSeconds(bins.estimates, limits, bins.counts) + bins.finalWork / limits.threads + finalJob;
       if (!best || score < best.score - 1e-9 * Math.max(1, best.score)) best = { bins, score };
     }
     const { bins, score } = best!;
     seconds += score;
     chosen.push(bins);
-    finalWork += bins.finalWork;
+    if (last) finalWork = bins.finalWork;
     let longestJob = 0;
     let jobs = 0;
     for (const e of bins.estimates) {
@@ -95,7 +98,7 @@ export function oneJobEstimate(dag: WorkDag, layout: StageLayout, limits: Limits
  * in one stage share the simulations of the others.
  */
 export class PlanSimulator {
-  private readonly sim: ShardSimulator;
+  readonly sim: ShardSimulator;
   private readonly memo = new Map<string, number[]>();
   private readonly layoutIds = new Map<StageLayout, number>();
 

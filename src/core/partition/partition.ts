@@ -6,6 +6,7 @@ import { buildWorkDag, coreByStart, coreByTail, type WorkDag } from './dag.js';
 import { Placements, PlanSimulator, estimateLayout, oneJobEstimate, type LayoutEstimate, type LayoutPlan, type Limits } from './evaluate.js';
 import { GITHUB_MACHINE, type Machine } from './machine.js';
 import { layoutClustered } from './clustered.js';
+import { refinePlan } from './refine.js';
 import { layoutCapped, layoutStages, type StageLayout } from './stages.js';
 
 /** GitHub runs at most 256 jobs per matrix, and each stage is one matrix. */
@@ -71,10 +72,12 @@ interface Search {
   horizons: number[];
   cutoffs: number[];
   simulated: number;
+  /** node-simulations the refinement of the chosen plan may spend, per node of the DAG */
+  refineBudget: number;
 }
 const WIDE_SEARCH_NODES = 3000;
-const WIDE: Search = { cutThreadOptions: 2, caps: [0.7, 0.85, 1, 1.15, 1.3, 1.6, 2], horizons: [1, Infinity], cutoffs: [0.5, 0.7], simulated: 12 };
-const NARROW: Search = { cutThreadOptions: 1, caps: [], horizons: [1.05], cutoffs: [], simulated: 8 };
+const WIDE: Search = { cutThreadOptions: 2, caps: [0.7, 0.85, 1, 1.15, 1.3, 1.6, 2], horizons: [1, Infinity], cutoffs: [0.5, 0.7], simulated: 12, refineBudget: 100 };
+const NARROW: Search = { cutThreadOptions: 1, caps: [], horizons: [1.05], cutoffs: [], simulated: 8, refineBudget: 0 };
 const NO_CUTS: Search = { ...NARROW, cutThreadOptions: 0 };
 const searchFor = (nodes: number): Search => (nodes <= WIDE_SEARCH_NODES ? WIDE : NARROW);
 /** Thread counts tried when the planner picks them; each multiplies the layouts estimated. */
@@ -83,7 +86,8 @@ const MAX_THREAD_OPTIONS = 4;
 /**
  * Splits the selection into stages of shards (the plan invariants) and keeps the plan with the
  * best simulated makespan over stage layouts (1..maxStages) and thread counts; ties go to fewer
- * shards, then fewer stages. Pure and deterministic: nodes are handled in sorted-id order only.
+ * shards, then fewer stages. The winner is then refined node by node (refine.ts) on DAGs the wide
+ * search covers. Pure and deterministic: nodes are handled in sorted-id order only.
  */
 export function partition(input: PartitionInput): PartitionResult {
   const { threads: fixedThreads, connectionBudget: budget } = validate(input);
@@ -147,6 +151,13 @@ export function partition(input: PartitionInput): PartitionResult {
     const plan = sim.simulate(candidate);
     if (plan.shardCount > 1 && (sharded === null || plan.makespan < sharded)) sharded = plan.makespan;
     if (better(plan, best.plan)) best = { plan, limits: candidate.limits };
+  }
+  if (best.plan.stages.length > 1) {
+    const refined = refinePlan(dag, best.plan, best.limits, sim.sim, search.refineBudget * dag.ids.length);
+    if (better(refined, best.plan)) {
+      best = { plan: refined, limits: best.limits };
+      sharded = Math.min(sharded ?? Infinity, refined.makespan);
+    }
   }
   return toResult(dag, best.plan, best.limits, { oneJobSeconds: round(oneJob.makespan), shardedSeconds: sharded === null ? null : round(sharded) });
 }

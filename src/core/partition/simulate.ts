@@ -96,6 +96,11 @@ export class ShardSimulator {
     this.running = new KeyHeap(this.finish, 64);
   }
 
+  /** When `v` finished in the last `duration` call that included it. */
+  finishOf(v: number): number {
+    return this.finish[v]!;
+  }
+
   /** Wall-clock seconds for `nodes` on `threads` workers. */
   duration(nodes: ArrayLike<number>, threads: number): number {
     const { mark, pending, finish, ready, running } = this;
