@@ -25,7 +25,7 @@ export const RUN_OPTIONS: OptionSpec[] = [
   {
     name: 'interval-env',
     value: 'BOOL',
-    description: "keep start_dttm/end_dttm at the whole interval and give each chunk's dbt its own in DBT_MATRIX_START_DTTM/DBT_MATRIX_END_DTTM, so every chunk reuses the plan's parse (models must read the env vars: see README, Chunked backfills)",
+    description: "keep start_dttm/end_dttm at the whole interval and give each chunk's dbt its own in DBT_MATRIX_START_DTTM/DBT_MATRIX_END_DTTM, so every chunk reuses the plan's parse (models must read the env vars: see the README, Chunked backfills)",
     defaultText: 'false',
   },
   { name: 'overlap', value: 'BOOL', description: 'the overlap var (default: true for scheduled runs, else false)' },

@@ -19,18 +19,10 @@ import { parseRunInputs } from '../../src/run/inputs.js';
 import { runShard, type RunOutcome } from '../../src/run/main.js';
 import { memoryLogger } from '../../src/shared/log.js';
 import { DBT_BIN, queryDuckDb, removeDir } from '../helpers/dbt.js';
+import { INTERVAL_MACROS } from '../helpers/interval-macros.js';
 
 const manual: TriggerContext = { eventName: null, schedule: null, dispatchInputs: {}, triggerTime: new Date('2024-01-20T12:00:00Z') };
 const BACKFILL = { start: '2024-01-10', end: '2024-01-12', chunk: 'day', 'interval-env': 'true' };
-
-/** The macros the README documents for `--interval-env` (the chunk under dbt-matrix, the vars elsewhere). */
-const INTERVAL_MACROS = `{% macro matrix_start_dttm() %}
-  {{ return(env_var('DBT_MATRIX_START_DTTM', var('start_dttm')) if execute else var('start_dttm')) }}
-{% endmacro %}
-{% macro matrix_end_dttm() %}
-  {{ return(env_var('DBT_MATRIX_END_DTTM', var('end_dttm')) if execute else var('end_dttm')) }}
-{% endmacro %}
-`;
 
 const FILES: Record<string, string> = {
   'dbt_project.yml': 'name: chunks\nversion: "1.0"\nconfig-version: 2\nprofile: chunks\nmodel-paths: ["models"]\nmacro-paths: ["macros"]\n',
