@@ -6,13 +6,24 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { INTERVAL_MACROS, INTERVAL_MACROS_UNGUARDED } from '../test/helpers/interval-macros.js';
 
 const PER_FOLDER = 50;
 
 export const GENERATED_PROJECT_NAME = 'startup_bench';
 
-export async function generateProject(dir: string, models: number): Promise<void> {
+/**
+ * How models read the interval: the vars, or the README's `--interval-env` macros (`env`), or
+ * those macros reading the env vars while parsing too (`env-unguarded`).
+ */
+export type IntervalReading = 'vars' | 'env' | 'env-unguarded';
+
+export async function generateProject(dir: string, models: number, reading: IntervalReading = 'vars'): Promise<void> {
   await mkdir(dir, { recursive: true });
+  if (reading !== 'vars') {
+    await mkdir(path.join(dir, 'macros'), { recursive: true });
+    await writeFile(path.join(dir, 'macros', 'matrix_interval.sql'), reading === 'env' ? INTERVAL_MACROS : INTERVAL_MACROS_UNGUARDED);
+  }
   await writeFile(
     path.join(dir, 'dbt_project.yml'),
     [
@@ -51,7 +62,7 @@ export async function generateProject(dir: string, models: number): Promise<void
     const names: string[] = [];
     for (let i = folder * PER_FOLDER; i < Math.min(models, (folder + 1) * PER_FOLDER); i++) {
       const name = `m${String(i).padStart(4, '0')}`;
-      await writeFile(path.join(folderDir, `${name}.sql`), modelSql(names));
+      await writeFile(path.join(folderDir, `${name}.sql`), modelSql(names, reading));
       names.push(name);
     }
     const schema = ['version: 2', 'models:', ...names.flatMap((n) => [`  - name: ${n}`, '    columns:', '      - name: id', '        data_tests: [unique, not_null]'])];
@@ -60,8 +71,9 @@ export async function generateProject(dir: string, models: number): Promise<void
 }
 
 /** The first model of a folder is a constant; the others join one or two earlier models of it (SQL that DuckDB and PostgreSQL both run). */
-function modelSql(earlier: readonly string[]): string {
-  const interval = "where cast('{{ var(\"start_dttm\") }}' as timestamptz) < cast('{{ var(\"end_dttm\") }}' as timestamptz)";
+function modelSql(earlier: readonly string[], reading: IntervalReading): string {
+  const [start, end] = reading === 'vars' ? ['var("start_dttm")', 'var("end_dttm")'] : ['matrix_start_dttm()', 'matrix_end_dttm()'];
+  const interval = `where cast('{{ ${start} }}' as timestamptz) < cast('{{ ${end} }}' as timestamptz)`;
   if (earlier.length === 0) return `select id, id * 2 as value from (values (1), (2), (3), (4), (5)) as t (id)\n`;
   const a = earlier[earlier.length - 1]!;
   const b = earlier[Math.floor(earlier.length / 2)]!;

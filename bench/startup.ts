@@ -9,18 +9,18 @@
  *      `dbt ls` of one node the way a shard selects (target ≤ 25 % of 1)
  *   3. selection of the whole 4,500-node shard vs listing every node (target ≤ 2 s more)
  *   4. `dbt-matrix local` vs a plain `dbt build` when the plan is one shard (target ≤ 1.05×),
- *      on PostgreSQL: shards share the server, so they hash the plan's profile
- *   5. a 3-day backfill in day chunks: each chunk's dbt invocation (every chunk has other vars)
+ *      on PostgreSQL (shards share the server, so they hash the plan's profile), in alternating
+ *      pairs, with where local's time goes (its parse, its shard's dbt, the rest)
+ *   5. a 3-day backfill in day chunks: each chunk's dbt invocation, with per-chunk vars (a full
+ *      parse per chunk after the first), with `--interval-env` and the README's macros, and with
+ *      those macros reading the env vars while parsing (dbt re-parses every model that reads them)
+ *   6. the act figures (set-up of a shard job, first vs cached run) come from the act e2e test
  */
-import { spawn } from 'node:child_process';
-import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { TriggerContext } from '../src/core/interval/index.js';
 import { parseProject } from '../src/io/dbt-parse.js';
+import { runDbtProcess, type SpawnDbt } from '../src/io/dbt-process.js';
 import { placeParseState } from '../src/io/parse-state.js';
-import { parseLocalInputs } from '../src/local/inputs.js';
-import { runLocal } from '../src/local/main.js';
-import { Progress } from '../src/local/progress.js';
 import { parsePlanInputs } from '../src/plan/inputs.js';
 import { runPlan } from '../src/plan/main.js';
 import { parseRunInputs } from '../src/run/inputs.js';
@@ -28,70 +28,14 @@ import { runShard } from '../src/run/main.js';
 import { SELECTION_METHOD, writeSelectionState } from '../src/run/selection.js';
 import { memoryLogger } from '../src/shared/log.js';
 import { resolveShardVars } from '../src/shared/shard-vars.js';
-import { DBT_BIN } from '../test/helpers/dbt.js';
-import { startPostgres } from '../test/helpers/postgres.js';
-import { generateProject } from './generate-project.js';
+import { generateProject, type IntervalReading } from './generate-project.js';
+import { localVsBuild } from './startup-local.js';
+import { fmt, one, run, timedDbt, trigger, type TimedDbt, type Timing } from './startup-timing.js';
 
 const MODELS = Number(process.env['BENCH_STARTUP_MODELS'] ?? 1500);
 /** BENCH_STARTUP_PART=local: only row 4; =shard: all but row 4 (two processes side by side on a busy machine) */
 const PART = process.env['BENCH_STARTUP_PART'] ?? 'all';
 const BACKFILL = { start: '2024-01-01', end: '2024-01-04', chunk: 'day' };
-/** the one-shard local comparison builds these folders (200 models, 600 nodes); the parse is the whole project's */
-const LOCAL_SELECT = ['path:models/f00', 'path:models/f01', 'path:models/f02', 'path:models/f03'];
-const trigger: TriggerContext = { eventName: null, schedule: null, dispatchInputs: {}, triggerTime: new Date('2024-01-20T12:00:00Z') };
-
-interface Timing {
-  args: string[];
-  wall: number;
-  cpu: number;
-}
-
-/** A dbt executable that runs the real one and appends {args, wall, cpu} to a JSON-lines file. */
-async function timedDbt(dir: string): Promise<{ command: string; take(): Promise<Timing[]> }> {
-  const log = path.join(dir, 'dbt-timings.jsonl');
-  const command = path.join(dir, 'timed-dbt');
-  const python = (await readFile(DBT_BIN, 'utf8')).split('\n')[0]!.replace(/^#!/, '').trim();
-  await writeFile(
-    command,
-    [
-      `#!${python}`,
-      'import json, resource, subprocess, sys, time',
-      't = time.monotonic()',
-      `code = subprocess.call([${JSON.stringify(DBT_BIN)}] + sys.argv[1:])`,
-      'u = resource.getrusage(resource.RUSAGE_CHILDREN)',
-      `with open(${JSON.stringify(log)}, "a") as f: f.write(json.dumps({"args": sys.argv[1:], "wall": time.monotonic() - t, "cpu": u.ru_utime + u.ru_stime}) + "\\n")`,
-      'sys.exit(code)',
-      '',
-    ].join('\n'),
-    { mode: 0o755 },
-  );
-  return {
-    command,
-    take: async () => {
-      const text = await readFile(log, 'utf8').catch(() => '');
-      await rm(log, { force: true });
-      return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Timing);
-    },
-  };
-}
-
-function run(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${path.basename(command)} ${args.slice(0, 2).join(' ')} failed (exit ${code}):\n${out.slice(-3000)}`))));
-  });
-}
-
-const fmt = (t: Timing): string => `${t.cpu.toFixed(1)} s CPU (${t.wall.toFixed(1)} s wall)`;
-const one = (ts: Timing[], what: string): Timing => {
-  if (ts.length !== 1) throw new Error(`${what}: expected one dbt invocation, got ${ts.length}`);
-  return ts[0]!;
-};
-const sum = (ts: Timing[]): Timing => ({ args: [], wall: ts.reduce((a, t) => a + t.wall, 0), cpu: ts.reduce((a, t) => a + t.cpu, 0) });
 
 export async function benchStartup(tmp: string): Promise<void> {
   const root = path.join(tmp, 'startup');
@@ -148,20 +92,76 @@ export async function benchStartup(tmp: string): Promise<void> {
   const [la, sa] = [best(listAll), best(selectAll)];
   row([`selection of the ${nodes.length}-node shard (\`result:success\`) vs listing every node`, `${fmt(sa)} vs ${fmt(la)}`, `≤ 2 s more: **${(sa.cpu - la.cpu).toFixed(1)} s** CPU, ${(sa.wall - la.wall).toFixed(1)} s wall`]);
 
-  // 5. a 3-day backfill in day chunks: one shard of one model on another fresh copy
-  const chunkProject = await copy('chunk-project');
-  const oneModel = await runPlanFor(planDir, nodes.find((n) => n.startsWith('model.'))!);
+  // 5. a 3-day backfill in day chunks, one shard of one model on another fresh copy: per-chunk
+  // vars (the default), then --interval-env with the README's macros, then those macros unguarded
+  const firstModel = nodes.find((n) => n.startsWith('model.'))!;
+  row(await backfillRow({ root, dbt, env, reading: 'vars', source, planDir, node: firstModel }));
+  for (const reading of ['env', 'env-unguarded'] as const) {
+    const readingSource = path.join(root, `project-${reading}`);
+    await generateProject(readingSource, MODELS, reading);
+    row(await backfillRow({ root, dbt, env, reading, source: readingSource, planDir: null, node: firstModel }));
+  }
+  row(['a shard job\'s set-up under act, first run vs cached run (seconds of the setup-dbt step)', 'not run by this bench (minutes, and it installs dbt from PyPI)', '`npx vitest run test/e2e/act-venv-cache.test.ts` prints them; figures in the README']);
+}
+
+interface BackfillCase {
+  root: string;
+  dbt: TimedDbt;
+  env: NodeJS.ProcessEnv;
+  reading: IntervalReading;
+  source: string;
+  /** the plan already made for this project (vars), or null: plan it here with --interval-env */
+  planDir: string | null;
+  node: string;
+}
+
+const READING_LABEL: Record<IntervalReading, string> = {
+  vars: 'per-chunk vars (default)',
+  env: '`--interval-env`, models read the README\'s macros',
+  'env-unguarded': '`--interval-env`, macros read `env_var` while parsing too (no `execute` guard)',
+};
+
+/** One row: each chunk's dbt invocation (start-up plus one view) of a 3-day backfill in day chunks. */
+async function backfillRow(c: BackfillCase): Promise<string[]> {
+  const optIn = c.reading === 'vars' ? {} : { 'interval-env': 'true' };
+  let planDir = c.planDir;
+  let planned = '';
+  if (planDir === null) {
+    const planProject = path.join(c.root, `plan-project-${c.reading}`);
+    await cp(c.source, planProject, { recursive: true });
+    const inputs = parsePlanInputs({ 'project-dir': planProject, 'profiles-dir': planProject, 'dbt-command': c.dbt.command, 'connection-budget': '5', threads: '4', 'max-shards': '1', 'max-stages': '1', out: path.join(c.root, `plan-${c.reading}`), ...BACKFILL, ...optIn });
+    const outcome = await runPlan(inputs, { log: memoryLogger(), now: () => new Date(), trigger, parseProject: (req) => parseProject(req, c.env) });
+    planned = `the plan's full parse ${fmt(one(await c.dbt.take(), `plan ${c.reading}`))}; `;
+    planDir = path.dirname(outcome.planFile);
+  }
+  const chunkProject = path.join(c.root, `chunk-project-${c.reading}`);
+  await cp(c.source, chunkProject, { recursive: true });
+  const oneModel = await runPlanFor(planDir, c.node, c.reading);
+  const debugLogs: string[] = [];
   const backfill = await runShard(
-    parseRunInputs({ plan: oneModel, shard: '0', 'project-dir': chunkProject, 'profiles-dir': chunkProject, 'dbt-command': dbt.command, out: path.join(root, 'backfill'), ...BACKFILL }),
-    { trigger, env, attempt: 1, now: () => new Date(), log: memoryLogger(), handleProcessSignals: false },
+    parseRunInputs({ plan: oneModel, shard: '0', 'project-dir': chunkProject, 'profiles-dir': chunkProject, 'dbt-command': c.dbt.command, out: path.join(c.root, `backfill-${c.reading}`), ...BACKFILL, ...optIn }),
+    { trigger, env: c.env, attempt: 1, now: () => new Date(), log: memoryLogger(), handleProcessSignals: false, spawnDbt: keepDebugLog(debugLogs) },
   );
-  if (backfill.exitCode !== 0) throw new Error(`backfill shard failed: see ${backfill.shardDir}`);
-  const chunks = await dbt.take();
-  row([
-    'backfill of 3 days in day chunks, per chunk (1 model)',
-    chunks.map((t, i) => `chunk ${i + 1}: ${fmt(t)}`).join('; '),
-    backfill.artifact.chunks.map((c) => `chunk ${c.index + 1}: ${c.reparsed ? `parsed again (${c.reparsed})` : 'plan\'s parse'}`).join('; '),
-  ]);
+  if (backfill.exitCode !== 0) throw new Error(`backfill shard (${c.reading}) failed: see ${backfill.shardDir}`);
+  const chunks = await c.dbt.take();
+  // dbt's debug line when it re-parses some files: "Partial parsing enabled: 0 files deleted, 0 files added, N files changed."
+  const partial = debugLogs.map((text) => /Partial parsing enabled: .*?(\d+) files changed/.exec(text)?.[1] ?? '0');
+  return [
+    `backfill of 3 days in day chunks, one model: ${READING_LABEL[c.reading]}`,
+    planned + chunks.map((t, i) => `chunk ${i + 1}: ${fmt(t)}`).join('; '),
+    backfill.artifact.chunks.map((ch) => `chunk ${ch.index + 1}: ${ch.reparsed ? `full parse (dbt: "${ch.reparsed}")` : `plan's parse${partial[ch.index] !== '0' ? ` + ${partial[ch.index]} files re-parsed` : ''}`}`).join('; '),
+  ];
+}
+
+/** Spawns dbt and keeps what this invocation appended to dbt's own debug log (the shard removes its .work folder). */
+function keepDebugLog(into: string[]): SpawnDbt {
+  return async (opts) => {
+    const file = path.join(opts.args[opts.args.indexOf('--log-path') + 1]!, 'dbt.log');
+    const before = (await readFile(file, 'utf8').catch(() => '')).length;
+    const result = await runDbtProcess(opts);
+    into.push((await readFile(file, 'utf8').catch(() => '')).slice(before));
+    return result;
+  };
 }
 
 function printHeader(): void {
@@ -174,8 +174,8 @@ function printHeader(): void {
 const pct = (a: number, b: number): string => `${((a / b) * 100).toFixed(0)} %`;
 
 /** A copy of the plan folder whose one shard holds one node (same parse state). */
-async function runPlanFor(planDir: string, node: string): Promise<string> {
-  const dir = `${planDir}-one-node`;
+async function runPlanFor(planDir: string, node: string, label: string): Promise<string> {
+  const dir = `${planDir}-one-node-${label}`;
   await cp(planDir, dir, { recursive: true });
   const file = path.join(dir, 'plan.json');
   const plan = JSON.parse(await readFile(file, 'utf8')) as { shards: Array<{ nodes: string[] }>; finalTests: string[] };
@@ -185,62 +185,3 @@ async function runPlanFor(planDir: string, node: string): Promise<string> {
   return file;
 }
 
-/**
- * `dbt-matrix local` against one plain `dbt build` of the same selection, threads and vars, each
- * on a fresh copy (no saved parse) and its own PostgreSQL schema.
- */
-async function localVsBuild(root: string, source: string, dbt: { command: string; take(): Promise<Timing[]> }): Promise<string[]> {
-  const pg = await startPostgres();
-  try {
-    const pgProfile = [
-      'startup_bench:',
-      '  target: postgres',
-      '  outputs:',
-      '    postgres:',
-      '      type: postgres',
-      "      host: \"{{ env_var('PGHOST') }}\"",
-      "      port: \"{{ env_var('PGPORT') | as_number }}\"",
-      "      user: \"{{ env_var('PGUSER') }}\"",
-      "      password: \"{{ env_var('DBT_PG_PASSWORD') }}\"",
-      "      dbname: \"{{ env_var('PGDATABASE') }}\"",
-      "      schema: \"{{ env_var('DBT_SCHEMA') }}\"",
-      '      threads: 4',
-      '',
-    ].join('\n');
-    const fresh = async (name: string): Promise<string> => {
-      const dir = path.join(root, name);
-      await cp(source, dir, { recursive: true });
-      await writeFile(path.join(dir, 'profiles.yml'), pgProfile);
-      return dir;
-    };
-    const localProject = await fresh('local-project');
-    const buildProject = await fresh('build-project');
-    const localEnv = pg.env({ DBT_SCHEMA: 'local_run', DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' });
-    const t0 = performance.now();
-    const outcome = await runLocal(
-      parseLocalInputs({ 'project-dir': localProject, 'profiles-dir': localProject, 'dbt-command': dbt.command, out: path.join(root, 'local'), 'connection-budget': '5', threads: '4', 'max-shards': '1', 'max-stages': '1', select: LOCAL_SELECT, start: '2024-01-01', end: '2024-01-02' }),
-      { env: localEnv, trigger, now: () => new Date(), log: memoryLogger(), progress: new Progress({ write: () => true }), parseProject: (req, e) => parseProject(req, e) },
-    );
-    const localWall = (performance.now() - t0) / 1000;
-    if (outcome.exitCode !== 0 || outcome.plan.shards.length !== 1) {
-      const logs = await Promise.all(outcome.shards.map(async (o) => (await readFile(path.join(o.shardDir, 'dbt.log'), 'utf8')).split('\n').slice(-30).join('\n')));
-      throw new Error(`local: exit ${outcome.exitCode}, ${outcome.plan.shards.length} shard(s):\n${logs.join('\n---\n')}`);
-    }
-    const localDbt = sum(await dbt.take());
-    const reparsed = outcome.shards.filter((o) => o.artifact.reparsed).length;
-
-    await mkdir(path.join(root, 'build-target'), { recursive: true });
-    const t1 = performance.now();
-    await run(dbt.command, ['build', '--project-dir', buildProject, '--profiles-dir', buildProject, '--threads', '4', '--select', ...LOCAL_SELECT, '--vars', JSON.stringify(outcome.shards[0]!.artifact.vars)], pg.env({ DBT_SCHEMA: 'plain_build', DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' }));
-    const buildWall = (performance.now() - t1) / 1000;
-    const build = one(await dbt.take(), 'plain build');
-    const nodes = outcome.plan.shards[0]!.nodes.length;
-    return [
-      `\`dbt-matrix local\` (one shard of ${nodes} nodes) vs a plain \`dbt build\`, PostgreSQL`,
-      `${localDbt.cpu.toFixed(1)} s dbt CPU, ${localWall.toFixed(1)} s wall vs ${build.cpu.toFixed(1)} s CPU, ${buildWall.toFixed(1)} s wall`,
-      `≤ 1.05×: **${(localDbt.cpu / build.cpu).toFixed(2)}×** CPU, ${(localWall / buildWall).toFixed(2)}× wall; shards that parsed again: ${reparsed}`,
-    ];
-  } finally {
-    await pg.stop();
-  }
-}

@@ -11,6 +11,8 @@ export interface ParseRequest {
   target: string | null;
   /** the `--vars` of the shards' first chunk (the parse state is only valid for the same vars) */
   vars?: Record<string, unknown>;
+  /** environment variables the shards' first chunk sets (its interval), added to the parse's env */
+  env?: Record<string, string>;
 }
 
 export interface ParsedProject {
@@ -33,7 +35,7 @@ export async function parseProject(req: ParseRequest, env: NodeJS.ProcessEnv = p
   if (req.profilesDir) args.push('--profiles-dir', req.profilesDir);
   if (req.target) args.push('--target', req.target);
   if (req.vars && Object.keys(req.vars).length > 0) args.push('--vars', JSON.stringify(req.vars));
-  await runOrExplain(req.dbtCommand, args, env, req.projectDir);
+  await runOrExplain(req.dbtCommand, args, { ...env, ...req.env }, req.projectDir);
   return { manifest: path.join(targetPath, 'manifest.json'), targetPath, installedPackages };
 }
 

@@ -10,7 +10,7 @@ import { parseRunInputs, RUN_OPTIONS } from '../run/inputs.js';
  * The run options that decide the shards' `--vars`: the plan's `dbt parse` uses the same vars
  * (dbt discards a saved parse made with other vars), so the plan takes them as run does.
  */
-const INTERVAL_OPTION_NAMES = ['start', 'end', 'timezone', 'datetime-format', 'chunk', 'vars', 'forward-inputs', 'array-format', 'overlap', 'max-interval-days'];
+const INTERVAL_OPTION_NAMES = ['start', 'end', 'timezone', 'datetime-format', 'chunk', 'interval-env', 'vars', 'forward-inputs', 'array-format', 'overlap', 'max-interval-days'];
 
 export const PLAN_OPTIONS: OptionSpec[] = [
   { name: 'manifest', value: 'FILE', description: "dbt's manifest.json to plan from (default: run `dbt parse` in --project-dir)" },
@@ -95,6 +95,6 @@ export function parsePlanInputs(raw: RawOptions): PlanInputs {
 function intervalInputs(raw: RawOptions): IntervalInputs {
   const only = Object.fromEntries(Object.entries(raw).filter(([name]) => INTERVAL_OPTION_NAMES.includes(name)));
   const run = parseRunInputs({ ...only, plan: 'plan.json', shard: '0' });
-  const { start, end, timezone, datetimeFormat, chunk, vars, forwardInputs, arrayFormat, overlap, maxIntervalDays } = run;
-  return { start, end, timezone, datetimeFormat, chunk, vars, forwardInputs, arrayFormat, overlap, maxIntervalDays };
+  const { start, end, timezone, datetimeFormat, chunk, intervalEnv, vars, forwardInputs, arrayFormat, overlap, maxIntervalDays } = run;
+  return { start, end, timezone, datetimeFormat, chunk, intervalEnv, vars, forwardInputs, arrayFormat, overlap, maxIntervalDays };
 }

@@ -64,7 +64,8 @@ export async function runPlan(inputs: PlanInputs, deps: PlanDeps): Promise<PlanO
 async function parseAsShardsWill(inputs: PlanInputs, deps: PlanDeps, now: Date): Promise<ParsedProject> {
   const trigger = deps.trigger ?? (await readGithubContext(process.env, () => now)).trigger;
   const shardVars = resolveShardVars(inputs.interval, trigger, now.toISOString());
-  const parsed = await deps.parseProject({ ...inputs, vars: shardVars.varsFor(shardVars.chunks[0]!) });
+  const first = shardVars.chunks[0]!;
+  const parsed = await deps.parseProject({ ...inputs, vars: shardVars.varsFor(first), env: shardVars.envFor(first) });
   if (parsed.installedPackages) deps.log.info(`installed the project's packages with dbt deps (the shards get them with the plan)`);
   return parsed;
 }

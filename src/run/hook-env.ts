@@ -14,6 +14,7 @@ import type { Plan } from '../core/plan/schema.js';
  *                               run after everything else), else the last chunk of the last
  *                               stage's highest shard (shards of that stage may still be running)
  * A plain `dbt build` sets none of them: hooks should default to "this is the whole run".
+ * The chunk's interval travels beside them (INTERVAL_ENV in src/shared/shard-vars.ts).
  */
 export const HOOK_ENV = {
   shard: 'DBT_MATRIX_SHARD',

@@ -91,14 +91,14 @@ export async function runShardJob(job: ShardJob, inputs: RunInputs, deps: RunDep
   const { plan } = job;
   const { work, skipped } = withoutSkipped(job.work, deps.skip);
   // Everything that can be wrong with the inputs fails here, before dbt starts.
-  const { interval, chunks, varsFor } = resolveShardVars(inputs, deps.trigger, plan.createdAt);
+  const { interval, chunks, varsFor, envFor } = resolveShardVars(inputs, deps.trigger, plan.createdAt);
   const deferState = inputs.defer ? await deferStateDir(inputs, job.planDir, deps.log) : null;
   const chunkVars = chunks.map(varsFor); // a reserved var name fails here, before anything is written
   const secretVars = chunkVars.flatMap((v) => secretVarValues(v));
   const redact = createRedactor({ env: deps.env, secretEnvNames: inputs.secrets, secretValues: [...(deps.secretValues ?? []), ...secretVars] });
   const folders = await openShardFolders(await planShardFolders(inputs.out, work.id));
   try {
-    return await runInFolders(inputs, deps, { plan, planDir: job.planDir, work, skipped, interval, chunks, chunkVars, varsFor, deferState, redact, startedAt, folders });
+    return await runInFolders(inputs, deps, { plan, planDir: job.planDir, work, skipped, interval, chunks, chunkVars, varsFor, envFor, deferState, redact, startedAt, folders });
   } finally {
     await folders.cleanup();
   }
@@ -114,6 +114,8 @@ interface Prepared {
   chunks: Chunk[];
   chunkVars: Array<Record<string, unknown>>;
   varsFor: (c: Chunk) => Record<string, unknown>;
+  /** the chunk's interval as environment variables (INTERVAL_ENV) */
+  envFor: (c: Chunk) => Record<string, string>;
   deferState: string | null;
   redact: Redactor;
   startedAt: Date;
@@ -177,7 +179,7 @@ async function runInFolders(inputs: RunInputs, deps: RunDeps, p: Prepared): Prom
         const run = await deps.log.group(title, () =>
           runChunk(chunk, base(chunk), {
             dbtCommand: inputs.dbtCommand,
-            env: { ...deps.env, ...hookEnv(plan, work, chunk.index, chunks.length) },
+            env: { ...deps.env, ...hookEnv(plan, work, chunk.index, chunks.length), ...p.envFor(chunk) },
             cwd: deps.cwd,
             spawnDbt: deps.spawnDbt ?? runDbtProcess,
             stop,

@@ -14,7 +14,22 @@ export interface IntervalInputs {
   /** undefined: the trigger's rule decides */
   overlap: boolean | undefined;
   maxIntervalDays: number;
+  /** the chunk's interval travels in INTERVAL_ENV; start_dttm/end_dttm hold the whole interval */
+  intervalEnv: boolean;
 }
+
+/**
+ * Every dbt invocation of a shard (and the plan's parse) gets its chunk's interval in these
+ * environment variables, formatted like start_dttm/end_dttm. dbt keys a saved parse on the whole
+ * `--vars`, so with per-chunk vars every chunk after the first parses the project again; a
+ * changed environment variable only re-parses the files that read it while parsing, and none
+ * when models read it under `{% if execute %}`. `--interval-env` therefore keeps `--vars` the
+ * same for every chunk (the whole interval) and models read the chunk from here.
+ */
+export const INTERVAL_ENV = {
+  start: 'DBT_MATRIX_START_DTTM',
+  end: 'DBT_MATRIX_END_DTTM',
+} as const;
 
 export interface ShardVars {
   trigger: TriggerContext;
@@ -23,6 +38,8 @@ export interface ShardVars {
   chunks: Chunk[];
   /** the exact `--vars` object of a chunk */
   varsFor(chunk: Chunk): Record<string, unknown>;
+  /** INTERVAL_ENV with the chunk's boundaries */
+  envFor(chunk: Chunk): Record<string, string>;
 }
 
 /**
@@ -38,10 +55,13 @@ export function resolveShardVars(inputs: IntervalInputs, trigger: TriggerContext
   );
   const forwarded = inputs.forwardInputs && atPlan.eventName === 'workflow_dispatch' ? dispatchInputsToForward(atPlan.dispatchInputs) : {};
   const fmt = (iso: string): string => formatDttm(iso, interval.timezone, inputs.datetimeFormat);
+  const varsOf = (span: { start: string; end: string }): Record<string, unknown> =>
+    buildDbtVars({ start: fmt(span.start), end: fmt(span.end), overlap: interval.overlap, extra: inputs.vars, forwarded, arrayFormat: inputs.arrayFormat });
   return {
     trigger: atPlan,
     interval,
     chunks: splitChunks(interval, inputs.chunk),
-    varsFor: (c) => buildDbtVars({ start: fmt(c.start), end: fmt(c.end), overlap: interval.overlap, extra: inputs.vars, forwarded, arrayFormat: inputs.arrayFormat }),
+    varsFor: (c) => varsOf(inputs.intervalEnv ? interval : c),
+    envFor: (c) => ({ [INTERVAL_ENV.start]: fmt(c.start), [INTERVAL_ENV.end]: fmt(c.end) }),
   };
 }
