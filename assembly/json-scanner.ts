@@ -242,19 +242,28 @@ function skipString(from: i32, end: i32): i32 {
   }
   const quotes = i8x16.splat(<i8>QUOTE);
   const backslashes = i8x16.splat(<i8>BACKSLASH);
-  const space = i8x16.splat(<i8>0x20);
+  const space = i8x16.splat(0x20);
   while (i < end && badString == 0) {
+    // control characters are looked for once per run of plain bytes rather than in each 16: the
+    // run's smallest byte is kept (one instruction per 16 bytes) and checked where the run ends
+    let smallest = i8x16.splat(-1);
+    let skipped = false;
     while (i + 16 <= end) {
       const v = v128.load(<usize>(BUFFER + i));
-      const stops = v128.or(v128.or(i8x16.eq(v, quotes), i8x16.eq(v, backslashes)), i8x16.lt_u(v, space));
-      const hits = i8x16.bitmask(stops);
+      const hits = i8x16.bitmask(v128.or(i8x16.eq(v, quotes), i8x16.eq(v, backslashes)));
       if (hits != 0) {
-        i += ctz(hits);
+        const run = ctz(hits);
+        // only the bytes before the quote or backslash are the string's
+        if ((i8x16.bitmask(i8x16.lt_u(v, space)) & ((1 << run) - 1)) != 0) badString = BAD_CONTROL;
+        i += run;
         break;
       }
+      smallest = i8x16.min_u(smallest, v);
+      skipped = true;
       i += 16;
     }
-    if (i >= end) break;
+    if (skipped && v128.any_true(i8x16.lt_u(smallest, space))) badString = BAD_CONTROL;
+    if (badString != 0 || i >= end) break;
     const c = load<u8>(BUFFER + i);
     if (c == BACKSLASH) {
       if (i + 1 >= end) {
