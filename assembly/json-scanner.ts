@@ -11,9 +11,12 @@
  * - the host writes the name table at NAMES, then calls configure();
  * - scan(end) reads from where the last call stopped up to `end`, logging events at EVENTS;
  *   it returns 0 (all read), 1 (event log full: handle the events and call again), -1 (a closing
- *   bracket without an opening one) or -2 (something other than white space before or after the
+ *   bracket without an opening one), -2 (something other than white space before or after the
  *   root value: a second document, trailing garbage; or bytes between the sections and entries
- *   that no JSON value is made of);
+ *   that no JSON value is made of), -3 (a raw control character, U+0000 to U+001F, inside a
+ *   string) or -4 (an escape JSON does not have: `\q`, `\u` without four hex digits). Strings are
+ *   checked as JSON.parse checks them wherever they are, skipped or kept, so a streamed manifest
+ *   is refused exactly when a small one is;
  * - compact(end) moves the bytes still needed (an open key, the kept text of an open entry) to
  *   BUFFER and returns how many there are: the host appends the next chunk after them.
  */
@@ -59,16 +62,22 @@ const FIELD_KEY: i32 = 3;
 /** the value of a field left out */
 const DROPPED: i32 = 4;
 
+// scan()'s verdicts on a string's bytes
+const BAD_CONTROL: i32 = -3;
+const BAD_ESCAPE: i32 = -4;
+
 let pos: i32 = 0;
 let depth: i32 = 0;
 let rootSeen: bool = false;
 /** between the sections and entries: a scalar's bytes came since the last `:` or `,` */
 let scalarSeen: bool = false;
-/** a top-level key held a raw control character (JSON.parse refuses those) */
-let badKey: bool = false;
 let inString: bool = false;
 /** the last byte read was a backslash inside a string */
 let escaped: bool = false;
+/** hex digits still due after a `\u` inside a string */
+let hexLeft: i32 = 0;
+/** why the last string read is not JSON: BAD_CONTROL or BAD_ESCAPE; 0 while all is well */
+let badString: i32 = 0;
 let role: i32 = PLAIN;
 let stringStart: i32 = 0;
 /** the bracket that opened depth 1, 2 and 3 */
@@ -124,9 +133,10 @@ export function configure(): void {
   depth = 0;
   rootSeen = false;
   scalarSeen = false;
-  badKey = false;
   inString = false;
   escaped = false;
+  hexLeft = 0;
+  badString = 0;
   capture = 0;
   pieceStart = -1;
   sectionKind = 0;
@@ -153,11 +163,11 @@ export function scan(end: i32): i32 {
   while (i < end) {
     if (inString) {
       i = skipString(i, end);
+      if (badString != 0) {
+        pos = i;
+        return badString;
+      }
       continue;
-    }
-    if (badKey) {
-      pos = i;
-      return -2;
     }
     // the most a byte and the string it may start can log is 3 events
     if (events > EVENT_CAPACITY - 4) break;
@@ -217,42 +227,89 @@ export function compact(end: i32): i32 {
   return end - keep;
 }
 
-/** Reads a string's bytes from `i` (inside it) to its closing quote, 16 at a time. */
+/**
+ * Reads a string's bytes from `i` (inside it) to its closing quote, 16 at a time; stops early
+ * (badString set) at a raw control character or a bad escape.
+ */
 function skipString(from: i32, end: i32): i32 {
   let i = from;
+  // an escape cut by the end of the last chunk goes on here
   if (escaped) {
     escaped = false;
-    i++;
+    i = skipEscape(i, end);
+  } else if (hexLeft > 0) {
+    i = skipHex(i, end);
   }
   const quotes = i8x16.splat(<i8>QUOTE);
   const backslashes = i8x16.splat(<i8>BACKSLASH);
-  while (i < end) {
+  const space = i8x16.splat(0x20);
+  while (i < end && badString == 0) {
+    // control characters are looked for once per run of plain bytes rather than in each 16: the
+    // run's smallest byte is kept (one instruction per 16 bytes) and checked where the run ends
+    let smallest = i8x16.splat(-1);
+    let skipped = false;
     while (i + 16 <= end) {
       const v = v128.load(<usize>(BUFFER + i));
       const hits = i8x16.bitmask(v128.or(i8x16.eq(v, quotes), i8x16.eq(v, backslashes)));
       if (hits != 0) {
-        i += ctz(hits);
+        const run = ctz(hits);
+        // only the bytes before the quote or backslash are the string's
+        if ((i8x16.bitmask(i8x16.lt_u(v, space)) & ((1 << run) - 1)) != 0) badString = BAD_CONTROL;
+        i += run;
         break;
       }
+      smallest = i8x16.min_u(smallest, v);
+      skipped = true;
       i += 16;
     }
-    if (i >= end) break;
+    if (skipped && v128.any_true(i8x16.lt_u(smallest, space))) badString = BAD_CONTROL;
+    if (badString != 0 || i >= end) break;
     const c = load<u8>(BUFFER + i);
     if (c == BACKSLASH) {
       if (i + 1 >= end) {
         escaped = true;
         return end;
       }
-      i += 2;
+      i = skipEscape(i + 1, end);
     } else if (c == QUOTE) {
       inString = false;
       stringEnded(i);
       return i + 1;
+    } else if (c < 0x20) {
+      badString = BAD_CONTROL;
     } else {
       i++;
     }
   }
-  return end;
+  return i;
+}
+
+/** The byte after a backslash, at `i`: one of `"\/bfnrt`, or `u` and four hex digits. */
+function skipEscape(i: i32, end: i32): i32 {
+  const c = load<u8>(BUFFER + i);
+  if (c == 0x75) {
+    hexLeft = 4;
+    return skipHex(i + 1, end);
+  }
+  // " \ / b f n r t
+  if (c != QUOTE && c != BACKSLASH && c != 0x2f && c != 0x62 && c != 0x66 && c != 0x6e && c != 0x72 && c != 0x74) badString = BAD_ESCAPE;
+  return i + 1;
+}
+
+/** The hex digits of a `\u` escape from `i`, as many as are due and have arrived. */
+function skipHex(from: i32, end: i32): i32 {
+  let i = from;
+  while (hexLeft > 0 && i < end) {
+    const c = load<u8>(BUFFER + i);
+    const letter = c | 0x20; // a-f whatever the case
+    if (!((c >= 0x30 && c <= 0x39) || (letter >= 0x61 && letter <= 0x66))) {
+      badString = BAD_ESCAPE;
+      return i;
+    }
+    hexLeft--;
+    i++;
+  }
+  return i;
 }
 
 function startString(i: i32): void {
@@ -276,7 +333,6 @@ function stringEnded(quote: i32): void {
   if (role == PLAIN) return;
   const length = quote - stringStart;
   if (role == SECTION_KEY) {
-    for (let k = 0; k < length; k++) if (load<u8>(BUFFER + stringStart + k) < 0x20) badKey = true;
     sectionIndex = findName(stringStart, length, WHOLE_SECTION, ENTRY_SECTION);
     sectionKind = sectionIndex < 0 ? 0 : load<i32>(nameAt(sectionIndex));
   } else if (role == ENTRY_KEY) {

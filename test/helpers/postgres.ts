@@ -19,6 +19,8 @@ export interface PgServer {
   password: string;
   database: string;
   dataDir: string;
+  /** the server's log (e.g. the FATAL line of every refused connection) */
+  logFile: string;
   /** process.env plus PGHOST/PGPORT/PGUSER/PGDATABASE and DBT_PG_PASSWORD (the example profile's names). */
   env(extra?: NodeJS.ProcessEnv): NodeJS.ProcessEnv;
   /** Runs SQL with psql (unaligned, tuples only) and returns its trimmed stdout; rejects on error. */
@@ -222,6 +224,7 @@ export async function startPostgres(opts: { port?: number } = {}): Promise<PgSer
     password,
     database,
     dataDir,
+    logFile,
     env: (extra = {}) => ({
       ...process.env,
       PGHOST: HOST,

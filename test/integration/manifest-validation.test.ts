@@ -21,6 +21,18 @@ const without = (key: string): string => {
   return JSON.stringify(m);
 };
 const withSection = (key: string, value: unknown): string => JSON.stringify({ ...tinyManifest(), [key]: value });
+/** the first node with one more field (or a field replaced) */
+const withNodeField = (field: string, value: unknown): string => {
+  const m = tinyManifest();
+  const nodes = m['nodes'] as Record<string, Record<string, unknown>>;
+  nodes['model.tiny.a']![field] = value;
+  return JSON.stringify(m);
+};
+/** the one `@` in a JSON text replaced by a raw (unescaped) character */
+const rawIn = (json: string, char: string): string => {
+  expect(json.split('@')).toHaveLength(2);
+  return json.replace('@', char);
+};
 
 const cases: Array<[string, string, RegExp | null]> = [
   ['a good manifest', good, null],
@@ -38,6 +50,19 @@ const cases: Array<[string, string, RegExp | null]> = [
   ['"nodes": 5', withSection('nodes', 5), /has no "nodes" object/],
   ['"sources": []', withSection('sources', []), /has "sources" as a list/],
   ['a truncated file', good.slice(0, -3), /not valid JSON/],
+  // strings the streaming reader skips or leaves out (other sections, fields no plan reads,
+  // keys) must follow the rules JSON.parse applies to every string
+  ['a raw newline in a skipped section', rawIn(withSection('macros', { m: { macro_sql: 'a@b' } }), '\n'), /not valid JSON/],
+  ['a raw NUL in a field the reader leaves out', rawIn(withNodeField('raw_code', 'select @1'), '\u0000'), /not valid JSON/],
+  ['a raw tab in a kept field', rawIn(withNodeField('name', 'a@'), '\t'), /not valid JSON/],
+  ['a raw ESC in a section name', rawIn(withSection('x@y', {}), '\u001b'), /not valid JSON/],
+  ['a raw U+001F in an entry key', rawIn(withSection('docs', { 'doc.a@': {} }), '\u001f'), /not valid JSON/],
+  ['a raw carriage return in the metadata', rawIn(JSON.stringify({ ...tinyManifest(), metadata: { ...(tinyManifest()['metadata'] as object), env: 'a@' } }), '\r'), /not valid JSON/],
+  ['DEL and escaped control characters (JSON allows both)', rawIn(withSection('macros', { m: { macro_sql: '\u0000\n\u001f@' } }), '\u007f'), null],
+  ['an unknown escape in a skipped string', withSection('macros', { m: { macro_sql: 'a@b' } }).replace('@', '\\q'), /not valid JSON/],
+  ['a short \\u escape in a left-out field', withNodeField('raw_code', 'a@"').replace('@', '\\u12'), /not valid JSON/],
+  ['a \\u escape with a non-hex digit', withSection('docs', { d: { block_contents: 'a@' } }).replace('@', '\\u00g0'), /not valid JSON/],
+  ['every escape JSON has, in a skipped string', withSection('docs', { d: { block_contents: '@' } }).replace('@', '\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u00e9 \\uD83D\\uDE80 \\uABCD'), null],
 ];
 
 async function outcome(file: string, streamFromBytes?: number): Promise<string> {

@@ -104,6 +104,10 @@ describe('mergeReports', () => {
     expect(outcome.report.shards[0]).toMatchObject({ id: 's1-00', attempt: 2 });
     expect(outcome.report.window).toMatchObject({ seconds: 11 }); // s1-01 starts at +1s, s1-00's re-run ends at +12s
     expect((await fs.readdir(outcome.reportDir)).sort()).toEqual(['junit.xml', 'plan.json', 'run_results.json', 'summary.md']);
+    // the summary says which attempt of each shard it used
+    const rows = (await fs.readFile(path.join(outcome.reportDir, 'summary.md'), 'utf8')).split('\n');
+    expect(rows.find((l) => l.includes('`s1-00`'))).toMatch(/\(re-run #2\) \|$/);
+    expect(rows.find((l) => l.includes('`s1-01`'))).not.toMatch(/re-run/);
     expect(log.lines.some((l) => l.includes('no manifest.json beside the plan'))).toBe(true);
     const written = JSON.parse(await fs.readFile(outcome.files.runResults, 'utf8'));
     expect(written).toEqual(JSON.parse(JSON.stringify(outcome.report.runResults)));

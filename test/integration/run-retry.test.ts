@@ -3,6 +3,7 @@
  * the second makes the shard pass, and `dbt retry` re-runs only it (and what it had skipped), not
  * the models that already passed. The flakiness is real: a pre-hook counts the model's attempts in
  * a table (outside the model's transaction), and the model raises DuckDB's error() while the count is below two.
+ * The model that passed first time counts its runs too and fails on a second one.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -19,7 +20,10 @@ const FLAKY_SQL = `{{ config(materialized='table', pre_hook=before_begin("create
 select case when (select count(*) from flaky_attempts) < 2 then error('flaky: first attempt fails') else 1 end as ok
 `;
 const AFTER_FLAKY_SQL = `select ok from {{ ref('flaky') }}`;
-const STEADY_SQL = `select 1 as one`;
+// counts its own runs the same way, and fails if it is ever run twice: the retry must leave it alone
+const STEADY_SQL = `{{ config(materialized='table', pre_hook=before_begin("create table if not exists steady_runs (n integer); insert into steady_runs values (1)")) }}
+select case when (select count(*) from steady_runs) > 1 then error('steady was run again') else 1 end as one
+`;
 
 const trigger: TriggerContext = { eventName: null, schedule: null, dispatchInputs: {}, triggerTime: new Date('2024-01-15T12:00:00Z') };
 let project: string;

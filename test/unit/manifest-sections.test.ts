@@ -141,4 +141,57 @@ describe('JsonSectionSplitter', () => {
     const text = JSON.stringify(doc);
     expect(() => split(text.slice(0, text.length - 10), 7)).toThrow(/ends early/);
   });
+
+  it('refuses a raw control character or a bad escape in any string, skipped or kept, at every chunk size', () => {
+    const places = ['macros', 'left-out field', 'kept field', 'entry key', 'section key'];
+    for (const [bad, message] of [['\u0000', /raw control character/], ['\n', /raw control character/], ['\u001f', /raw control character/], ['\\x', /escape/], ['\\u12"', /escape/]] as const) {
+      for (const place of places) {
+        const text = withString(place, `abcdefghijklmnopqrstuvwxyz-${bad}-0123456789`);
+        expect(() => JSON.parse(text)).toThrow();
+        for (let size = 1; size <= 40; size++) expect(() => split(text, size, ['name'])).toThrow(message);
+        expect(() => split(text, 1 << 20, ['name'])).toThrow(message);
+      }
+    }
+  });
+
+  it('agrees with JSON.parse on strings with raw control characters and escapes of every kind, at random chunk sizes', () => {
+    // a string's JSON text from pieces: plain text (escaped as JSON does) or a raw token, good or bad
+    const token = fc.constantFrom('\u0000', '\t', '\n', '\u001f', '\u007f', '\\n', '\\u00e9', '\\uABcd', '\\u12', '\\uzzzz', '\\q', '\\', '\\/', 'é', '🚀');
+    const piece = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }).map((t) => JSON.stringify(t).slice(1, -1)), token);
+    const place = fc.constantFrom('macros', 'left-out field', 'kept field', 'entry key', 'section key');
+    fc.assert(
+      fc.property(place, fc.array(piece, { maxLength: 8 }), fc.integer({ min: 1, max: 64 }), (where, pieces, size) => {
+        const text = withString(where, pieces.join(''));
+        let parsed = true;
+        try {
+          JSON.parse(text);
+        } catch {
+          parsed = false;
+        }
+        let streamed = true;
+        try {
+          split(text, size, ['name']);
+        } catch {
+          streamed = false;
+        }
+        expect(streamed).toBe(parsed);
+      }),
+      { numRuns: 400, seed: 12 },
+    );
+  });
 });
+
+/** A small manifest with `raw` (a string's JSON text, not checked) as one string in `place`. */
+function withString(place: string, raw: string): string {
+  const marker = 'MARKER_7f3a';
+  const nodes: Record<string, unknown> = { 'model.p.a': { name: 'a', raw_code: 'select 1', depends_on: { nodes: [] } } };
+  const d: Record<string, unknown> = { metadata: { v: 1 }, macros: { m: { macro_sql: 'x' } }, nodes, sources: {} };
+  if (place === 'macros') d['macros'] = { m: { macro_sql: marker } };
+  else if (place === 'left-out field') nodes['model.p.a'] = { name: 'a', raw_code: marker, depends_on: { nodes: [] } };
+  else if (place === 'kept field') nodes['model.p.a'] = { name: marker, raw_code: 'x' };
+  else if (place === 'entry key') nodes[marker] = { name: 'b' };
+  else d[marker] = { x: 1 };
+  const text = JSON.stringify(d);
+  expect(text.split(marker)).toHaveLength(2);
+  return text.replace(marker, raw);
+}

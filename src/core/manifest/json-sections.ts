@@ -91,6 +91,8 @@ export class JsonSectionSplitter {
       this.handleEvents(this.wasm.eventCount());
       if (status === 0) break;
       if (status === -1) throw new Error('malformed JSON: a closing bracket without an opening one');
+      if (status === -3) throw new Error('malformed JSON: a raw control character (U+0000 to U+001F) inside a string; JSON writes it escaped, e.g. \\n or \\u0000');
+      if (status === -4) throw new Error('malformed JSON: an escape JSON does not have inside a string; expected \\" \\\\ \\/ \\b \\f \\n \\r \\t or \\u and four hex digits');
       if (status < 0) throw new Error('malformed JSON: unexpected bytes outside the values (before or after the top-level object, or between its sections)');
     }
     this.kept = this.wasm.compact(end);
@@ -144,9 +146,8 @@ export class JsonSectionSplitter {
 
   private key(from: number, to: number): string {
     const raw = this.text(from, to);
-    // JSON.parse checks what the whole-file reader would: escapes, and no raw control characters
-    // eslint-disable-next-line no-control-regex
-    return raw.includes('\\') || /[\u0000-\u001f]/.test(raw) ? (JSON.parse(`"${raw}"`) as string) : raw;
+    // the scanner checked the key's bytes; JSON.parse turns its escapes into characters
+    return raw.includes('\\') ? (JSON.parse(`"${raw}"`) as string) : raw;
   }
 
   /** Grows the scanner's memory to hold `bytes` in its buffer. */
