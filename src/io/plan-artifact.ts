@@ -4,6 +4,7 @@ import { UserError } from '../core/errors.js';
 import { planArtifactName } from '../shared/artifact-names.js';
 import { str, type RawOptions } from '../shared/options.js';
 import { GithubArtifactStore } from './artifact-store.js';
+import { planFolder } from './folders/index.js';
 
 /**
  * The plan folder travels from the plan job to the run and merge jobs as an artifact, named with
@@ -25,7 +26,7 @@ export async function downloadPlanFolder(name: string, dir: string): Promise<str
     throw new UserError(`plan-artifact: no artifact ${JSON.stringify(name)} in this run (${(err as Error).message}); pass needs.plan.outputs.plan-artifact`);
   }
   await client.downloadArtifact(id, { path: dir });
-  return path.join(dir, 'plan.json');
+  return planFolder(dir).plan;
 }
 
 /**

@@ -4,6 +4,7 @@ import { parsePlanInputs, PLAN_OPTIONS, type PlanInputs } from '../plan/inputs.j
 import { parseRunInputs, RUN_OPTIONS, type RunInputs } from '../run/inputs.js';
 import type { OptionSpec, RawOptions } from '../shared/options.js';
 import { badInput } from '../core/errors.js';
+import { localFolder } from '../io/folders/index.js';
 import { str } from '../shared/options.js';
 import { parseEnumOption, parseIntOption } from '../shared/parse.js';
 
@@ -50,14 +51,6 @@ export interface LocalInputs {
   python: string | null;
 }
 
-export const localPaths = (out: string) => ({
-  planDir: path.join(out, 'plan'),
-  planFile: path.join(out, 'plan', 'plan.json'),
-  shardsDir: path.join(out, 'shards'),
-  reportDir: path.join(out, 'report'),
-  dbDir: path.join(out, 'db'),
-  profileDir: path.join(out, 'profile'),
-});
 
 function duckdbResult(value: string | undefined): string | null {
   if (value === undefined) return null;
@@ -67,7 +60,7 @@ function duckdbResult(value: string | undefined): string | null {
 
 export function parseLocalInputs(raw: RawOptions): LocalInputs {
   const out = path.resolve(str(raw, 'out') ?? 'dbt-matrix-local');
-  const paths = localPaths(out);
+  const paths = localFolder(out);
   const plan = parsePlanInputs({ 'shard-overhead-seconds': LOCAL_SHARD_OVERHEAD_SECONDS, ...raw, out: paths.planDir });
   // the shard index is set per shard; 0 only satisfies the run parser
   const run = parseRunInputs({ ...raw, plan: paths.planFile, shard: '0', final: undefined, out: paths.shardsDir });
