@@ -1,22 +1,26 @@
 import type { Command } from 'commander';
 import { parseProject } from '../io/dbt-parse.js';
 import { consoleLogger } from '../shared/log.js';
+import { JSON_OPTION } from '../shared/options.js';
 import { parsePlanInputs, PLAN_OPTIONS } from '../plan/inputs.js';
 import { runPlan } from '../plan/main.js';
 import { addOptions, rawFromCommander, runCommand } from './program.js';
 
 export function registerPlan(program: Command): void {
   const cmd = program.command('plan').description('select nodes and split them into DAG-safe shards within a connection budget');
-  addOptions(cmd, PLAN_OPTIONS).option('--json', 'print the plan outcome (matrices, outputs) as JSON');
+  const options = [...PLAN_OPTIONS, JSON_OPTION];
+  addOptions(cmd, options);
   cmd.action((opts: Record<string, unknown>) =>
     runCommand(async () => {
-      const inputs = parsePlanInputs(rawFromCommander(opts, PLAN_OPTIONS));
+      const raw = rawFromCommander(opts, options);
+      const inputs = parsePlanInputs(raw);
+      const json = JSON_OPTION.read(raw);
       const outcome = await runPlan(inputs, {
-        log: consoleLogger(opts['json'] === true),
+        log: consoleLogger(json),
         now: () => new Date(),
         parseProject,
       });
-      if (opts['json'] === true) {
+      if (json) {
         const { plan, matrices, hasWork, planFile } = outcome;
         const out = { planFile, hasWork, stages: plan.stages, threads: plan.threads, maxParallel: plan.maxParallel, matrices };
         process.stdout.write(`${JSON.stringify(out)}\n`);

@@ -148,7 +148,7 @@ export async function runLocal(userInputs: LocalInputs, deps: LocalDeps): Promis
   }
 
   const merge = await mergeReports(
-    { planFile: planned.planFile, inDir: paths.shardsDir, outDir: paths.reportDir, failOn: inputs.failOn, projectDir: inputs.plan.projectDir, slowest: inputs.slowest, download: false, comment: false, token: null, json: false },
+    { planFile: planned.planFile, inDir: paths.shardsDir, outDir: paths.reportDir, failOn: inputs.failOn, projectDir: inputs.plan.projectDir, slowest: inputs.slowest },
     // the plan folder's manifest.json is a copy of the manifest planned from, and the shards'
     // folders hold what their runs returned: neither is read again
     { log: deps.log, readManifest: () => Promise.resolve(manifest), now: deps.now, shards: outcomes.map(shardInput) },

@@ -19,7 +19,7 @@ import type { MergeInputs } from './inputs.js';
 export interface MergeDeps {
   log: Pick<Logger, 'info' | 'warning'>;
   readManifest(file: string, opts?: ReadManifestOptions): Promise<Manifest>;
-  /** the action's artifact store; absent on the CLI (shard folders are already in --in) */
+  /** shard artifacts to download into --in first (the action's store); absent when the folders are there already */
   artifacts?: ArtifactSource | null;
   /** errors on failing nodes; absent on the CLI */
   annotator?: Annotator | null;
@@ -48,7 +48,7 @@ export interface MergeOutcome {
  */
 export async function mergeReports(inputs: MergeInputs, deps: MergeDeps): Promise<MergeOutcome> {
   await checkOutputDir(inputs.outDir, '--out');
-  if (deps.artifacts && inputs.download) {
+  if (deps.artifacts) {
     const got = await downloadShardArtifacts(deps.artifacts, inputs.inDir);
     deps.log.info(`downloaded ${got.length} shard artifact(s): ${got.map((a) => a.name).join(', ') || 'none'}`);
   }

@@ -19,7 +19,7 @@ import { runChunk, type ChunkRun } from './chunk-runner.js';
 import type { AttemptResults } from './combine-results.js';
 import type { DbtInvocationBase } from './dbt-args.js';
 import { hookEnv } from './hook-env.js';
-import type { RunInputs } from './inputs.js';
+import type { RunInputs, RunSettings } from './inputs.js';
 import { reparseReason } from './reparse.js';
 import { writeSelectionState } from './selection.js';
 import { chunkSummary, shardStatus, exitCodeFor } from './shard-work.js';
@@ -87,7 +87,7 @@ export async function runShard(inputs: RunInputs, deps: RunDeps): Promise<RunOut
 }
 
 /** Runs one shard chunk by chunk in time order and writes its artifact folder. */
-export async function runShardJob(job: ShardJob, inputs: RunInputs, deps: RunDeps): Promise<RunOutcome> {
+export async function runShardJob(job: ShardJob, inputs: RunSettings, deps: RunDeps): Promise<RunOutcome> {
   const startedAt = deps.now();
   const { plan } = job;
   const { work, skipped } = withoutSkipped(job.work, deps.skip);
@@ -122,7 +122,7 @@ interface Prepared {
 }
 
 /** Runs the chunks with dbt's files in the shard's .work folder and its artifact built beside DIR/<id>/. */
-async function runInFolders(inputs: RunInputs, deps: RunDeps, p: Prepared): Promise<RunOutcome> {
+async function runInFolders(inputs: RunSettings, deps: RunDeps, p: Prepared): Promise<RunOutcome> {
   const { plan, work, skipped, interval, chunks, varsFor, deferState, redact, startedAt } = p;
   const { shardDir, stagingDir, workDir } = p.folders;
   const projectDir = path.resolve(inputs.projectDir);
@@ -271,7 +271,7 @@ function chunkRecord(chunk: Chunk, run: ChunkRun | undefined, vars: Record<strin
  * exist), else the state the plan was made against (`plan --state` copies it into the plan
  * folder). A plan made without state (first PR before main ever ran) runs without --defer.
  */
-async function deferStateDir(inputs: RunInputs, planDir: string, log: Logger): Promise<string | null> {
+async function deferStateDir(inputs: RunSettings, planDir: string, log: Logger): Promise<string | null> {
   const state = stateFolder(path.resolve(inputs.state ?? planFolder(planDir).state.dir));
   if (await pathExists(state.manifest)) return state.dir;
   if (inputs.state !== null) {

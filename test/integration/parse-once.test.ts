@@ -75,7 +75,7 @@ async function shardOnFreshCopy(name: string, env: NodeJS.ProcessEnv, planFile =
 
 async function mergedSummary(shardsDir: string, planFile = planned.planFile): Promise<string> {
   const merge = await mergeReports(
-    { planFile, inDir: shardsDir, outDir: path.join(shardsDir, '..', `${path.basename(shardsDir)}-report`), failOn: 'error', projectDir: '.', slowest: 3, download: false, comment: false, token: null, json: false },
+    { planFile, inDir: shardsDir, outDir: path.join(shardsDir, '..', `${path.basename(shardsDir)}-report`), failOn: 'error', projectDir: '.', slowest: 3 },
     { log: memoryLogger(), readManifest },
   );
   expect(merge.exitCode).toBe(0);
