@@ -17,15 +17,14 @@ const STATE = text({
   value: 'DIR',
   description: 'folder with the production manifest.json, for state:modified / state:new (copied into the plan so run can --defer to it); in the action, `github` = the manifest of the latest dbt-matrix-report of --report-workflow',
 });
-/** read by the action (plan/github-history.ts) */
-export const REPORT_WORKFLOW_OPTION = text({
+const REPORT_WORKFLOW = text({
   name: 'report-workflow',
   value: 'FILE',
   description: 'workflow file whose latest successful dbt-matrix-report on the default branch `github` timings and state come from (default: this workflow)',
   actionOnly: true,
 });
-/** read by the action; GitHub applies the default */
-export const GITHUB_TOKEN_OPTION = text(
+/** GitHub applies the default */
+const GITHUB_TOKEN = text(
   { name: 'github-token', value: 'TOKEN', description: 'token for `github` timings/state and PR comments (needs actions: read; pull-requests: write to comment)', actionOnly: true },
   undefined,
   '${{ github.token }}',
@@ -54,8 +53,8 @@ export const PLAN_OPTIONS: Option<unknown>[] = [
   EXCLUDE,
   SELECTOR,
   STATE,
-  REPORT_WORKFLOW_OPTION,
-  GITHUB_TOKEN_OPTION,
+  REPORT_WORKFLOW,
+  GITHUB_TOKEN,
   CONNECTION_BUDGET,
   THREADS,
   MAX_SHARDS,
@@ -130,4 +129,17 @@ export function parsePlanSettings(raw: RawOptions): PlanSettings {
     shardOverheadSeconds: SHARD_OVERHEAD.read(raw),
     interval: parseIntervalInputs(raw),
   };
+}
+
+/** The action's own: where `github` timings and state come from, and the token to fetch them. */
+export interface PlanActionInputs {
+  plan: PlanInputs;
+  /** never logged; null when not given */
+  token: string | null;
+  /** null: this workflow */
+  reportWorkflow: string | null;
+}
+
+export function parsePlanActionInputs(raw: RawOptions): PlanActionInputs {
+  return { plan: parsePlanInputs(raw), token: GITHUB_TOKEN.read(raw), reportWorkflow: REPORT_WORKFLOW.read(raw) };
 }
