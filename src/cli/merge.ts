@@ -3,24 +3,15 @@ import { readManifest } from '../io/manifest-reader.js';
 import { consoleLogger } from '../shared/log.js';
 import { MERGE_OPTIONS, parseMergeInputs } from '../merge/inputs.js';
 import { mergeReports } from '../merge/main.js';
-import { addOptions, rawFromCommander, runCommand } from './program.js';
+import { addStepCommand } from './program.js';
 
 export function registerMerge(program: Command): void {
-  const cmd = program.command('merge').description('merge shard folders into one report: run_results.json, summary.md, junit.xml');
-  addOptions(cmd, MERGE_OPTIONS);
-  cmd.action((opts: Record<string, unknown>) =>
-    runCommand(async () => {
-      const json = opts['json'] === true;
-      const outcome = await mergeReports(parseMergeInputs(rawFromCommander(opts, MERGE_OPTIONS)), {
-        log: consoleLogger(json),
-        readManifest,
-      });
-      if (json) {
-        process.stdout.write(`${JSON.stringify({ status: outcome.status, exitCode: outcome.exitCode, totals: outcome.totals, reportDir: outcome.reportDir, files: outcome.files })}\n`);
-      } else {
-        process.stdout.write(`${outcome.summaryMarkdown.split('\n').slice(0, 3).join('\n')}\n  report: ${outcome.reportDir}\n`);
-      }
-      return outcome.exitCode;
-    }),
-  );
+  addStepCommand(program, 'merge', 'merge shard folders into one report: run_results.json, summary.md, junit.xml', MERGE_OPTIONS, async (raw, out) => {
+    const outcome = await mergeReports(parseMergeInputs(raw), { log: consoleLogger(out.json), readManifest });
+    out.print(
+      { status: outcome.status, exitCode: outcome.exitCode, totals: outcome.totals, reportDir: outcome.reportDir, files: outcome.files },
+      `${outcome.summaryMarkdown.split('\n').slice(0, 3).join('\n')}\n  report: ${outcome.reportDir}`,
+    );
+    return outcome.exitCode;
+  });
 }

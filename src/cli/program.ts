@@ -1,6 +1,6 @@
 import { Command, Option } from 'commander';
 import { isUserError } from '../core/errors.js';
-import type { OptionSpec, RawOptions } from '../shared/options.js';
+import { JSON_OPTION, type OptionSpec, type RawOptions } from '../shared/options.js';
 
 /** Registers an entry's OptionSpecs as `--kebab-case` flags (the same names as the action inputs). */
 export function addOptions(cmd: Command, specs: readonly OptionSpec[]): Command {
@@ -25,6 +25,29 @@ export function rawFromCommander(opts: Record<string, unknown>, specs: readonly 
     if (v !== undefined) raw[spec.name] = v as string | string[] | boolean;
   }
   return raw;
+}
+
+/** How a step prints its outcome: one JSON line with --json, else a few lines for people. */
+export interface Printer {
+  json: boolean;
+  print(value: unknown, text: string): void;
+}
+
+/**
+ * `dbt-matrix plan|run|merge`: the step's options plus --json; `run` gets them raw and returns
+ * the exit code.
+ */
+export function addStepCommand(program: Command, name: string, description: string, options: readonly OptionSpec[], run: (raw: RawOptions, out: Printer) => Promise<number>): Command {
+  const specs = [...options, JSON_OPTION];
+  const cmd = addOptions(program.command(name).description(description), specs);
+  cmd.action((opts: Record<string, unknown>) =>
+    runCommand(() => {
+      const raw = rawFromCommander(opts, specs);
+      const json = JSON_OPTION.read(raw);
+      return run(raw, { json, print: (value, text) => process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${text}\n`) });
+    }),
+  );
+  return cmd;
 }
 
 /** One way to fail: user errors as one line (exit 2), bugs with their stack (exit 1). */

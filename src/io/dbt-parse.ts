@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { UserError } from '../core/errors.js';
+import { DBT_FILES } from '../core/folders.js';
 import { installPackagesIfMissing } from './dbt-deps.js';
 
 /** What a `dbt parse` must share with the shards for them to reuse it: project, profile, target, vars, env. */
@@ -36,7 +37,7 @@ export async function parseProject(req: ParseRequest, env: NodeJS.ProcessEnv = p
   if (req.target) args.push('--target', req.target);
   if (req.vars && Object.keys(req.vars).length > 0) args.push('--vars', JSON.stringify(req.vars));
   await runOrExplain(req.dbtCommand, args, { ...env, ...req.env }, req.projectDir);
-  return { manifest: path.join(targetPath, 'manifest.json'), targetPath, installedPackages };
+  return { manifest: path.join(targetPath, DBT_FILES.manifest), targetPath, installedPackages };
 }
 
 /** Runs one dbt command; a failure is a UserError with the tail of dbt's output. */

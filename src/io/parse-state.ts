@@ -1,7 +1,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { DBT_FILES, PLAN_FOLDER } from '../core/folders.js';
 import { installedPackageCount, packagesInstallPath } from './dbt-deps.js';
 import { pathExists } from './files.js';
+import { planFolder } from './folders/index.js';
 
 /**
  * dbt's parse state travels in the plan folder, so a shard's dbt skips parsing and never runs
@@ -12,16 +14,15 @@ import { pathExists } from './files.js';
  * is valid in another checkout of the same commit (its dbt says nothing: no "Unable to do partial
  * parsing" line).
  */
-export const PARSE_STATE_DIR = 'dbt-state';
-export const PARTIAL_PARSE_FILE = 'partial_parse.msgpack';
-const PACKAGES_DIR = 'packages';
+const PARTIAL_PARSE_FILE = DBT_FILES.partialParse;
+const PACKAGES_DIR = PLAN_FOLDER.parseStatePackages;
 
 /**
  * Copies the parse state of the plan's `dbt parse` into the plan folder (nothing when dbt saved
  * none, or when the plan did not parse: a state left from an earlier plan in the folder goes).
  */
 export async function shipParseState(parsed: { targetPath: string; projectDir: string } | null, planDir: string): Promise<void> {
-  const dir = path.join(planDir, PARSE_STATE_DIR);
+  const dir = planFolder(planDir).parseState;
   await fs.rm(dir, { recursive: true, force: true });
   if (parsed === null) return;
   const { targetPath, projectDir } = parsed;
@@ -47,7 +48,7 @@ export interface PlacedState {
  * install them; installed packages are left as they are).
  */
 export async function placeParseState(planDir: string, projectDir: string, targetPath: string): Promise<PlacedState> {
-  const dir = path.join(planDir, PARSE_STATE_DIR);
+  const dir = planFolder(planDir).parseState;
   const placed: PlacedState = { parse: false, packages: false };
   if (await pathExists(path.join(dir, PARTIAL_PARSE_FILE))) {
     await fs.mkdir(targetPath, { recursive: true });

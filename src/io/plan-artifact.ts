@@ -2,8 +2,9 @@ import { DefaultArtifactClient } from '@actions/artifact';
 import path from 'node:path';
 import { UserError } from '../core/errors.js';
 import { planArtifactName } from '../shared/artifact-names.js';
-import { str, type RawOptions } from '../shared/options.js';
+import { PLAN_ARTIFACT_OPTION, str, type RawOptions } from '../shared/options.js';
 import { GithubArtifactStore } from './artifact-store.js';
+import { planFolder } from './folders/index.js';
 
 /**
  * The plan folder travels from the plan job to the run and merge jobs as an artifact, named with
@@ -25,7 +26,7 @@ export async function downloadPlanFolder(name: string, dir: string): Promise<str
     throw new UserError(`plan-artifact: no artifact ${JSON.stringify(name)} in this run (${(err as Error).message}); pass needs.plan.outputs.plan-artifact`);
   }
   await client.downloadArtifact(id, { path: dir });
-  return path.join(dir, 'plan.json');
+  return planFolder(dir).plan;
 }
 
 /**
@@ -33,8 +34,8 @@ export async function downloadPlanFolder(name: string, dir: string): Promise<str
  * `plan` at its plan.json (an explicit `plan` input wins, for workflows that download it themselves).
  */
 export async function withPlanFromArtifact(raw: RawOptions, env: NodeJS.ProcessEnv): Promise<RawOptions> {
-  const name = str(raw, 'plan-artifact');
-  if (name === undefined || str(raw, 'plan') !== undefined) return raw;
+  const name = PLAN_ARTIFACT_OPTION.read(raw);
+  if (name === null || str(raw, 'plan') !== undefined) return raw;
   const dir = path.join(env['RUNNER_TEMP'] ?? '.', 'dbt-matrix-plan');
   return { ...raw, plan: await downloadPlanFolder(name, dir) };
 }

@@ -5,6 +5,7 @@ import { getOctokit } from '@actions/github';
 import { describeApiError, httpStatus } from './comment.js';
 import { pathExists } from './files.js';
 import { REPORT_ARTIFACT_NAME } from '../shared/artifact-names.js';
+import { reportFolder } from './folders/index.js';
 
 
 export interface FindBy {
@@ -58,7 +59,7 @@ export async function findLatestReportTimings(req: ReportTimingsRequest, deps: {
       await fs.mkdir(dir, { recursive: true });
       const downloader = deps.downloader ?? githubArtifactDownloader();
       await downloader.download(artifact.id, dir, { token: req.token, workflowRunId: run.id, repositoryOwner: owner, repositoryName: repo });
-      const file = path.join(dir, 'run_results.json');
+      const file = reportFolder(dir).runResults;
       if (await pathExists(file)) {
         deps.log.info(`--timings github: run_results.json of run ${run.id} (${run.html_url}) on ${branch}`);
         return file;

@@ -1,6 +1,7 @@
 import { constants, promises as fs } from 'node:fs';
 import type { z } from 'zod';
 import { UserError } from '../core/errors.js';
+import { SHARD_FOLDER } from '../core/folders.js';
 
 /**
  * Reading files that came from somewhere we do not control (shard artifacts uploaded by other
@@ -13,8 +14,8 @@ const MiB = 1024 * 1024;
 
 /** Bounds per artifact file: far above what dbt writes (50k results ≈ 100 MiB), far below V8's 512 MiB string limit. */
 export const ARTIFACT_LIMITS = {
-  'run_results.json': 256 * MiB,
-  'shard.json': 16 * MiB,
+  [SHARD_FOLDER.runResults]: 256 * MiB,
+  [SHARD_FOLDER.shard]: 16 * MiB,
 } as const;
 
 export type UntrustedRead = { ok: true; text: string } | { ok: false; missing: boolean; reason: string };

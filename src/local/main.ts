@@ -1,5 +1,4 @@
 import { promises as fs } from 'node:fs';
-import path from 'node:path';
 import type { TriggerContext } from '../core/interval/index.js';
 import { DbtGraph } from '../core/graph/graph.js';
 import type { Plan, Shard } from '../core/plan/schema.js';
@@ -13,7 +12,8 @@ import { runPlan } from '../plan/main.js';
 import { planForThisMachine } from './previous-timings.js';
 import { pickWork, runShardJob, type RunOutcome } from '../run/main.js';
 import type { Logger } from '../shared/log.js';
-import { localPaths, type LocalInputs } from './inputs.js';
+import { localFolder, planFolderOf } from '../io/folders/index.js';
+import type { LocalInputs } from './inputs.js';
 import { skipsAfter, type RanShard } from './blocked.js';
 import { runPool } from './pool.js';
 import { SchemaGate, schemasFromManifest } from './schema-gate.js';
@@ -69,7 +69,7 @@ export interface LocalOutcome {
 export async function runLocal(userInputs: LocalInputs, deps: LocalDeps): Promise<LocalOutcome> {
   const started = deps.now();
   await checkOutputDir(userInputs.out, '--out');
-  const paths = localPaths(userInputs.out);
+  const paths = localFolder(userInputs.out);
   // before the report folder is cleared: its timings price this run's nodes
   const forThisMachine = await planForThisMachine(userInputs.plan, userInputs.out, paths.reportDir);
   if (forThisMachine.note) deps.log.info(forThisMachine.note);
@@ -82,7 +82,7 @@ export async function runLocal(userInputs: LocalInputs, deps: LocalDeps): Promis
   const planInputs = { ...forThisMachine.plan, profilesDir: inputs.plan.profilesDir, target: inputs.plan.target };
   const planned = await runPlan(planInputs, { log: deps.log, now: deps.now, trigger: deps.trigger, parseProject: (req) => deps.parseProject(req, deps.env) });
   const plan = planned.plan;
-  const planDir = path.dirname(planned.planFile);
+  const planDir = planFolderOf(planned.planFile).dir;
   for (const line of planned.summary) deps.log.info(line);
   const manifest = planned.manifest;
   const warehouse = await prepared.open(manifest, plan);
@@ -148,7 +148,7 @@ export async function runLocal(userInputs: LocalInputs, deps: LocalDeps): Promis
   }
 
   const merge = await mergeReports(
-    { planFile: planned.planFile, inDir: paths.shardsDir, outDir: paths.reportDir, failOn: inputs.failOn, projectDir: inputs.plan.projectDir, slowest: inputs.slowest, download: false, comment: false, token: null, json: false },
+    { planFile: planned.planFile, inDir: paths.shardsDir, outDir: paths.reportDir, failOn: inputs.failOn, projectDir: inputs.plan.projectDir, slowest: inputs.slowest },
     // the plan folder's manifest.json is a copy of the manifest planned from, and the shards'
     // folders hold what their runs returned: neither is read again
     { log: deps.log, readManifest: () => Promise.resolve(manifest), now: deps.now, shards: outcomes.map(shardInput) },

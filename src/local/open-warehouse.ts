@@ -7,7 +7,8 @@ import { DuckDbTool, pythonOfDbt } from '../io/duckdb-state.js';
 import { profileRenderer, type RenderValues } from '../io/profile-render.js';
 import { locateProfilesFile, readUserProfile } from '../io/profiles-file.js';
 import type { Logger } from '../shared/log.js';
-import { localPaths, type LocalInputs } from './inputs.js';
+import { localFolder } from '../io/folders/index.js';
+import type { LocalInputs } from './inputs.js';
 import { chooseTarget, deriveDuckDbProfile, type DuckDbProfile } from './profile.js';
 import { parseRelationName } from './relations.js';
 import { duckDbState, sharedWarehouse, type WarehouseState } from './warehouse.js';
@@ -47,7 +48,7 @@ export async function prepareWarehouse(inputs: LocalInputs, env: NodeJS.ProcessE
   if (path.basename(result, path.extname(result)) !== derived.catalog) {
     throw new UserError(`--duckdb-result: got ${result}, expected a file named ${derived.catalog}.duckdb (DuckDB names the catalog after the file, and views refer to it)`);
   }
-  const paths = localPaths(inputs.out);
+  const paths = localFolder(inputs.out);
   await fs.mkdir(paths.profileDir, { recursive: true });
   await fs.writeFile(path.join(paths.profileDir, 'profiles.yml'), derived.profilesYaml, { mode: 0o600 });
   const scoped = { profilesDir: paths.profileDir, target: derived.target };

@@ -1,12 +1,12 @@
 import { rename } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { sharedMachine } from '../core/partition/index.js';
 import { pathExists } from '../io/files.js';
+import { localFolder, reportFolder } from '../io/folders/index.js';
 import type { PlanInputs } from '../plan/inputs.js';
 
 /** Where the previous report's run_results.json is kept once a new run clears the report folder. */
-export const previousTimingsFile = (out: string): string => path.join(out, 'previous-run_results.json');
+export const previousTimingsFile = (out: string): string => localFolder(out).previousTimings;
 
 /**
  * `local` plans for this machine: every shard shares its cores (the planner's CPU ceiling), and,
@@ -18,7 +18,7 @@ export async function planForThisMachine(plan: PlanInputs, out: string, reportDi
   // a local shard's overhead is dbt's start-up, which is CPU work competing for the same cores
   const machine = sharedMachine(os.availableParallelism(), plan.shardOverheadSeconds);
   const kept = previousTimingsFile(out);
-  const latest = path.join(reportDir, 'run_results.json');
+  const latest = reportFolder(reportDir).runResults;
   if (await pathExists(latest)) await rename(latest, kept);
   if (plan.timings.length > 0 || !(await pathExists(kept))) return { plan: { ...plan, machine }, note: null };
   return {

@@ -2,6 +2,7 @@ import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Manifest } from '../core/manifest/types.js';
 import { copyDatabase, DuckDbTool, removeDatabase, type MergeSource, type RelationRef } from '../io/duckdb-state.js';
+import { shardFolder } from '../io/folders/index.js';
 import { readRunResults } from '../io/run-results.js';
 import type { Logger } from '../shared/log.js';
 import type { DuckDbProfile } from './profile.js';
@@ -97,7 +98,7 @@ export async function duckDbState(opts: DuckDbStateOptions): Promise<WarehouseSt
     finishStage: async (shards) => {
       const sources: MergeSource[] = [];
       for (const s of shards) {
-        const { results } = await readRunResults(path.join(s.shardDir, 'run_results.json'));
+        const { results } = await readRunResults(shardFolder(s.shardDir).runResults);
         const built = builtRelations(results?.results ?? [], opts.manifest, catalog);
         for (const name of built.elsewhere) opts.log.warning(`shard ${s.id}: ${name} is not in database ${catalog}; local does not copy it between shards`);
         if (existsSync(shardFile(s.id))) sources.push({ file: shardFile(s.id), relations: built.relations });

@@ -8,18 +8,18 @@ import { readManifest } from '../io/manifest-reader.js';
 import { withPlanFromArtifact } from '../io/plan-artifact.js';
 import { GithubArtifactSource, GithubArtifactStore } from '../io/artifact-store.js';
 import { REPORT_ARTIFACT_NAME } from '../shared/artifact-names.js';
-import { MERGE_OPTIONS, parseMergeInputs, type MergeInputs } from './inputs.js';
+import { MERGE_OPTIONS, parseMergeActionInputs, type MergeActionInputs } from './inputs.js';
 import { mergeReports, type MergeOutcome } from './main.js';
 
 /** `command: merge` — downloads shard artifacts, merges, reports, and fails per `fail-on`. */
 export async function mergeAction(): Promise<void> {
-  const inputs = parseMergeInputs(await withPlanFromArtifact(readActionInputs(MERGE_OPTIONS), process.env));
+  const inputs = parseMergeActionInputs(await withPlanFromArtifact(readActionInputs(MERGE_OPTIONS), process.env));
   if (inputs.token) core.setSecret(inputs.token);
   const log = actionLogger();
-  const outcome = await mergeReports(inputs, {
+  const outcome = await mergeReports(inputs.merge, {
     log,
     readManifest,
-    artifacts: new GithubArtifactSource(),
+    artifacts: inputs.download ? new GithubArtifactSource() : null,
     annotator: coreAnnotator,
   });
   const t = outcome.totals;
@@ -50,7 +50,7 @@ async function uploadReport(outcome: MergeOutcome, log: { warning(m: string): vo
   }
 }
 
-async function comment(inputs: MergeInputs, outcome: MergeOutcome, log: { info(m: string): void; warning(m: string): void }): Promise<void> {
+async function comment(inputs: MergeActionInputs, outcome: MergeOutcome, log: { info(m: string): void; warning(m: string): void }): Promise<void> {
   const pr = context.payload.pull_request?.number;
   if (typeof pr !== 'number') {
     log.info(`comment: ${context.eventName} is not a pull request event; no PR comment`);

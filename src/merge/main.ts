@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { isUserError } from '../core/errors.js';
 import type { Manifest } from '../core/manifest/types.js';
 import type { ReadManifestOptions } from '../io/manifest-reader.js';
@@ -9,19 +8,18 @@ import { mergeShardResults } from '../core/report/merge.js';
 import type { MergedReport, ShardInput, Totals } from '../core/report/model.js';
 import { renderSummary } from '../core/report/summary.js';
 import { exitCodeFor, runStatus, type RunStatus } from '../core/report/totals.js';
-import { copyFileAtomic, pathExists, writeFileAtomic, writeJsonAtomic } from '../io/files.js';
+import { pathExists } from '../io/files.js';
+import { planFolderOf, planIdentity, readPlan, readShardFolders, writeReportFolder, type ReportFiles } from '../io/folders/index.js';
 import { checkOutputDir } from '../io/out-dir.js';
-import { planIdentity, readPlan } from '../io/plan-file.js';
 import { DbtGraph } from '../core/graph/graph.js';
 import type { Logger } from '../shared/log.js';
 import { downloadShardArtifacts, type ArtifactSource } from './artifacts.js';
 import type { MergeInputs } from './inputs.js';
-import { readShardFolders } from './read-shards.js';
 
 export interface MergeDeps {
   log: Pick<Logger, 'info' | 'warning'>;
   readManifest(file: string, opts?: ReadManifestOptions): Promise<Manifest>;
-  /** the action's artifact store; absent on the CLI (shard folders are already in --in) */
+  /** shard artifacts to download into --in first (the action's store); absent when the folders are there already */
   artifacts?: ArtifactSource | null;
   /** errors on failing nodes; absent on the CLI */
   annotator?: Annotator | null;
@@ -36,7 +34,7 @@ export interface MergeOutcome {
   exitCode: 0 | 1;
   totals: Totals;
   reportDir: string;
-  files: { runResults: string; summary: string; junit: string; manifest: string | null; plan: string };
+  files: ReportFiles;
   summaryMarkdown: string;
   report: MergedReport;
   /** node id → file relative to the project root, from the plan folder's manifest */
@@ -50,12 +48,12 @@ export interface MergeOutcome {
  */
 export async function mergeReports(inputs: MergeInputs, deps: MergeDeps): Promise<MergeOutcome> {
   await checkOutputDir(inputs.outDir, '--out');
-  if (deps.artifacts && inputs.download) {
+  if (deps.artifacts) {
     const got = await downloadShardArtifacts(deps.artifacts, inputs.inDir);
     deps.log.info(`downloaded ${got.length} shard artifact(s): ${got.map((a) => a.name).join(', ') || 'none'}`);
   }
   const plan = await readPlan(inputs.planFile);
-  const manifestFile = path.join(path.dirname(inputs.planFile), 'manifest.json');
+  const manifestFile = planFolderOf(inputs.planFile).manifest;
   const manifestPresent = await pathExists(manifestFile);
   const manifest = manifestPresent ? await readManifestSafely(manifestFile, deps) : null;
   if (!manifestPresent) {
@@ -78,18 +76,11 @@ export async function mergeReports(inputs: MergeInputs, deps: MergeDeps): Promis
   const summaryMarkdown = renderSummary(report, { status, fileOf, slowest: inputs.slowest });
 
   const out = inputs.outDir;
-  const files = {
-    runResults: path.join(out, 'run_results.json'),
-    summary: path.join(out, 'summary.md'),
-    junit: path.join(out, 'junit.xml'),
-    manifest: manifestPresent ? path.join(out, 'manifest.json') : null,
-    plan: path.join(out, 'plan.json'),
-  };
-  await writeJsonAtomic(files.runResults, report.runResults);
-  await writeFileAtomic(files.summary, summaryMarkdown);
-  await writeFileAtomic(files.junit, renderJunit(report, fileOf));
-  if (files.manifest) await copyFileAtomic(manifestFile, files.manifest);
-  await copyFileAtomic(inputs.planFile, files.plan);
+  const files = await writeReportFolder(
+    out,
+    { runResults: report.runResults, summary: summaryMarkdown, junit: renderJunit(report, fileOf) },
+    { planFile: inputs.planFile, manifestFile: manifestPresent ? manifestFile : null },
+  );
 
   if (deps.annotator) emitAnnotations(buildAnnotations(report, fileOf, inputs.projectDir), deps.annotator);
   return { status, exitCode: exitCodeFor(status, inputs.failOn), totals: report.totals, reportDir: out, files, summaryMarkdown, report, fileOf };

@@ -5,19 +5,17 @@ import { parseProject } from '../io/dbt-parse.js';
 import { readGithubContext } from '../io/github-context.js';
 import { uploadPlanFolder } from '../io/plan-artifact.js';
 import { resolveGithubHistory } from './github-history.js';
-import { parsePlanInputs, PLAN_OPTIONS } from './inputs.js';
+import { parsePlanActionInputs, PLAN_OPTIONS } from './inputs.js';
 import { runPlan } from './main.js';
 
 /** `command: plan` — plans, sets the matrix outputs, writes the job summary. */
 export async function planAction(): Promise<void> {
-  const raw = readActionInputs(PLAN_OPTIONS);
-  const token = String(raw['github-token'] ?? '');
+  const { plan: parsed, token, reportWorkflow } = parsePlanActionInputs(readActionInputs(PLAN_OPTIONS));
   if (token) core.setSecret(token);
   const log = actionLogger();
-  const parsed = parsePlanInputs(raw);
   const inputs = await resolveGithubHistory(parsed, process.env, {
-    token,
-    workflow: String(raw['report-workflow'] ?? '') || null,
+    token: token ?? '',
+    workflow: reportWorkflow,
     downloadDir: path.join(process.env['RUNNER_TEMP'] ?? parsed.out, 'dbt-matrix-history'),
     log,
   });

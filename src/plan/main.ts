@@ -1,5 +1,4 @@
 import { rm } from 'node:fs/promises';
-import path from 'node:path';
 import { UserError } from '../core/errors.js';
 import { microbatchModels, type TriggerContext } from '../core/interval/index.js';
 import { DbtGraph } from '../core/graph/graph.js';
@@ -13,6 +12,7 @@ import { copyFileAtomic, pathExists, readJsonFile, stageCopy, type StagedCopy, w
 import type { ParsedProject, ParseRequest } from '../io/dbt-parse.js';
 import { readGithubContext } from '../io/github-context.js';
 import { readManifest } from '../io/manifest-reader.js';
+import { planFolder, stateFolder } from '../io/folders/index.js';
 import { checkOutputDir } from '../io/out-dir.js';
 import { shipParseState } from '../io/parse-state.js';
 import { resolveShardVars } from '../shared/shard-vars.js';
@@ -47,7 +47,7 @@ export async function runPlan(inputs: PlanInputs, deps: PlanDeps): Promise<PlanO
   const manifestFile = inputs.manifest ?? parsed!.manifest;
   // the plan folder's copy of the manifest is made while planning (a manifest of hundreds of MB takes
   // as long to copy as to plan), and put in place only at the end
-  const manifestCopy = stageCopy(manifestFile, path.join(inputs.out, 'manifest.json'));
+  const manifestCopy = stageCopy(manifestFile, planFolder(inputs.out).manifest);
   try {
     return await planAndWrite(inputs, deps, now, manifestFile, manifestCopy, parsed);
   } catch (err) {
@@ -110,22 +110,21 @@ async function planAndWrite(inputs: PlanInputs, deps: PlanDeps, now: Date, manif
     exposures: [...selected].filter((id) => graph.get(id)?.resourceType === 'exposure').sort(),
     ...(microbatch.length > 0 ? { microbatch } : {}),
   };
-  const planFile = path.join(inputs.out, 'plan.json');
-  const copiedManifest = path.join(inputs.out, 'manifest.json');
+  const folder = planFolder(inputs.out);
   // Everything is validated above: only now is anything written.
   await manifestCopy.commit();
   // run jobs --defer to the state the plan was made against: it travels inside the plan folder
   // (a plan made without state drops an earlier plan's: run --defer would otherwise use it)
-  if (inputs.state) await copyFileAtomic(path.join(inputs.state, 'manifest.json'), path.join(inputs.out, 'state', 'manifest.json'));
-  else await rm(path.join(inputs.out, 'state'), { recursive: true, force: true });
+  if (inputs.state) await copyFileAtomic(stateFolder(inputs.state).manifest, folder.state.manifest);
+  else await rm(folder.state.dir, { recursive: true, force: true });
   await shipParseState(parsed && { targetPath: parsed.targetPath, projectDir: inputs.projectDir }, inputs.out);
-  await writeJsonAtomic(planFile, plan);
+  await writeJsonAtomic(folder.plan, plan);
   const matrices = Array.from({ length: Math.max(plan.stages, 1) }, (_, i) => matrixForStage(plan, i + 1));
   return {
     plan,
     manifest,
-    planFile,
-    manifestFile: copiedManifest,
+    planFile: folder.plan,
+    manifestFile: folder.manifest,
     matrices,
     hasWork: plan.shards.length > 0,
     summary: planSummaryLines(plan, plan.shards.reduce((n, s) => n + s.nodes.length, plan.finalTests.length)),
@@ -162,7 +161,7 @@ function buildPlan(
 }
 
 async function readStateManifest(dir: string): Promise<Manifest> {
-  const file = path.join(dir, 'manifest.json');
+  const file = stateFolder(dir).manifest;
   if (!(await pathExists(file))) {
     throw new UserError(`--state: ${dir} has no manifest.json; expected a folder holding the production manifest`);
   }

@@ -1,14 +1,8 @@
-import path from 'node:path';
 import { ShardArtifactSchema, type ShardArtifact } from '../core/report/shard-artifact.js';
-import { writeFileAtomic, writeJsonAtomic } from '../io/files.js';
+import { writeShardFiles } from '../io/folders/index.js';
 import type { Redactor } from '../io/redact.js';
 import { RUN_RESULTS_SCHEMA_V6, type RunResults } from '../io/run-results.js';
 import { combineRunResults, type AttemptResults } from './combine-results.js';
-
-/** File names inside DIR/<shard id>/; merge reads the same names. */
-export const RUN_RESULTS_FILE = 'run_results.json';
-export const SHARD_FILE = 'shard.json';
-export const DBT_LOG_FILE = 'dbt.log';
 
 /**
  * Writes run_results.json (chunks and attempts combined, redacted) and shard.json, both
@@ -26,9 +20,8 @@ export async function writeShardArtifacts(
   const combined = combineRunResults(artifact.id, attempts) ?? emptyRunResults(artifact);
   // compiled SQL and error messages may quote a secret (e.g. a password var): redact the text
   const text = redact(JSON.stringify(combined, null, 2));
-  await writeFileAtomic(path.join(dir, RUN_RESULTS_FILE), `${text}\n`);
-  const written = ShardArtifactSchema.parse(JSON.parse(redact(JSON.stringify(ShardArtifactSchema.parse(artifact)))));
-  await writeJsonAtomic(path.join(dir, SHARD_FILE), written);
+  const redacted = JSON.parse(redact(JSON.stringify(ShardArtifactSchema.parse(artifact)))) as ShardArtifact;
+  const written = await writeShardFiles(dir, text, redacted);
   return { artifact: written, results: JSON.parse(text) as RunResults };
 }
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { UserError } from '../core/errors.js';
+import { DBT_FILES, PLAN_FOLDER } from '../core/folders.js';
 import { eventTimePlan, type Chunk, type ResolvedInterval, type TriggerContext } from '../core/interval/index.js';
 import type { Plan } from '../core/plan/schema.js';
 import type { ChunkRecord, ShardArtifact, SkippedNode } from '../core/report/shard-artifact.js';
@@ -7,18 +8,18 @@ import { SHARD_ARTIFACT_VERSION } from '../core/report/shard-artifact.js';
 import { secretVarValues } from '../core/vars/index.js';
 import { runDbtProcess, StopController, stopOnProcessSignals, type SpawnDbt } from '../io/dbt-process.js';
 import { pathExists } from '../io/files.js';
-import { PARSE_STATE_DIR, PARTIAL_PARSE_FILE, placeParseState } from '../io/parse-state.js';
-import { planIdentity, readPlan } from '../io/plan-file.js';
+import { placeParseState } from '../io/parse-state.js';
+import { planFolder, planFolderOf, planIdentity, readPlan, shardFolder, stateFolder } from '../io/folders/index.js';
 import { createRedactor, type Redactor } from '../io/redact.js';
 import type { RunResults } from '../io/run-results.js';
 import type { Logger } from '../shared/log.js';
 import { resolveShardVars } from '../shared/shard-vars.js';
-import { DBT_LOG_FILE, writeShardArtifacts } from './artifacts.js';
+import { writeShardArtifacts } from './artifacts.js';
 import { runChunk, type ChunkRun } from './chunk-runner.js';
 import type { AttemptResults } from './combine-results.js';
 import type { DbtInvocationBase } from './dbt-args.js';
 import { hookEnv } from './hook-env.js';
-import type { RunInputs } from './inputs.js';
+import type { RunInputs, RunSettings } from './inputs.js';
 import { reparseReason } from './reparse.js';
 import { writeSelectionState } from './selection.js';
 import { chunkSummary, shardStatus, exitCodeFor } from './shard-work.js';
@@ -82,11 +83,11 @@ export interface ShardJob {
 /** Runs one shard (or the final tests) of the plan file `inputs.plan`. */
 export async function runShard(inputs: RunInputs, deps: RunDeps): Promise<RunOutcome> {
   const plan = await readPlan(inputs.plan);
-  return runShardJob({ plan, planDir: path.dirname(path.resolve(inputs.plan)), work: pickWork(plan, inputs) }, inputs, deps);
+  return runShardJob({ plan, planDir: planFolderOf(path.resolve(inputs.plan)).dir, work: pickWork(plan, inputs) }, inputs, deps);
 }
 
 /** Runs one shard chunk by chunk in time order and writes its artifact folder. */
-export async function runShardJob(job: ShardJob, inputs: RunInputs, deps: RunDeps): Promise<RunOutcome> {
+export async function runShardJob(job: ShardJob, inputs: RunSettings, deps: RunDeps): Promise<RunOutcome> {
   const startedAt = deps.now();
   const { plan } = job;
   const { work, skipped } = withoutSkipped(job.work, deps.skip);
@@ -123,16 +124,16 @@ interface Prepared {
 }
 
 /** Runs the chunks with dbt's files in the shard's .work folder and its artifact built beside DIR/<id>/. */
-async function runInFolders(inputs: RunInputs, deps: RunDeps, p: Prepared): Promise<RunOutcome> {
+async function runInFolders(inputs: RunSettings, deps: RunDeps, p: Prepared): Promise<RunOutcome> {
   const { plan, work, skipped, interval, chunks, varsFor, deferState, redact, startedAt } = p;
   const { shardDir, stagingDir, workDir } = p.folders;
   const projectDir = path.resolve(inputs.projectDir);
-  const selection = work.nodes.length > 0 ? await writeSelectionState(path.join(workDir, 'select-state'), work.nodes, deferState && path.join(deferState, 'manifest.json'), startedAt) : null;
+  const selection = work.nodes.length > 0 ? await writeSelectionState(path.join(workDir, 'select-state'), work.nodes, deferState && stateFolder(deferState).manifest, startedAt) : null;
   // microbatch models take the interval as event-time flags; a chunking they cannot follow fails here
   const inWork = new Set(work.nodes);
   const eventTime = selection === null ? null : eventTimePlan(interval, chunks, (plan.microbatch ?? []).filter((m) => inWork.has(m.uniqueId)));
   const placed = selection !== null ? await placeParseState(p.planDir, projectDir, path.join(workDir, 'target')) : null;
-  const log = await ShardLog.open(path.join(stagingDir, DBT_LOG_FILE), redact, deps.log);
+  const log = await ShardLog.open(shardFolder(stagingDir).dbtLog, redact, deps.log);
   const reparse = new ReparseWatch(log);
 
   const stop = new StopController();
@@ -151,7 +152,7 @@ async function runInFolders(inputs: RunInputs, deps: RunDeps, p: Prepared): Prom
     log.note(`${work.kind} ${work.id}: ${work.nodes.length} nodes, interval [${interval.start}, ${interval.end}) from ${interval.source}, ${chunks.length} chunk(s), threads ${plan.threads}`);
     if (skipped.length > 0) log.note(`${skipped.length} planned node(s) skipped: a node they depend on failed in an earlier stage (${skipped.slice(0, 3).map((s) => s.unique_id).join(', ')}${skipped.length > 3 ? ', …' : ''})`);
     if (redact.size > 0) log.note(`redacting the values of ${redact.size} secret(s) in logs and artifacts`);
-    if (placed?.parse) log.note(`dbt starts from the plan's parse (${PARSE_STATE_DIR}/${PARTIAL_PARSE_FILE})`);
+    if (placed?.parse) log.note(`dbt starts from the plan's parse (${PLAN_FOLDER.parseState}/${DBT_FILES.partialParse})`);
     if (placed?.packages) log.note(`installed the plan's packages into ${projectDir} (no dbt deps)`);
     if (selection !== null) {
       if (eventTime?.note) log.note(eventTime.note);
@@ -188,7 +189,7 @@ async function runInFolders(inputs: RunInputs, deps: RunDeps, p: Prepared): Prom
             now: deps.now,
             log,
             retries: inputs.retries,
-            runResultsFile: path.join(workDir, 'target', 'run_results.json'),
+            runResultsFile: path.join(workDir, 'target', DBT_FILES.runResults),
             selection: { stateDir: selection },
             onInvocation: (argv) => {
               if (command.length === 0) command = argv;
@@ -272,11 +273,11 @@ function chunkRecord(chunk: Chunk, run: ChunkRun | undefined, vars: Record<strin
  * exist), else the state the plan was made against (`plan --state` copies it into the plan
  * folder). A plan made without state (first PR before main ever ran) runs without --defer.
  */
-async function deferStateDir(inputs: RunInputs, planDir: string, log: Logger): Promise<string | null> {
-  const dir = path.resolve(inputs.state ?? path.join(planDir, 'state'));
-  if (await pathExists(path.join(dir, 'manifest.json'))) return dir;
+async function deferStateDir(inputs: RunSettings, planDir: string, log: Logger): Promise<string | null> {
+  const state = stateFolder(path.resolve(inputs.state ?? planFolder(planDir).state.dir));
+  if (await pathExists(state.manifest)) return state.dir;
   if (inputs.state !== null) {
-    throw new UserError(`--state: ${path.join(dir, 'manifest.json')} does not exist; --defer needs the production manifest`);
+    throw new UserError(`--state: ${state.manifest} does not exist; --defer needs the production manifest`);
   }
   log.warning('--defer: the plan carries no production state (planned without --state); running without --defer');
   return null;

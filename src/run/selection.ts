@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeJsonAtomic } from '../io/files.js';
+import { stateFolder } from '../io/folders/index.js';
 import { RUN_RESULTS_SCHEMA_V6 } from '../io/run-results.js';
 
 /**
@@ -50,9 +51,10 @@ export function selectionRunResults(nodeIds: readonly string[], generatedAt: str
 export async function writeSelectionState(dir: string, nodeIds: readonly string[], deferManifest: string | null, now: Date): Promise<string> {
   await fs.rm(dir, { recursive: true, force: true });
   await fs.mkdir(dir, { recursive: true });
-  await writeJsonAtomic(path.join(dir, 'run_results.json'), selectionRunResults(nodeIds, now.toISOString()));
+  const state = stateFolder(dir);
+  await writeJsonAtomic(state.runResults, selectionRunResults(nodeIds, now.toISOString()));
   if (deferManifest !== null) {
-    const target = path.join(dir, 'manifest.json');
+    const target = state.manifest;
     await fs.symlink(path.resolve(deferManifest), target).catch(() => fs.copyFile(deferManifest, target));
   }
   return dir;

@@ -1,9 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { shardWorkRoot } from '../io/folders/index.js';
 import { checkOutputDir, childDir, makeStagingDir, replaceDir } from '../io/out-dir.js';
 
-/** The runner's scratch space inside --out (merge skips dot-folders). */
-export const WORK_FOLDER = '.work';
 
 /**
  * The folders one shard run uses inside --out:
@@ -29,7 +28,7 @@ export async function planShardFolders(out: string, id: string): Promise<{ out: 
   return {
     out: root,
     shardDir: childDir(root, id, '--plan: shard id'),
-    workDir: childDir(path.join(root, WORK_FOLDER), id, '--plan: shard id'),
+    workDir: childDir(shardWorkRoot(root), id, '--plan: shard id'),
   };
 }
 

@@ -12,7 +12,7 @@ import { readManifest } from '../../src/io/manifest-reader.js';
 import { downloadShardArtifacts, shardArtifactName, type ArtifactSource } from '../../src/merge/artifacts.js';
 import { parseMergeInputs } from '../../src/merge/inputs.js';
 import { mergeReports } from '../../src/merge/main.js';
-import { readShardFolders } from '../../src/merge/read-shards.js';
+import { readShardFolder, readShardFolders, shardFolder, writeShardFiles } from '../../src/io/folders/index.js';
 import { memoryLogger } from '../../src/shared/log.js';
 import { artifactOf, planOf, resultOf, runResultsOf, T0, writeShardFolder } from '../helpers/shard-fixtures.js';
 
@@ -49,6 +49,21 @@ async function writePlan(): Promise<string> {
   await fs.writeFile(file, JSON.stringify(plan));
   return file;
 }
+
+describe('the shard folder contract', () => {
+  it('what run writes (writeShardFiles) is what merge reads (readShardFolder), under the names merge looks for', async () => {
+    const dir = path.join(tmp, 's1-00');
+    await fs.mkdir(dir);
+    const artifact = artifactOf('s1-00', 1, T0, T0 + 1000);
+    const results = runResultsOf([resultOf('model.shop.a', 'success', 1, T0)], 'i');
+    await writeShardFiles(dir, JSON.stringify(results), artifact);
+    expect((await fs.readdir(dir)).sort()).toEqual([path.basename(shardFolder(dir).runResults), path.basename(shardFolder(dir).shard)].sort());
+    const got = await readShardFolder(dir, 's1-00');
+    expect(got.problems).toEqual([]);
+    expect(got.artifact).toEqual(artifact);
+    expect(got.results).toEqual(results);
+  });
+});
 
 describe('readShardFolders', () => {
   it('reads every folder; a missing or malformed file is a problem naming the file', async () => {

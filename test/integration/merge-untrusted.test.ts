@@ -12,7 +12,7 @@ import { readManifest } from '../../src/io/manifest-reader.js';
 import { downloadShardArtifacts, latestShardArtifacts, type ArtifactSource } from '../../src/merge/artifacts.js';
 import { parseMergeInputs } from '../../src/merge/inputs.js';
 import { mergeReports } from '../../src/merge/main.js';
-import { readShardFolders } from '../../src/merge/read-shards.js';
+import { readShardFolders } from '../../src/io/folders/index.js';
 import { memoryLogger } from '../../src/shared/log.js';
 import { artifactOf, planOf, resultOf, runResultsOf, T0, writeShardFolder } from '../helpers/shard-fixtures.js';
 

@@ -17,7 +17,7 @@ import { ShardArtifactSchema, type ShardArtifact } from '../../src/core/report/s
 import { parseProject } from '../../src/io/dbt-parse.js';
 import { runDbtProcess, type SpawnDbt } from '../../src/io/dbt-process.js';
 import { readManifest } from '../../src/io/manifest-reader.js';
-import { PARSE_STATE_DIR, PARTIAL_PARSE_FILE } from '../../src/io/parse-state.js';
+import { DBT_FILES, PLAN_FOLDER } from '../../src/core/folders.js';
 import { mergeReports } from '../../src/merge/main.js';
 import { parsePlanInputs } from '../../src/plan/inputs.js';
 import { runPlan, type PlanOutcome } from '../../src/plan/main.js';
@@ -75,7 +75,7 @@ async function shardOnFreshCopy(name: string, env: NodeJS.ProcessEnv, planFile =
 
 async function mergedSummary(shardsDir: string, planFile = planned.planFile): Promise<string> {
   const merge = await mergeReports(
-    { planFile, inDir: shardsDir, outDir: path.join(shardsDir, '..', `${path.basename(shardsDir)}-report`), failOn: 'error', projectDir: '.', slowest: 3, download: false, comment: false, token: null, json: false },
+    { planFile, inDir: shardsDir, outDir: path.join(shardsDir, '..', `${path.basename(shardsDir)}-report`), failOn: 'error', projectDir: '.', slowest: 3 },
     { log: memoryLogger(), readManifest },
   );
   expect(merge.exitCode).toBe(0);
@@ -85,8 +85,8 @@ async function mergedSummary(shardsDir: string, planFile = planned.planFile): Pr
 describe('parse once, install once', () => {
   it('the plan installs the missing package with dbt deps and ships the parse state and the packages', async () => {
     expect(planLog.lines.join('\n')).toMatch(/installed the project's packages with dbt deps/);
-    const state = path.join(path.dirname(planned.planFile), PARSE_STATE_DIR);
-    expect((await fs.stat(path.join(state, PARTIAL_PARSE_FILE))).size).toBeGreaterThan(1000);
+    const state = path.join(path.dirname(planned.planFile), PLAN_FOLDER.parseState);
+    expect((await fs.stat(path.join(state, DBT_FILES.partialParse))).size).toBeGreaterThan(1000);
     // a file, not dbt's link to the package source: artifacts keep no links
     const macro = await fs.lstat(path.join(state, 'packages', 'shop_utils', 'macros', 'safe_divide.sql'));
     expect(macro.isFile()).toBe(true);
@@ -121,7 +121,7 @@ describe('parse once, install once', () => {
     const planDir = path.join(scratch, 'plan-other-version');
     await fs.cp(path.dirname(planned.planFile), planDir, { recursive: true });
     // the saved parse records dbt's version; an equally long other version keeps the file readable
-    const msgpack = path.join(planDir, PARSE_STATE_DIR, PARTIAL_PARSE_FILE);
+    const msgpack = path.join(planDir, PLAN_FOLDER.parseState, DBT_FILES.partialParse);
     const bytes = await fs.readFile(msgpack);
     const version = Buffer.from(planned.plan.dbtVersion);
     const other = Buffer.from(planned.plan.dbtVersion.replace(/\d/g, '9'));

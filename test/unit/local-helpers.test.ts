@@ -139,7 +139,6 @@ describe('parseLocalInputs', () => {
     for (const n of ['plan', 'shard', 'final']) expect(names).not.toContain(n);
     const i = parseLocalInputs({ 'connection-budget': '6', out: '/tmp/x', select: 'tag:a', vars: '{"k": 1}' });
     expect(i.plan.out).toBe('/tmp/x/plan');
-    expect(i.run.plan).toBe('/tmp/x/plan/plan.json');
     expect(i.run.out).toBe('/tmp/x/shards');
     expect(i.plan.select).toEqual(['tag:a']);
     expect(i.run.vars).toEqual({ k: 1 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isUserError } from '../../src/core/errors.js';
 import { latestShardArtifacts, shardArtifactName } from '../../src/merge/artifacts.js';
-import { MERGE_OPTIONS, parseMergeInputs } from '../../src/merge/inputs.js';
+import { MERGE_OPTIONS, parseMergeActionInputs, parseMergeInputs } from '../../src/merge/inputs.js';
 
 describe('parseMergeInputs', () => {
   it('applies defaults', () => {
@@ -12,16 +12,17 @@ describe('parseMergeInputs', () => {
       failOn: 'error',
       projectDir: '.',
       slowest: 10,
-      download: true,
-      comment: false,
-      token: null,
-      json: false,
     });
   });
 
+  it('keeps the action\'s own inputs apart: download, comment and the token', () => {
+    expect(parseMergeActionInputs({ plan: 'p/plan.json' })).toEqual({ merge: parseMergeInputs({ plan: 'p/plan.json' }), download: true, comment: false, token: null });
+  });
+
   it('reads action-style strings and CLI booleans alike; empty action inputs are absent', () => {
-    const got = parseMergeInputs({ plan: 'plan.json', 'fail-on': 'WARN', comment: 'true', 'github-token': 't', download: 'false', json: true, slowest: '', out: '' });
-    expect(got).toMatchObject({ failOn: 'warn', comment: true, token: 't', download: false, json: true, slowest: 10, outDir: 'dbt-matrix-report' });
+    const got = parseMergeActionInputs({ plan: 'plan.json', 'fail-on': 'WARN', comment: 'true', 'github-token': 't', download: 'false', slowest: '', out: '' });
+    expect(got).toMatchObject({ merge: { failOn: 'warn', slowest: 10, outDir: 'dbt-matrix-report' }, comment: true, token: 't', download: false });
+    expect(parseMergeActionInputs({ plan: 'plan.json', comment: true, 'github-token': 't', download: false })).toMatchObject({ comment: true, download: false });
   });
 
   it.each([
@@ -33,7 +34,7 @@ describe('parseMergeInputs', () => {
   ])('rejects %j with one line naming the input', (raw, expected) => {
     let err: unknown;
     try {
-      parseMergeInputs(raw);
+      parseMergeActionInputs(raw);
     } catch (e) {
       err = e;
     }

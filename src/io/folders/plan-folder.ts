@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { UserError } from '../core/errors.js';
-import { PLAN_VERSION, PlanSchema, type Plan } from '../core/plan/schema.js';
-import type { PlanIdentity } from '../core/report/shard-artifact.js';
-import { readJsonFile } from './files.js';
+import { UserError } from '../../core/errors.js';
+import { PLAN_VERSION, PlanSchema, type Plan } from '../../core/plan/schema.js';
+import type { PlanIdentity } from '../../core/report/shard-artifact.js';
+import { readJsonFile } from '../files.js';
 
 /**
  * Reads plan.json for run and merge. A plan written by a newer dbt-matrix is rejected with what

@@ -1,16 +1,17 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { isUserError, UserError } from '../core/errors.js';
-import { RunResultsSchema, type RunResults } from '../core/report/run-results.js';
-import type { ReportProblem, ShardInput } from '../core/report/model.js';
-import { ShardArtifactSchema, type ShardArtifact } from '../core/report/shard-artifact.js';
-import { ARTIFACT_LIMITS, parseUntrustedJson, printable, readUntrustedText } from '../io/untrusted-file.js';
-import { isSafeShardId } from '../shared/artifact-names.js';
+import { isUserError, UserError } from '../../core/errors.js';
+import { SHARD_FOLDER } from '../../core/folders.js';
+import { RunResultsSchema, type RunResults } from '../../core/report/run-results.js';
+import type { ReportProblem, ShardInput } from '../../core/report/model.js';
+import { ShardArtifactSchema, type ShardArtifact } from '../../core/report/shard-artifact.js';
+import { isSafeShardId } from '../../shared/artifact-names.js';
+import { writeFileAtomic, writeJsonAtomic } from '../files.js';
+import { ARTIFACT_LIMITS, parseUntrustedJson, printable, readUntrustedText } from '../untrusted-file.js';
+import { shardFolder } from './paths.js';
 
-export const SHARD_FILE = 'shard.json';
-export const RESULTS_FILE = 'run_results.json';
-
-export interface ShardFolders {
+/** The shard folder: run writes it (writeShardFiles), merge reads it back (readShardFolders). */
+export interface ShardFolderContents {
   shards: ShardInput[];
   /** entries of --in that are not shard folders (symlinks, files, names no shard can have) */
   ignored: ReportProblem[];
@@ -23,7 +24,7 @@ export interface ShardFolders {
  * file becomes a problem naming the file — never an exception — so one broken shard cannot hide
  * the others.
  */
-export async function readShardFolders(dir: string): Promise<ShardFolders> {
+export async function readShardFolders(dir: string): Promise<ShardFolderContents> {
   let entries: import('node:fs').Dirent[];
   try {
     entries = await fs.readdir(dir, { withFileTypes: true });
@@ -50,10 +51,10 @@ export async function readShardFolders(dir: string): Promise<ShardFolders> {
 
 export async function readShardFolder(folder: string, id: string): Promise<ShardInput> {
   const problems: ReportProblem[] = [];
-  const artifact = await readArtifactFile<ShardArtifact>(folder, SHARD_FILE, ShardArtifactSchema, id, problems, 'warning');
-  const results = await readArtifactFile<RunResults>(folder, RESULTS_FILE, RunResultsSchema, id, problems, 'error');
+  const artifact = await readArtifactFile<ShardArtifact>(folder, SHARD_FOLDER.shard, ShardArtifactSchema, id, problems, 'warning');
+  const results = await readArtifactFile<RunResults>(folder, SHARD_FOLDER.runResults, RunResultsSchema, id, problems, 'error');
   if (artifact && artifact.id !== id) {
-    problems.push(problem('warning', id, path.join(folder, SHARD_FILE), `names shard ${JSON.stringify(printable(artifact.id))} but sits in folder ${JSON.stringify(id)}; the folder name is used`));
+    problems.push(problem('warning', id, path.join(folder, SHARD_FOLDER.shard), `names shard ${JSON.stringify(printable(artifact.id))} but sits in folder ${JSON.stringify(id)}; the folder name is used`));
   }
   return { id, artifact, results, problems };
 }
@@ -80,3 +81,16 @@ async function readArtifactFile<T>(folder: string, name: keyof typeof ARTIFACT_L
 }
 
 const problem = (level: ReportProblem['level'], shard: string, file: string, what: string): ReportProblem => ({ level, shard, file, message: `shard ${shard}: ${file} ${what}` });
+
+/**
+ * Writes a shard folder's run_results.json (the text given, already redacted) and shard.json,
+ * both atomically; shard.json is checked against its schema on the way out as merge checks it
+ * on the way in.
+ */
+export async function writeShardFiles(dir: string, runResultsText: string, artifact: ShardArtifact): Promise<ShardArtifact> {
+  const files = shardFolder(dir);
+  await writeFileAtomic(files.runResults, `${runResultsText}\n`);
+  const checked = ShardArtifactSchema.parse(artifact);
+  await writeJsonAtomic(files.shard, checked);
+  return checked;
+}
