@@ -62,12 +62,22 @@ export function parseLocalInputs(raw: RawOptions): LocalInputs {
   const out = path.resolve(OUT.read(raw));
   const folders = localFolder(out);
   return {
-    plan: { ...parsePlanSettings(raw), shardOverheadSeconds: LOCAL_SHARD_OVERHEAD.read(raw), out: folders.planDir },
-    run: parseRunSettings(raw, folders.shardsDir),
+    plan: { ...absoluteFolders(parsePlanSettings(raw)), shardOverheadSeconds: LOCAL_SHARD_OVERHEAD.read(raw), out: folders.planDir },
+    run: absoluteFolders(parseRunSettings(raw, folders.shardsDir)),
     out,
     failOn: FAIL_ON_OPTION.read(raw),
     slowest: SLOWEST_OPTION.read(raw),
     duckdbResult: DUCKDB_RESULT.read(raw),
     python: PYTHON.read(raw),
   };
+}
+
+/**
+ * On DuckDB each shard's dbt runs in a folder of its own, where a relative --project-dir would
+ * name nothing (dbt-duckdb reads seeds relative to the working directory): the user's folders are
+ * resolved against the directory `local` was started in, for the plan's parse and every shard alike.
+ */
+function absoluteFolders<T extends { projectDir: string; profilesDir: string | null; state: string | null }>(settings: T): T {
+  const resolve = (dir: string | null): string | null => (dir === null ? null : path.resolve(dir));
+  return { ...settings, projectDir: path.resolve(settings.projectDir), profilesDir: resolve(settings.profilesDir), state: resolve(settings.state) };
 }

@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TriggerContext } from '../../src/core/interval/index.js';
 import { EXECUTABLE_TYPES, isEnabled, isEphemeral } from '../../src/core/manifest/types.js';
@@ -177,14 +178,19 @@ describe('dbt-matrix local on DuckDB', () => {
     expect(nonEmpty).toBeGreaterThan(30);
   }, 600_000);
 
-  it('fails on a failing test: non-zero exit from the CLI, and the failure in summary.md', async () => {
+  it('fails on a failing test: non-zero exit from the CLI, and the failure in summary.md (folders given relative to the cwd)', async () => {
     const dir = await copy();
     const out = path.join(dir, 'cli-out');
-    const args = ['--import', 'tsx', path.join(REPO_ROOT, 'src', 'cli', 'index.ts'), 'local', '--project-dir', dir, '--profiles-dir', dir, '--dbt-command', DBT_BIN];
-    args.push('--out', out, '--vars', '{"fail_test": true}', '--start', INTERVAL.start, '--end', INTERVAL.end);
+    // relative folders, as a user types them: each shard's dbt runs in a folder of its own, where
+    // they would name nothing (dbt-duckdb would find no seed files)
+    const rel = path.basename(dir);
+    // the cwd is not the repository: tsx is named by its file
+    const tsx = pathToFileURL(path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
+    const args = ['--import', tsx, path.join(REPO_ROOT, 'src', 'cli', 'index.ts'), 'local', '--project-dir', rel, '--profiles-dir', rel, '--dbt-command', DBT_BIN];
+    args.push('--out', path.join(rel, 'cli-out'), '--vars', '{"fail_test": true}', '--start', INTERVAL.start, '--end', INTERVAL.end);
     for (const [k, v] of Object.entries(BUDGET)) args.push(`--${k}`, v);
     const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env: cleanEnv(dir), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, args, { cwd: path.dirname(dir), env: cleanEnv(dir), stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -194,6 +200,8 @@ describe('dbt-matrix local on DuckDB', () => {
     });
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(1);
     expect(r.stdout).toContain('test.shop.assert_fail_when_requested');
+    // the failing test is the only failure: every seed and model was found and built
+    expect(r.stdout).not.toMatch(/ — error/);
     expect(r.stdout).toContain(`Report:   ${path.join(out, 'report')}`);
     expect(r.stdout).toContain(`Database: ${path.join(dir, 'warehouse', 'shop.duckdb')}`);
     const summary = await fs.readFile(path.join(out, 'report', 'summary.md'), 'utf8');
