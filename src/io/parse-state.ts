@@ -3,6 +3,7 @@ import path from 'node:path';
 import { DBT_FILES, PLAN_FOLDER } from '../core/folders.js';
 import { installedPackageCount, packagesInstallPath } from './dbt-deps.js';
 import { pathExists } from './files.js';
+import type { SecretValue } from './redact.js';
 import { planFolder } from './folders/index.js';
 
 /**
@@ -17,22 +18,36 @@ import { planFolder } from './folders/index.js';
 const PARTIAL_PARSE_FILE = DBT_FILES.partialParse;
 const PACKAGES_DIR = PLAN_FOLDER.parseStatePackages;
 
+/** What went into the plan folder: the parse, nothing, or nothing because it held a secret. */
+export type ShippedState = { parse: 'shipped' | 'none' } | { parse: 'withheld'; secret: string };
+
 /**
  * Copies the parse state of the plan's `dbt parse` into the plan folder (nothing when dbt saved
  * none, or when the plan did not parse: a state left from an earlier plan in the folder goes).
+ * dbt keeps the value of every environment variable a project file reads while parsing inside
+ * partial_parse.msgpack (to notice when it changes), and the plan folder is an artifact anyone
+ * with read access can download: a parse that holds a secret's value stays behind, and each
+ * shard then parses the project itself.
  */
-export async function shipParseState(parsed: { targetPath: string; projectDir: string } | null, planDir: string): Promise<void> {
+export async function shipParseState(
+  parsed: { targetPath: string; projectDir: string } | null,
+  planDir: string,
+  secrets: readonly SecretValue[],
+): Promise<ShippedState> {
   const dir = planFolder(planDir).parseState;
   await fs.rm(dir, { recursive: true, force: true });
-  if (parsed === null) return;
+  if (parsed === null) return { parse: 'none' };
   const { targetPath, projectDir } = parsed;
   const msgpack = path.join(targetPath, PARTIAL_PARSE_FILE);
-  if (!(await pathExists(msgpack))) return;
+  if (!(await pathExists(msgpack))) return { parse: 'none' };
+  const bytes = await fs.readFile(msgpack);
+  const held = secrets.find((s) => s.value !== '' && bytes.includes(s.value));
   await fs.mkdir(dir, { recursive: true });
-  await fs.copyFile(msgpack, path.join(dir, PARTIAL_PARSE_FILE));
+  if (held === undefined) await fs.copyFile(msgpack, path.join(dir, PARTIAL_PARSE_FILE));
   const packages = path.join(projectDir, await packagesInstallPath(projectDir));
   // links (dbt deps links `local:` packages) become files: the artifact service keeps no links
   if ((await installedPackageCount(packages)) > 0) await fs.cp(packages, path.join(dir, PACKAGES_DIR), { recursive: true, dereference: true });
+  return held === undefined ? { parse: 'shipped' } : { parse: 'withheld', secret: held.name };
 }
 
 export interface PlacedState {

@@ -52,6 +52,21 @@ export function secretValuesFrom(sources: RedactorSources): string[] {
   return [...values];
 }
 
+/** A value that must not leave the machine, and what to call it in a message (never the value). */
+export interface SecretValue {
+  name: string;
+  value: string;
+}
+
+/** The secret values of the environment (by name) and of secret-looking `--vars` keys, each named. */
+export function namedSecretValues(env: NodeJS.ProcessEnv, secretVars: readonly string[]): SecretValue[] {
+  const fromEnv = Object.entries(env).flatMap(([name, value]) =>
+    value !== undefined && value.length >= MIN_SECRET_LENGTH && SECRET_NAME_PATTERN.test(name) ? [{ name: `environment variable ${name}`, value }] : [],
+  );
+  const fromVars = secretVars.filter((v) => v.length >= MIN_SECRET_LENGTH).map((value) => ({ name: 'a secret-looking key of --vars', value }));
+  return [...fromEnv, ...fromVars];
+}
+
 export function createRedactor(sources: RedactorSources): Redactor {
   return redactorFor(secretValuesFrom(sources));
 }

@@ -1,6 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { UserError } from '../core/errors.js';
 import { microbatchModels, type TriggerContext } from '../core/interval/index.js';
+import { secretVarValues } from '../core/vars/index.js';
 import { DbtGraph } from '../core/graph/graph.js';
 import type { Manifest } from '../core/manifest/types.js';
 import { costsFromTimings, measureTimings, RunResultsSchema } from '../core/partition/index.js';
@@ -15,6 +16,7 @@ import { readManifest } from '../io/manifest-reader.js';
 import { planFolder, stateFolder } from '../io/folders/index.js';
 import { checkOutputDir } from '../io/out-dir.js';
 import { shipParseState } from '../io/parse-state.js';
+import { namedSecretValues } from '../io/redact.js';
 import { resolveShardVars } from '../shared/shard-vars.js';
 import type { Logger } from '../shared/log.js';
 import type { PlanInputs } from './inputs.js';
@@ -117,7 +119,12 @@ async function planAndWrite(inputs: PlanInputs, deps: PlanDeps, now: Date, manif
   // (a plan made without state drops an earlier plan's: run --defer would otherwise use it)
   if (inputs.state) await copyFileAtomic(stateFolder(inputs.state).manifest, folder.state.manifest);
   else await rm(folder.state.dir, { recursive: true, force: true });
-  await shipParseState(parsed && { targetPath: parsed.targetPath, projectDir: inputs.projectDir }, inputs.out);
+  const shipped = await shipParseState(parsed && { targetPath: parsed.targetPath, projectDir: inputs.projectDir }, inputs.out, namedSecretValues(process.env, secretVarValues(inputs.interval.vars)));
+  if (shipped.parse === 'withheld') {
+    deps.log.warning(
+      `dbt's parse state holds the value of ${shipped.secret} (dbt keeps the values of the env vars project files read while parsing): it stays out of the plan artifact, so each shard parses the project itself. Read the variable inside {% if execute %} to let the shards skip parsing.`,
+    );
+  }
   await writeJsonAtomic(folder.plan, plan);
   const matrices = Array.from({ length: Math.max(plan.stages, 1) }, (_, i) => matrixForStage(plan, i + 1));
   return {

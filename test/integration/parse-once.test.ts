@@ -136,3 +136,33 @@ describe('parse once, install once', () => {
     expect(await mergedSummary(path.dirname(r.outcome.shardDir), planFile)).toContain(`shard ${r.shard.id} parsed the project again: of a version mismatch`);
   }, 300_000);
 });
+
+describe('a parse that holds a secret stays home', () => {
+  it("dbt's saved parse keeps the value of an env var a model reads: the plan does not ship it, and says why", async () => {
+    const project = await copyExampleProject({ installPackages: false });
+    dirs.push(project);
+    await fs.writeFile(path.join(project, 'models', 'reads_token.sql'), "{% set token = env_var('SHOP_API_TOKEN', '') %}\nselect 1 as x\n");
+    const secret = 'tok-3f9a1c77e2b84d05';
+    const before = process.env['SHOP_API_TOKEN'];
+    process.env['SHOP_API_TOKEN'] = secret;
+    try {
+      const log = memoryLogger();
+      const out = path.join(scratch, 'plan-secret');
+      const inputs = parsePlanInputs({
+        'project-dir': project, 'profiles-dir': project, 'dbt-command': DBT_BIN, 'connection-budget': '3', threads: '2',
+        'max-shards': '1', 'max-stages': '1', select: ['reads_token'], out, ...INTERVAL,
+      });
+      const env = envWith('secret.duckdb');
+      await runPlan(inputs, { log, now: () => new Date(), trigger: manual, parseProject: (req) => parseProject(req, env) });
+      // dbt did keep it: the saved parse in the project's target folder holds the value
+      expect((await fs.readFile(path.join(project, 'target', DBT_FILES.partialParse))).includes(secret)).toBe(true);
+      await expect(fs.access(path.join(out, PLAN_FOLDER.parseState, DBT_FILES.partialParse))).rejects.toThrow();
+      const said = log.lines.join('\n');
+      expect(said).toMatch(/holds the value of environment variable SHOP_API_TOKEN .*each shard parses the project itself/);
+      expect(said).not.toContain(secret);
+    } finally {
+      if (before === undefined) delete process.env['SHOP_API_TOKEN'];
+      else process.env['SHOP_API_TOKEN'] = before;
+    }
+  }, 300_000);
+});
