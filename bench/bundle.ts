@@ -16,8 +16,13 @@ export function bundleForBench(entry: string, name: string, dir: string): string
     [path.resolve(here, '../src/manifest-worker/index.ts'), 'manifest-worker'],
   ] as const) {
     const outDir = path.join(dir, out);
-    execFileSync(process.execPath, [ncc, 'build', src, '-o', outDir, '--target', 'es2022', '--transpile-only', '--quiet'], { stdio: 'inherit' });
-    if (existsSync(path.join(outDir, 'index.mjs'))) renameSync(path.join(outDir, 'index.mjs'), path.join(outDir, 'index.js'));
+    execFileSync(
+      process.execPath,
+      [ncc, 'build', src, '-o', outDir, '--target', 'es2022', '--transpile-only', '--quiet'],
+      { stdio: 'inherit' },
+    );
+    if (existsSync(path.join(outDir, 'index.mjs')))
+      renameSync(path.join(outDir, 'index.mjs'), path.join(outDir, 'index.js'));
   }
   return path.join(dir, name, 'index.js');
 }

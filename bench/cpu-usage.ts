@@ -8,16 +8,29 @@ import { availableParallelism, loadavg } from 'node:os';
 
 const TICKS = 100; // USER_HZ: 100 on every Linux the project runs on
 
-interface Snapshot { own: number; children: number; busy: number; total: number }
+interface Snapshot {
+  own: number;
+  children: number;
+  busy: number;
+  total: number;
+}
 
 function snapshot(): Snapshot {
   // the fields after the command name (which may hold spaces) start at field 3
   const stat = readFileSync('/proc/self/stat', 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ').map(Number);
+  const f = stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .split(' ')
+    .map(Number);
   const cpu = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
   const idle = cpu[3]! + cpu[4]!;
   const total = cpu.slice(0, 8).reduce((a, b) => a + b, 0);
-  return { own: (f[11]! + f[12]!) / TICKS, children: (f[13]! + f[14]!) / TICKS, busy: (total - idle) / TICKS, total: total / TICKS };
+  return {
+    own: (f[11]! + f[12]!) / TICKS,
+    children: (f[13]! + f[14]!) / TICKS,
+    busy: (total - idle) / TICKS,
+    total: total / TICKS,
+  };
 }
 
 export interface CpuUsage {
@@ -34,7 +47,12 @@ export function startCpu(): () => CpuUsage {
   const a = snapshot();
   return () => {
     const b = snapshot();
-    return { ours: b.own - a.own + b.children - a.children, machine: b.busy - a.busy, cores: availableParallelism(), load: loadavg()[0]! };
+    return {
+      ours: b.own - a.own + b.children - a.children,
+      machine: b.busy - a.busy,
+      cores: availableParallelism(),
+      load: loadavg()[0]!,
+    };
   };
 }
 

@@ -7,7 +7,13 @@
  * by the planner, up to 3 stages.
  */
 import { DbtGraph } from '../src/core/graph/graph.js';
-import { DBT_SECONDS_PER_NODE, GITHUB_MACHINE, isSchedulable, partition, type PartitionResult } from '../src/core/partition/index.js';
+import {
+  DBT_SECONDS_PER_NODE,
+  GITHUB_MACHINE,
+  isSchedulable,
+  partition,
+  type PartitionResult,
+} from '../src/core/partition/index.js';
 import { selectNodes } from '../src/core/select/index.js';
 import { readManifest } from '../src/io/manifest-reader.js';
 import { generateManifest } from './generate-manifest.js';
@@ -17,12 +23,23 @@ const OVERHEAD = 60;
 const SIZES = [50, 200, 1000, 5000];
 const WAREHOUSE = [0, 0.5, 2, 10, 60];
 
-function plan(graph: DbtGraph, warehouse: (id: string) => number, budget: number, extra: { threads?: number; maxShards?: number } = {}): PartitionResult {
+function plan(
+  graph: DbtGraph,
+  warehouse: (id: string) => number,
+  budget: number,
+  extra: { threads?: number; maxShards?: number } = {},
+): PartitionResult {
   const seconds = new Map<string, number>();
   for (const [id, n] of graph.nodes) if (isSchedulable(n)) seconds.set(id, DBT_SECONDS_PER_NODE + warehouse(id));
   return partition({
-    graph, selected: selectNodes(graph, { select: [], exclude: [] }), costs: { seconds, withHistory: seconds.size, estimated: 0, assumption: '', warnings: [] },
-    connectionBudget: budget, maxShards: extra.maxShards ?? 256, maxStages: 3, shardOverheadSeconds: OVERHEAD, machine: GITHUB_MACHINE,
+    graph,
+    selected: selectNodes(graph, { select: [], exclude: [] }),
+    costs: { seconds, withHistory: seconds.size, estimated: 0, assumption: '', warnings: [] },
+    connectionBudget: budget,
+    maxShards: extra.maxShards ?? 256,
+    maxStages: 3,
+    shardOverheadSeconds: OVERHEAD,
+    machine: GITHUB_MACHINE,
     ...(extra.threads !== undefined ? { threads: extra.threads } : {}),
   });
 }
@@ -30,8 +47,12 @@ function plan(graph: DbtGraph, warehouse: (id: string) => number, budget: number
 const m = (s: number): string => (s < 120 ? `${s.toFixed(0)} s` : `${(s / 60).toFixed(1)} min`);
 
 export async function benchCrossover(tmp: string): Promise<void> {
-  console.log('\n## crossover: one job vs the plan on GitHub runners (simulated; budget 40, 60 s per job, dbt CPU 0.09 s/node on one core per process)');
-  console.log('cell: one job → plan (shards/stages), and which wins; models carry the warehouse time, tests a fifth of it\n');
+  console.log(
+    '\n## crossover: one job vs the plan on GitHub runners (simulated; budget 40, 60 s per job, dbt CPU 0.09 s/node on one core per process)',
+  );
+  console.log(
+    'cell: one job → plan (shards/stages), and which wins; models carry the warehouse time, tests a fifth of it\n',
+  );
   console.log(`| models \\ warehouse s per model | ${WAREHOUSE.join(' | ')} |`);
   console.log(`|---|${WAREHOUSE.map(() => '---').join('|')}|`);
   for (const size of SIZES) {

@@ -23,7 +23,10 @@ const TIMED = [
   'print(json.dumps({"code": r.returncode, "wall": time.time()-t, "cpu": u.ru_utime+u.ru_stime}))',
 ].join('\n');
 
-export interface Timed { wall: number; cpu: number }
+export interface Timed {
+  wall: number;
+  cpu: number;
+}
 
 export function timedDbt(args: string[], cwd: string, env: NodeJS.ProcessEnv): Timed {
   const r = spawnSync(PY, ['-c', TIMED, DBT_BIN, ...args], { cwd, env, encoding: 'utf8' });
@@ -42,9 +45,15 @@ export interface DbtCostFigures {
 export async function measureDbtCosts(tmp: string, models = 150, repeats = 2): Promise<DbtCostFigures> {
   const dir = mkdtempSync(path.join(tmp, 'dbt-costs-'));
   await writeProject({ dir, models, depth: 6, adapter: 'duckdb', body: (i) => `select ${i} as id` });
-  const env = { ...process.env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false', DO_NOT_TRACK: '1', DBT_DUCKDB_PATH: path.join(dir, 'gen.duckdb') };
+  const env = {
+    ...process.env,
+    DBT_SEND_ANONYMOUS_USAGE_STATS: 'false',
+    DO_NOT_TRACK: '1',
+    DBT_DUCKDB_PATH: path.join(dir, 'gen.duckdb'),
+  };
   const base = ['--project-dir', dir, '--profiles-dir', dir];
-  const best = (f: () => Timed): Timed => Array.from({ length: repeats }, f).reduce((a, b) => (b.wall < a.wall ? b : a));
+  const best = (f: () => Timed): Timed =>
+    Array.from({ length: repeats }, f).reduce((a, b) => (b.wall < a.wall ? b : a));
   const parseFull = best(() => timedDbt(['parse', '--no-partial-parse', ...base], dir, env));
   timedDbt(['parse', ...base], dir, env); // leaves a partial-parse file for the runs below
   const startupWarm = best(() => timedDbt(['build', '--select', 'tag:nothing_has_this_tag', ...base], dir, env));
@@ -52,7 +61,9 @@ export async function measureDbtCosts(tmp: string, models = 150, repeats = 2): P
   const perThreads = [1, 2, 4, 8].map((threads) => {
     const t = best(() => timedDbt(['build', '--threads', String(threads), ...base], dir, env));
     return {
-      threads, wall: t.wall, cpu: t.cpu,
+      threads,
+      wall: t.wall,
+      cpu: t.cpu,
       perNodeWall: (t.wall - startupWarm.wall) / nodes,
       perNodeCpu: (t.cpu - startupWarm.cpu) / nodes,
     };
@@ -62,14 +73,24 @@ export async function measureDbtCosts(tmp: string, models = 150, repeats = 2): P
 
 export async function benchDbtCosts(tmp: string): Promise<void> {
   const f = await measureDbtCosts(tmp);
-  console.log(`\n## dbt-costs: dbt's own time on this machine (${os.cpus().length} cores; real dbt-core + DuckDB, ${f.nodes} nodes of \`select 1\`, best of 2)\n`);
+  console.log(
+    `\n## dbt-costs: dbt's own time on this machine (${os.cpus().length} cores; real dbt-core + DuckDB, ${f.nodes} nodes of \`select 1\`, best of 2)\n`,
+  );
   console.log('| what | wall s | CPU s |');
   console.log('|---|---:|---:|');
-  console.log(`| start-up: \`dbt build\` selecting nothing, partial parse warm | ${f.startupWarm.wall.toFixed(2)} | ${f.startupWarm.cpu.toFixed(2)} |`);
-  console.log(`| full \`dbt parse\` (${f.nodes / 2} models) | ${f.parseFull.wall.toFixed(2)} | ${f.parseFull.cpu.toFixed(2)} |`);
+  console.log(
+    `| start-up: \`dbt build\` selecting nothing, partial parse warm | ${f.startupWarm.wall.toFixed(2)} | ${f.startupWarm.cpu.toFixed(2)} |`,
+  );
+  console.log(
+    `| full \`dbt parse\` (${f.nodes / 2} models) | ${f.parseFull.wall.toFixed(2)} | ${f.parseFull.cpu.toFixed(2)} |`,
+  );
   for (const p of f.perThreads) {
-    console.log(`| build, ${p.threads} thread(s): per node | ${p.perNodeWall.toFixed(3)} | ${p.perNodeCpu.toFixed(3)} |`);
+    console.log(
+      `| build, ${p.threads} thread(s): per node | ${p.perNodeWall.toFixed(3)} | ${p.perNodeCpu.toFixed(3)} |`,
+    );
   }
   const one = f.perThreads[0]!;
-  console.log(`\nspeed-up of one process with threads (per-node wall at 1 thread ÷ at N): ${f.perThreads.map((p) => `${p.threads}: ${(one.perNodeWall / p.perNodeWall).toFixed(2)}×`).join(', ')}`);
+  console.log(
+    `\nspeed-up of one process with threads (per-node wall at 1 thread ÷ at N): ${f.perThreads.map((p) => `${p.threads}: ${(one.perNodeWall / p.perNodeWall).toFixed(2)}×`).join(', ')}`,
+  );
 }

@@ -45,18 +45,30 @@ export async function writeProject(spec: ProjectSpec): Promise<{ parents: string
     layers[layer]!.push(i);
     parents.push([...deps].map(modelName));
     const refs = [...deps].map((d) => `select 1 as one from {{ ref('${modelName(d)}') }} where false`);
-    const sql = refs.length > 0 ? `-- depends on: ${refs.length}\nwith upstream as (${refs.join(' union all ')})\n${spec.body(i)}\n` : `${spec.body(i)}\n`;
+    const sql =
+      refs.length > 0
+        ? `-- depends on: ${refs.length}\nwith upstream as (${refs.join(' union all ')})\n${spec.body(i)}\n`
+        : `${spec.body(i)}\n`;
     await writeFile(path.join(spec.dir, 'models', `${modelName(i)}.sql`), sql);
     yml.push(`  - name: ${modelName(i)}`, '    columns:', '      - name: id', '        data_tests: [not_null]');
   }
   await writeFile(path.join(spec.dir, 'models', 'schema.yml'), `${yml.join('\n')}\n`);
   await writeFile(
     path.join(spec.dir, 'dbt_project.yml'),
-    ['name: gen', "version: '1.0'", 'profile: gen', "model-paths: ['models']", 'models:', '  gen:', '    +materialized: table', ''].join('\n'),
+    [
+      'name: gen',
+      "version: '1.0'",
+      'profile: gen',
+      "model-paths: ['models']",
+      'models:',
+      '  gen:',
+      '    +materialized: table',
+      '',
+    ].join('\n'),
   );
   const profile =
     spec.adapter === 'duckdb'
-      ? ['      type: duckdb', "      path: \"{{ env_var('DBT_DUCKDB_PATH') }}\"", '      schema: main']
+      ? ['      type: duckdb', '      path: "{{ env_var(\'DBT_DUCKDB_PATH\') }}"', '      schema: main']
       : [
           '      type: postgres',
           "      host: \"{{ env_var('PGHOST', '127.0.0.1') }}\"",
@@ -68,7 +80,15 @@ export async function writeProject(spec: ProjectSpec): Promise<{ parents: string
         ];
   await writeFile(
     path.join(spec.dir, 'profiles.yml'),
-    ['gen:', '  target: main', '  outputs:', '    main:', ...profile, "      threads: \"{{ env_var('DBT_THREADS', '4') | as_number }}\"", ''].join('\n'),
+    [
+      'gen:',
+      '  target: main',
+      '  outputs:',
+      '    main:',
+      ...profile,
+      "      threads: \"{{ env_var('DBT_THREADS', '4') | as_number }}\"",
+      '',
+    ].join('\n'),
   );
   return { parents };
 }

@@ -27,7 +27,9 @@ export async function generateManifest(file: string, opts: GenerateOptions): Pro
   const pad = 'select 1 as x -- '.padEnd(opts.padBytes ?? 2300, 'x');
   const layers = 8;
   const perLayer = Math.ceil(opts.models / layers);
-  await write('{"metadata":{"dbt_schema_version":"https://schemas.getdbt.com/dbt/manifest/v12.json","dbt_version":"1.11.2","project_name":"gen","adapter_type":"duckdb"},"nodes":{');
+  await write(
+    '{"metadata":{"dbt_schema_version":"https://schemas.getdbt.com/dbt/manifest/v12.json","dbt_version":"1.11.2","project_name":"gen","adapter_type":"duckdb"},"nodes":{',
+  );
   let nodes = 0;
   for (let i = 0; i < opts.models; i++) {
     const layer = Math.floor(i / perLayer);
@@ -39,7 +41,9 @@ export async function generateManifest(file: string, opts: GenerateOptions): Pro
       for (let d = 0; d < k; d++) deps.push(`model.gen.m${Math.floor(rand() * layer * perLayer)}`);
     }
     const id = `model.gen.m${i}`;
-    await write(`${nodes++ ? ',' : ''}${JSON.stringify(id)}:${JSON.stringify(modelNode(id, `m${i}`, domain, layer, [...new Set(deps)], pad))}`);
+    await write(
+      `${nodes++ ? ',' : ''}${JSON.stringify(id)}:${JSON.stringify(modelNode(id, `m${i}`, domain, layer, [...new Set(deps)], pad))}`,
+    );
     for (const t of ['not_null', 'unique']) {
       const tid = `test.gen.${t}_m${i}_id.${i.toString(16)}`;
       await write(`,${JSON.stringify(tid)}:${JSON.stringify(testNode(tid, t, [id]))}`);
@@ -55,18 +59,24 @@ export async function generateManifest(file: string, opts: GenerateOptions): Pro
   await write('},"sources":{');
   for (let s = 0; s < 50; s++) {
     const id = `source.gen.raw.t${s}`;
-    await write(`${s ? ',' : ''}${JSON.stringify(id)}:${JSON.stringify({ unique_id: id, resource_type: 'source', name: `t${s}`, source_name: 'raw', package_name: 'gen', fqn: ['gen', 'raw', `t${s}`], path: 'models/sources.yml', original_file_path: 'models/sources.yml', tags: [], config: { enabled: true } })}`);
+    await write(
+      `${s ? ',' : ''}${JSON.stringify(id)}:${JSON.stringify({ unique_id: id, resource_type: 'source', name: `t${s}`, source_name: 'raw', package_name: 'gen', fqn: ['gen', 'raw', `t${s}`], path: 'models/sources.yml', original_file_path: 'models/sources.yml', tags: [], config: { enabled: true } })}`,
+    );
   }
   await write('},"macros":{');
   for (let m = 0; m < (opts.macros ?? 500); m++) {
     const id = `macro.gen.mac${m}`;
-    await write(`${m ? ',' : ''}${JSON.stringify(id)}:${JSON.stringify({ unique_id: id, name: `mac${m}`, macro_sql: pad, depends_on: { macros: [] } })}`);
+    await write(
+      `${m ? ',' : ''}${JSON.stringify(id)}:${JSON.stringify({ unique_id: id, name: `mac${m}`, macro_sql: pad, depends_on: { macros: [] } })}`,
+    );
   }
   // parent_map / child_map: real manifests carry both (about 5% of the file); the reader skips them
   await write('},"exposures":{},"unit_tests":{},"parent_map":{');
-  for (let i = 0; i < opts.models; i++) await write(`${i ? ',' : ''}"model.gen.m${i}":["model.gen.m${Math.max(0, i - 1)}"]`);
+  for (let i = 0; i < opts.models; i++)
+    await write(`${i ? ',' : ''}"model.gen.m${i}":["model.gen.m${Math.max(0, i - 1)}"]`);
   await write('},"child_map":{');
-  for (let i = 0; i < opts.models; i++) await write(`${i ? ',' : ''}"model.gen.m${i}":["model.gen.m${i + 1}","test.gen.not_null_m${i}_id"]`);
+  for (let i = 0; i < opts.models; i++)
+    await write(`${i ? ',' : ''}"model.gen.m${i}":["model.gen.m${i + 1}","test.gen.not_null_m${i}_id"]`);
   await write('},"disabled":{}}\n');
   out.end();
   await once(out, 'finish');
@@ -75,21 +85,47 @@ export async function generateManifest(file: string, opts: GenerateOptions): Pro
 
 function modelNode(id: string, name: string, domain: string, layer: number, deps: string[], pad: string): object {
   return {
-    unique_id: id, resource_type: 'model', name, package_name: 'gen', fqn: ['gen', domain, `layer${layer}`, name],
-    path: `${domain}/layer${layer}/${name}.sql`, original_file_path: `models/${domain}/layer${layer}/${name}.sql`,
-    tags: [domain, `layer${layer}`], config: { enabled: true, materialized: layer === 0 ? 'view' : 'table', tags: [domain] },
-    depends_on: { nodes: deps, macros: [] }, checksum: { name: 'sha256', checksum: id }, raw_code: pad, compiled_code: pad,
-    relation_name: `"db"."main"."${name}"`, description: '', columns: {},
+    unique_id: id,
+    resource_type: 'model',
+    name,
+    package_name: 'gen',
+    fqn: ['gen', domain, `layer${layer}`, name],
+    path: `${domain}/layer${layer}/${name}.sql`,
+    original_file_path: `models/${domain}/layer${layer}/${name}.sql`,
+    tags: [domain, `layer${layer}`],
+    config: { enabled: true, materialized: layer === 0 ? 'view' : 'table', tags: [domain] },
+    depends_on: { nodes: deps, macros: [] },
+    checksum: { name: 'sha256', checksum: id },
+    raw_code: pad,
+    compiled_code: pad,
+    relation_name: `"db"."main"."${name}"`,
+    description: '',
+    columns: {},
   };
 }
 
 function testNode(id: string, test: string, parents: string[]): object {
   return {
-    unique_id: id, resource_type: 'test', name: id.split('.')[2], package_name: 'gen', fqn: ['gen', id.split('.')[2]],
-    path: `${id.split('.')[2]}.sql`, original_file_path: 'models/schema.yml', tags: [], config: { enabled: true, severity: 'ERROR' },
-    depends_on: { nodes: parents, macros: [`macro.dbt.test_${test}`] }, test_metadata: { name: test, namespace: null, kwargs: {} },
-    attached_node: parents[0], checksum: { name: 'none', checksum: '' }, raw_code: '{{ test_' + test + '(**_dbt_generic_test_kwargs) }}',
-    compiled_code: TEST_SQL, column_name: 'id', description: '', columns: {}, meta: {}, docs: { show: true, node_color: null },
+    unique_id: id,
+    resource_type: 'test',
+    name: id.split('.')[2],
+    package_name: 'gen',
+    fqn: ['gen', id.split('.')[2]],
+    path: `${id.split('.')[2]}.sql`,
+    original_file_path: 'models/schema.yml',
+    tags: [],
+    config: { enabled: true, severity: 'ERROR' },
+    depends_on: { nodes: parents, macros: [`macro.dbt.test_${test}`] },
+    test_metadata: { name: test, namespace: null, kwargs: {} },
+    attached_node: parents[0],
+    checksum: { name: 'none', checksum: '' },
+    raw_code: '{{ test_' + test + '(**_dbt_generic_test_kwargs) }}',
+    compiled_code: TEST_SQL,
+    column_name: 'id',
+    description: '',
+    columns: {},
+    meta: {},
+    docs: { show: true, node_color: null },
   };
 }
 

@@ -22,7 +22,10 @@ export async function generateProject(dir: string, models: number, reading: Inte
   await mkdir(dir, { recursive: true });
   if (reading !== 'vars') {
     await mkdir(path.join(dir, 'macros'), { recursive: true });
-    await writeFile(path.join(dir, 'macros', 'matrix_interval.sql'), reading === 'env' ? INTERVAL_MACROS : INTERVAL_MACROS_UNGUARDED);
+    await writeFile(
+      path.join(dir, 'macros', 'matrix_interval.sql'),
+      reading === 'env' ? INTERVAL_MACROS : INTERVAL_MACROS_UNGUARDED,
+    );
   }
   await writeFile(
     path.join(dir, 'dbt_project.yml'),
@@ -50,7 +53,7 @@ export async function generateProject(dir: string, models: number, reading: Inte
       '  outputs:',
       '    duckdb:',
       '      type: duckdb',
-      "      path: \"{{ env_var('DBT_DUCKDB_PATH') }}\"",
+      '      path: "{{ env_var(\'DBT_DUCKDB_PATH\') }}"',
       '      schema: main',
       '      threads: 4',
       '',
@@ -65,14 +68,24 @@ export async function generateProject(dir: string, models: number, reading: Inte
       await writeFile(path.join(folderDir, `${name}.sql`), modelSql(names, reading));
       names.push(name);
     }
-    const schema = ['version: 2', 'models:', ...names.flatMap((n) => [`  - name: ${n}`, '    columns:', '      - name: id', '        data_tests: [unique, not_null]'])];
+    const schema = [
+      'version: 2',
+      'models:',
+      ...names.flatMap((n) => [
+        `  - name: ${n}`,
+        '    columns:',
+        '      - name: id',
+        '        data_tests: [unique, not_null]',
+      ]),
+    ];
     await writeFile(path.join(folderDir, 'schema.yml'), `${schema.join('\n')}\n`);
   }
 }
 
 /** The first model of a folder is a constant; the others join one or two earlier models of it (SQL that DuckDB and PostgreSQL both run). */
 function modelSql(earlier: readonly string[], reading: IntervalReading): string {
-  const [start, end] = reading === 'vars' ? ['var("start_dttm")', 'var("end_dttm")'] : ['matrix_start_dttm()', 'matrix_end_dttm()'];
+  const [start, end] =
+    reading === 'vars' ? ['var("start_dttm")', 'var("end_dttm")'] : ['matrix_start_dttm()', 'matrix_end_dttm()'];
   const interval = `where cast('{{ ${start} }}' as timestamptz) < cast('{{ ${end} }}' as timestamptz)`;
   if (earlier.length === 0) return `select id, id * 2 as value from (values (1), (2), (3), (4), (5)) as t (id)\n`;
   const a = earlier[earlier.length - 1]!;

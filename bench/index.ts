@@ -27,11 +27,23 @@ const only = process.argv.slice(2);
 /** sections that `local` runs too: by name alone they run once */
 const PART_OF_LOCAL = new Set(['one-job', 'pg-sleep']);
 const tmp = mkdtempSync(path.join(tmpdir(), 'dbt-matrix-bench-'));
-const sections: Record<string, (tmp: string) => Promise<void>> = { plan: benchPlan, quality: benchQuality, 'dbt-costs': benchDbtCosts, crossover: benchCrossover, 'one-job': benchOneJob, 'pg-sleep': benchPgSleep, merge: benchMerge, run: benchRun, local: async (tmp) => {
-  await benchLocal(tmp);
-  await benchPgSleep(tmp);
-  await benchOneJob(tmp);
-}, budget: benchBudget, startup: benchStartup };
+const sections: Record<string, (tmp: string) => Promise<void>> = {
+  plan: benchPlan,
+  quality: benchQuality,
+  'dbt-costs': benchDbtCosts,
+  crossover: benchCrossover,
+  'one-job': benchOneJob,
+  'pg-sleep': benchPgSleep,
+  merge: benchMerge,
+  run: benchRun,
+  local: async (tmp) => {
+    await benchLocal(tmp);
+    await benchPgSleep(tmp);
+    await benchOneJob(tmp);
+  },
+  budget: benchBudget,
+  startup: benchStartup,
+};
 try {
   for (const [name, run] of Object.entries(sections)) {
     if ((only.length === 0 && !PART_OF_LOCAL.has(name)) || only.includes(name)) await run(tmp);

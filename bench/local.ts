@@ -15,11 +15,22 @@ import { copyExampleProject, DBT_BIN, removeDir, runDbt } from '../test/helpers/
 
 const INTERVAL = { start: '2024-01-01', end: '2024-02-01' };
 const CONFIGS: Array<{ name: string; raw: Record<string, string> }> = [
-  { name: 'budget 6, 2 threads, ≤3 stages', raw: { 'connection-budget': '6', threads: '2', 'max-stages': '3', 'shard-overhead-seconds': '0' } },
-  { name: 'budget 9, 2 threads, ≤3 stages', raw: { 'connection-budget': '9', threads: '2', 'max-stages': '3', 'shard-overhead-seconds': '0' } },
+  {
+    name: 'budget 6, 2 threads, ≤3 stages',
+    raw: { 'connection-budget': '6', threads: '2', 'max-stages': '3', 'shard-overhead-seconds': '0' },
+  },
+  {
+    name: 'budget 9, 2 threads, ≤3 stages',
+    raw: { 'connection-budget': '9', threads: '2', 'max-stages': '3', 'shard-overhead-seconds': '0' },
+  },
   { name: 'budget 3, 2 threads (one shard)', raw: { 'connection-budget': '3', threads: '2', 'max-stages': '1' } },
 ];
-const trigger: TriggerContext = { eventName: null, schedule: null, dispatchInputs: {}, triggerTime: new Date('2024-01-20T12:00:00Z') };
+const trigger: TriggerContext = {
+  eventName: null,
+  schedule: null,
+  dispatchInputs: {},
+  triggerTime: new Date('2024-01-20T12:00:00Z'),
+};
 
 function env(): NodeJS.ProcessEnv {
   const e: NodeJS.ProcessEnv = { ...process.env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' };
@@ -31,13 +42,24 @@ const s = (seconds: number): string => `${seconds.toFixed(1)} s`;
 
 export async function benchLocal(tmp: string): Promise<void> {
   console.log('\n## local: wall time vs the sum of shard times vs a sequential dbt build (examples/shop, DuckDB)');
-  console.log('sum of shards = each shard.json startedAt → endedAt added up; sequential = one `dbt build` with threads × max-parallel threads\n');
-  console.log('| config | shards / stages / at once | local wall | sum of shards | sequential dbt build | sum ÷ wall | sequential ÷ wall |');
+  console.log(
+    'sum of shards = each shard.json startedAt → endedAt added up; sequential = one `dbt build` with threads × max-parallel threads\n',
+  );
+  console.log(
+    '| config | shards / stages / at once | local wall | sum of shards | sequential dbt build | sum ÷ wall | sequential ÷ wall |',
+  );
   console.log('|---|---|---:|---:|---:|---:|---:|');
   for (const config of CONFIGS) {
     const project = await copyExampleProject();
     try {
-      const inputs = parseLocalInputs({ 'project-dir': project, 'profiles-dir': project, 'dbt-command': DBT_BIN, out: path.join(tmp, 'local', config.name.replace(/\W+/g, '-')), ...INTERVAL, ...config.raw });
+      const inputs = parseLocalInputs({
+        'project-dir': project,
+        'profiles-dir': project,
+        'dbt-command': DBT_BIN,
+        out: path.join(tmp, 'local', config.name.replace(/\W+/g, '-')),
+        ...INTERVAL,
+        ...config.raw,
+      });
       const e = env();
       const t0 = performance.now();
       const outcome = await runLocal(inputs, {
@@ -50,16 +72,32 @@ export async function benchLocal(tmp: string): Promise<void> {
       });
       const wall = (performance.now() - t0) / 1000;
       if (outcome.exitCode !== 0) throw new Error(`local failed in ${config.name}: see ${outcome.summaryFile}`);
-      const sum = outcome.shards.reduce((acc, o) => acc + (Date.parse(o.artifact.endedAt) - Date.parse(o.artifact.startedAt)) / 1000, 0);
+      const sum = outcome.shards.reduce(
+        (acc, o) => acc + (Date.parse(o.artifact.endedAt) - Date.parse(o.artifact.startedAt)) / 1000,
+        0,
+      );
 
       const seqDb = path.join(project, 'seq', 'shop.duckdb');
       await mkdir(path.dirname(seqDb), { recursive: true });
       const threads = outcome.plan.threads * outcome.plan.maxParallel;
       const t1 = performance.now();
-      const seq = await runDbt(['build', '--project-dir', project, '--profiles-dir', project, '--threads', String(threads), '--vars', JSON.stringify(outcome.shards[0]!.artifact.vars)], {
-        cwd: project,
-        env: { ...e, DBT_DUCKDB_PATH: seqDb },
-      });
+      const seq = await runDbt(
+        [
+          'build',
+          '--project-dir',
+          project,
+          '--profiles-dir',
+          project,
+          '--threads',
+          String(threads),
+          '--vars',
+          JSON.stringify(outcome.shards[0]!.artifact.vars),
+        ],
+        {
+          cwd: project,
+          env: { ...e, DBT_DUCKDB_PATH: seqDb },
+        },
+      );
       const seqWall = (performance.now() - t1) / 1000;
       if (seq.code !== 0) throw new Error(`sequential dbt build failed:\n${seq.stdout}`);
       const p = outcome.plan;

@@ -11,7 +11,12 @@ export async function benchMerge(): Promise<void> {
   let results = 0;
   for (let i = 0; i < 5; i++) {
     const t0 = performance.now();
-    const report = mergeShardResults({ plan, shards: inputs, generatedAt: '2024-01-01T00:00:00Z', invocationId: 'bench' });
+    const report = mergeShardResults({
+      plan,
+      shards: inputs,
+      generatedAt: '2024-01-01T00:00:00Z',
+      invocationId: 'bench',
+    });
     mergeMs.push(performance.now() - t0);
     renderSummary(report, { status: 'failure', fileOf: () => null, slowest: 10 });
     renderJunit(report, () => null);

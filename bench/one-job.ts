@@ -21,7 +21,12 @@ import { startCpu } from './cpu-usage.js';
 const INTERVAL = { start: '2024-01-01', end: '2024-02-01' };
 const BUDGETS = [4, 9];
 const REPEATS = 2;
-const trigger: TriggerContext = { eventName: null, schedule: null, dispatchInputs: {}, triggerTime: new Date('2024-01-20T12:00:00Z') };
+const trigger: TriggerContext = {
+  eventName: null,
+  schedule: null,
+  dispatchInputs: {},
+  triggerTime: new Date('2024-01-20T12:00:00Z'),
+};
 
 function env(): NodeJS.ProcessEnv {
   const e: NodeJS.ProcessEnv = { ...process.env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' };
@@ -30,10 +35,18 @@ function env(): NodeJS.ProcessEnv {
 }
 
 export async function benchOneJob(tmp: string, budgets = BUDGETS): Promise<void> {
-  console.log('\n## one job: the planner\'s choice (`local`) vs one plain `dbt build` at the same connection budget (examples/shop, DuckDB, real dbt)');
-  console.log(`wall seconds, runs alternating, ${REPEATS} each; local reuses its --out folder (timings of the previous report from run 2)\n`);
-  console.log('CPU: seconds our processes used (dbt children included), summed over the runs: on a machine others keep busy, wall time follows the CPU share we get, CPU seconds do not\n');
-  console.log('| budget | planner\'s choice (per run) | local wall s | dbt build --threads N wall s | local ÷ build (median) | target ≤ 1.10 | CPU s local / build (÷) | machine busy |');
+  console.log(
+    "\n## one job: the planner's choice (`local`) vs one plain `dbt build` at the same connection budget (examples/shop, DuckDB, real dbt)",
+  );
+  console.log(
+    `wall seconds, runs alternating, ${REPEATS} each; local reuses its --out folder (timings of the previous report from run 2)\n`,
+  );
+  console.log(
+    'CPU: seconds our processes used (dbt children included), summed over the runs: on a machine others keep busy, wall time follows the CPU share we get, CPU seconds do not\n',
+  );
+  console.log(
+    "| budget | planner's choice (per run) | local wall s | dbt build --threads N wall s | local ÷ build (median) | target ≤ 1.10 | CPU s local / build (÷) | machine busy |",
+  );
   console.log('|---|---|---|---|---:|---|---|---:|');
   for (const budget of budgets) {
     const project = await copyExampleProject();
@@ -46,11 +59,23 @@ export async function benchOneJob(tmp: string, budgets = BUDGETS): Promise<void>
     const cpu = { local: 0, build: 0, machine: 0, wall: 0 };
     try {
       for (let i = 0; i < REPEATS; i++) {
-        const inputs = parseLocalInputs({ 'project-dir': project, 'profiles-dir': project, 'dbt-command': DBT_BIN, out, 'connection-budget': String(budget), ...INTERVAL });
+        const inputs = parseLocalInputs({
+          'project-dir': project,
+          'profiles-dir': project,
+          'dbt-command': DBT_BIN,
+          out,
+          'connection-budget': String(budget),
+          ...INTERVAL,
+        });
         const t0 = performance.now();
         const localCpu = startCpu();
         const outcome = await runLocal(inputs, {
-          env: e, trigger, now: () => new Date(), log: memoryLogger(), progress: new Progress({ write: () => true }), parseProject: (x) => parseProject(x, e),
+          env: e,
+          trigger,
+          now: () => new Date(),
+          log: memoryLogger(),
+          progress: new Progress({ write: () => true }),
+          parseProject: (x) => parseProject(x, e),
         });
         locals.push((performance.now() - t0) / 1000);
         const lu = localCpu();
@@ -59,15 +84,33 @@ export async function benchOneJob(tmp: string, budgets = BUDGETS): Promise<void>
         cpu.wall += locals.at(-1)! * lu.cores;
         if (outcome.exitCode !== 0) throw new Error(`local failed at budget ${budget}: see ${outcome.summaryFile}`);
         const p = outcome.plan;
-        choices.push(oneShardReason(p) ? `1 shard × ${p.threads} threads` : `${p.shards.length} shards / ${p.stages} stages × ${p.threads} threads`);
+        choices.push(
+          oneShardReason(p)
+            ? `1 shard × ${p.threads} threads`
+            : `${p.shards.length} shards / ${p.stages} stages × ${p.threads} threads`,
+        );
 
         const db = path.join(project, 'plain', `run${i}.duckdb`);
         await mkdir(path.dirname(db), { recursive: true });
         const t1 = performance.now();
         const buildCpu = startCpu();
-        const r = await runDbt(['build', '--project-dir', project, '--profiles-dir', project, '--threads', String(threads), '--vars', JSON.stringify(outcome.shards[0]!.artifact.vars)], {
-          cwd: project, env: { ...e, DBT_DUCKDB_PATH: db },
-        });
+        const r = await runDbt(
+          [
+            'build',
+            '--project-dir',
+            project,
+            '--profiles-dir',
+            project,
+            '--threads',
+            String(threads),
+            '--vars',
+            JSON.stringify(outcome.shards[0]!.artifact.vars),
+          ],
+          {
+            cwd: project,
+            env: { ...e, DBT_DUCKDB_PATH: db },
+          },
+        );
         builds.push((performance.now() - t1) / 1000);
         const bu = buildCpu();
         cpu.build += bu.ours;

@@ -26,7 +26,12 @@ import { mulberry32 } from './quality-cases.js';
 const MODELS = 60;
 const DEPTH = 6;
 const BUDGET = 12;
-const trigger: TriggerContext = { eventName: null, schedule: null, dispatchInputs: {}, triggerTime: new Date('2024-01-20T12:00:00Z') };
+const trigger: TriggerContext = {
+  eventName: null,
+  schedule: null,
+  dispatchInputs: {},
+  triggerTime: new Date('2024-01-20T12:00:00Z'),
+};
 
 /** Pareto (α = 1.1, from 0.5 s) capped at 8 s: most models sleep about a second, a few the whole 8. */
 function sleeps(seed: number): number[] {
@@ -37,25 +42,45 @@ function sleeps(seed: number): number[] {
 export async function benchPgSleep(tmp: string): Promise<void> {
   const dir = mkdtempSync(path.join(tmp, 'pg-sleep-'));
   const seconds = sleeps(3);
-  await writeProject({ dir, models: MODELS, depth: DEPTH, adapter: 'postgres', body: (i) => `select ${i} as id from (select pg_sleep(${seconds[i]})) as s` });
+  await writeProject({
+    dir,
+    models: MODELS,
+    depth: DEPTH,
+    adapter: 'postgres',
+    body: (i) => `select ${i} as id from (select pg_sleep(${seconds[i]})) as s`,
+  });
   const timings = path.join(dir, 'timings.json');
   await writeFile(
     timings,
     JSON.stringify({
       metadata: { dbt_schema_version: 'https://schemas.getdbt.com/dbt/run-results/v6.json' },
-      results: seconds.map((s, i) => ({ unique_id: `model.gen.${modelName(i)}`, status: 'success', execution_time: s + DBT_SECONDS_PER_NODE })),
+      results: seconds.map((s, i) => ({
+        unique_id: `model.gen.${modelName(i)}`,
+        status: 'success',
+        execution_time: s + DBT_SECONDS_PER_NODE,
+      })),
     }),
   );
   const pg = await startPostgres();
   try {
     const env = pg.env({ DBT_SEND_ANONYMOUS_USAGE_STATS: 'false', DBT_SCHEMA: 'local' });
     const inputs = parseLocalInputs({
-      'project-dir': dir, 'profiles-dir': dir, 'dbt-command': DBT_BIN, out: path.join(dir, 'out'), 'connection-budget': String(BUDGET), timings: [timings],
+      'project-dir': dir,
+      'profiles-dir': dir,
+      'dbt-command': DBT_BIN,
+      out: path.join(dir, 'out'),
+      'connection-budget': String(BUDGET),
+      timings: [timings],
     });
     const t0 = performance.now();
     const localCpu = startCpu();
     const outcome = await runLocal(inputs, {
-      env, trigger, now: () => new Date(), log: memoryLogger(), progress: new Progress({ write: () => true }), parseProject: (x) => parseProject(x, env),
+      env,
+      trigger,
+      now: () => new Date(),
+      log: memoryLogger(),
+      progress: new Progress({ write: () => true }),
+      parseProject: (x) => parseProject(x, env),
     });
     const wall = (performance.now() - t0) / 1000;
     const localUsage = localCpu();
@@ -68,19 +93,30 @@ export async function benchPgSleep(tmp: string): Promise<void> {
     const threads = BUDGET - 1;
     const t1 = performance.now();
     const buildCpu = startCpu();
-    const r = await runDbt(['build', '--project-dir', dir, '--profiles-dir', dir, '--threads', String(threads)], { cwd: dir, env: pg.env({ DBT_SEND_ANONYMOUS_USAGE_STATS: 'false', DBT_SCHEMA: 'plain' }) });
+    const r = await runDbt(['build', '--project-dir', dir, '--profiles-dir', dir, '--threads', String(threads)], {
+      cwd: dir,
+      env: pg.env({ DBT_SEND_ANONYMOUS_USAGE_STATS: 'false', DBT_SCHEMA: 'plain' }),
+    });
     const build = (performance.now() - t1) / 1000;
     const buildUsage = buildCpu();
     if (r.code !== 0) throw new Error(`dbt build failed:\n${r.stdout}`);
 
     const sum = seconds.reduce((a, b) => a + b, 0);
-    console.log(`\n## pg-sleep: plan vs actual on PostgreSQL (${MODELS} models, depth ${DEPTH}, pg_sleep 0.5–8 s Pareto: ${sum.toFixed(0)} s of sleep, longest ${Math.max(...seconds)} s; budget ${BUDGET})\n`);
+    console.log(
+      `\n## pg-sleep: plan vs actual on PostgreSQL (${MODELS} models, depth ${DEPTH}, pg_sleep 0.5–8 s Pareto: ${sum.toFixed(0)} s of sleep, longest ${Math.max(...seconds)} s; budget ${BUDGET})\n`,
+    );
     console.log('| what | seconds |');
     console.log('|---|---:|');
-    console.log(`| plan: ${p.shards.length} shard(s) in ${p.stages} stage(s) × ${p.threads} threads, ${p.maxParallel} at once; simulated makespan (incl. ${p.estimates.shardOverheadSeconds} s per shard) | ${p.estimates.makespanSeconds.toFixed(1)} |`);
-    console.log(`| local: shards' span (first shard start → last shard end) | ${span.toFixed(1)} (${((span / p.estimates.makespanSeconds - 1) * 100).toFixed(0)} % vs plan; target within 15 %) |`);
+    console.log(
+      `| plan: ${p.shards.length} shard(s) in ${p.stages} stage(s) × ${p.threads} threads, ${p.maxParallel} at once; simulated makespan (incl. ${p.estimates.shardOverheadSeconds} s per shard) | ${p.estimates.makespanSeconds.toFixed(1)} |`,
+    );
+    console.log(
+      `| local: shards' span (first shard start → last shard end) | ${span.toFixed(1)} (${((span / p.estimates.makespanSeconds - 1) * 100).toFixed(0)} % vs plan; target within 15 %) |`,
+    );
     console.log(`| local: whole pipeline (plan, shards, merge) | ${wall.toFixed(1)} |`);
-    console.log(`| one plain \`dbt build --threads ${threads}\` (same budget) | ${build.toFixed(1)} (local ÷ build ${(wall / build).toFixed(2)}) |`);
+    console.log(
+      `| one plain \`dbt build --threads ${threads}\` (same budget) | ${build.toFixed(1)} (local ÷ build ${(wall / build).toFixed(2)}) |`,
+    );
     console.log(`\nlocal: ${describeCpu(localUsage, wall)}`);
     console.log(`build: ${describeCpu(buildUsage, build)}`);
     if (p.shards.length === 1) console.log(`\nplan summary: ${outcome.plan.estimates.assumption}`);

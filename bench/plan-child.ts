@@ -25,14 +25,27 @@ if (mode === 'json-parse') {
   const t0 = performance.now();
   // the whole `dbt-matrix plan`: read, select, price, partition, write plan.json and the manifest copy
   const inputs = parsePlanInputs({
-    manifest: file!, 'connection-budget': budgetText ?? '40', 'shard-overhead-seconds': '30', timings: timingsFile ? [timingsFile] : [], out,
+    manifest: file!,
+    'connection-budget': budgetText ?? '40',
+    'shard-overhead-seconds': '30',
+    timings: timingsFile ? [timingsFile] : [],
+    out,
   });
-  const { plan } = await runPlan(inputs, { log: memoryLogger(), now: () => new Date(), parseProject: () => Promise.reject(new Error('--manifest is given')) });
+  const { plan } = await runPlan(inputs, {
+    log: memoryLogger(),
+    now: () => new Date(),
+    parseProject: () => Promise.reject(new Error('--manifest is given')),
+  });
   ms = performance.now() - t0;
   rmSync(out, { recursive: true, force: true });
   extra = {
-    nodes: plan.shards.reduce((n, s) => n + s.nodes.length, plan.finalTests.length), shards: plan.shards.length, stages: plan.stages,
-    threads: plan.threads, maxParallel: plan.maxParallel, makespan: plan.estimates.makespanSeconds, lowerBound: plan.estimates.lowerBoundSeconds,
+    nodes: plan.shards.reduce((n, s) => n + s.nodes.length, plan.finalTests.length),
+    shards: plan.shards.length,
+    stages: plan.stages,
+    threads: plan.threads,
+    maxParallel: plan.maxParallel,
+    makespan: plan.estimates.makespanSeconds,
+    lowerBound: plan.estimates.lowerBoundSeconds,
   };
 }
 process.stdout.write(`${JSON.stringify({ ms, maxRssMB: process.resourceUsage().maxRSS / 1024, ...extra })}\n`);

@@ -11,7 +11,10 @@ import { isSchedulable, RunResultsSchema } from '../src/core/partition/index.js'
 import { readManifest } from '../src/io/manifest-reader.js';
 import { mulberry32 } from './generate-manifest.js';
 
-export const REAL_MANIFESTS = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../test/fixtures/real-manifests');
+export const REAL_MANIFESTS = path.resolve(
+  path.dirname(new URL(import.meta.url).pathname),
+  '../test/fixtures/real-manifests',
+);
 
 export interface QualityCase {
   name: string;
@@ -22,12 +25,19 @@ export interface QualityCase {
 
 export async function realCases(): Promise<QualityCase[]> {
   const cases: QualityCase[] = [];
-  for (const f of readdirSync(REAL_MANIFESTS).filter((f) => f.endsWith('manifest.json')).sort()) {
+  for (const f of readdirSync(REAL_MANIFESTS)
+    .filter((f) => f.endsWith('manifest.json'))
+    .sort()) {
     const file = path.join(REAL_MANIFESTS, f);
     const graph = DbtGraph.fromManifest(await readManifest(file));
     const rr = file.replace(/manifest\.json$/, 'run_results.json');
     const realSeconds = existsSync(rr)
-      ? new Map(RunResultsSchema.parse(JSON.parse(readFileSync(rr, 'utf8'))).results.map((r) => [r.unique_id, r.execution_time]))
+      ? new Map(
+          RunResultsSchema.parse(JSON.parse(readFileSync(rr, 'utf8'))).results.map((r) => [
+            r.unique_id,
+            r.execution_time,
+          ]),
+        )
       : undefined;
     cases.push({ name: f.split('_')[0]!, graph, ...(realSeconds ? { realSeconds } : {}) });
   }
@@ -38,8 +48,20 @@ export { mulberry32 };
 
 function node(id: string, resourceType: ManifestNode['resourceType'], dependsOn: string[]): ManifestNode {
   return {
-    uniqueId: id, resourceType, name: id, packageName: 'syn', fqn: ['syn', id], path: '', originalFilePath: '', tags: [], config: {},
-    dependsOn, checksum: null, testMetadata: null, sourceName: null, relationName: null,
+    uniqueId: id,
+    resourceType,
+    name: id,
+    packageName: 'syn',
+    fqn: ['syn', id],
+    path: '',
+    originalFilePath: '',
+    tags: [],
+    config: {},
+    dependsOn,
+    checksum: null,
+    testMetadata: null,
+    sourceName: null,
+    relationName: null,
   };
 }
 
@@ -117,7 +139,10 @@ function drawWith(name: string, seed: number, model: (rand: () => number) => num
 
 /** Log-normal, median e seconds, σ = 1.4: a few models take minutes, most a few seconds. */
 export const logNormal = (seed: number): Draw =>
-  drawWith(`lognormal#${seed}`, seed, (rand) => Math.exp(1 + 1.4 * Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand())));
+  drawWith(`lognormal#${seed}`, seed, (rand) =>
+    Math.exp(1 + 1.4 * Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand())),
+  );
 
 /** Pareto, α = 1.2 (heavier tail than log-normal: the largest node is often a tenth of the work), scale 1 s. */
-export const pareto = (seed: number): Draw => drawWith(`pareto#${seed}`, seed, (rand) => Math.min(3600, 1 / Math.pow(1 - rand(), 1 / 1.2)));
+export const pareto = (seed: number): Draw =>
+  drawWith(`pareto#${seed}`, seed, (rand) => Math.min(3600, 1 / Math.pow(1 - rand(), 1 / 1.2)));

@@ -61,13 +61,35 @@ export function planMakespan(dag: WorkDag, plan: PartitionResult, overhead: numb
   for (let stage = 1; stage <= plan.stages; stage++) {
     const jobs = plan.shards
       .filter((s) => s.stage === stage)
-      .map((s) => overhead + listSchedule(dag, s.nodes.map((id) => index.get(id)!), plan.threads));
+      .map(
+        (s) =>
+          overhead +
+          listSchedule(
+            dag,
+            s.nodes.map((id) => index.get(id)!),
+            plan.threads,
+          ),
+      );
     total += jobsInOrder(jobs, plan.maxParallel);
   }
-  if (plan.finalTests.length > 0) total += overhead + listSchedule(dag, plan.finalTests.map((id) => index.get(id)!), plan.threads);
+  if (plan.finalTests.length > 0)
+    total +=
+      overhead +
+      listSchedule(
+        dag,
+        plan.finalTests.map((id) => index.get(id)!),
+        plan.threads,
+      );
   return total;
 }
 
 export function dynamicMakespan(dag: WorkDag, workers: number, overhead: number): number {
-  return overhead + listSchedule(dag, dag.ids.map((_, v) => v), workers);
+  return (
+    overhead +
+    listSchedule(
+      dag,
+      dag.ids.map((_, v) => v),
+      workers,
+    )
+  );
 }

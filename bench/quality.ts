@@ -39,7 +39,16 @@ const SETTINGS: Setting[] = [
 const DRAWS: Draw[] = [logNormal(1), logNormal(2), logNormal(3), pareto(1), pareto(2), pareto(3)];
 const TARGET = { worst: 1.15, median: 1.05 };
 
-interface Sample { caseName: string; draw: string; setting: string; vsBound: number; vsDynamic: number; vsStaged: number; planMs: number; drift: number }
+interface Sample {
+  caseName: string;
+  draw: string;
+  setting: string;
+  vsBound: number;
+  vsDynamic: number;
+  vsStaged: number;
+  planMs: number;
+  drift: number;
+}
 
 function threadOptions(s: Setting): number[] {
   if (s.threads !== undefined) return [s.threads];
@@ -48,15 +57,19 @@ function threadOptions(s: Setting): number[] {
 const parallel = (s: Setting, t: number): number => Math.min(Math.floor(s.budget / (t + 1)), s.maxShards);
 
 function lowerBound(dag: WorkDag, s: Setting): number {
-  return Math.min(...threadOptions(s).map((t) => s.overhead + Math.max(dag.criticalPath, dag.totalWork / (parallel(s, t) * t))));
+  return Math.min(
+    ...threadOptions(s).map((t) => s.overhead + Math.max(dag.criticalPath, dag.totalWork / (parallel(s, t) * t))),
+  );
 }
 
 function stagedBound(dag: WorkDag, s: Setting): number {
   const group = largestGroupWork(dag);
-  return Math.min(...threadOptions(s).map((t) => {
-    const spread = Math.max(dag.criticalPath, dag.totalWork / (parallel(s, t) * t));
-    return Math.min(s.overhead + Math.max(spread, group / t), 2 * s.overhead + spread);
-  }));
+  return Math.min(
+    ...threadOptions(s).map((t) => {
+      const spread = Math.max(dag.criticalPath, dag.totalWork / (parallel(s, t) * t));
+      return Math.min(s.overhead + Math.max(spread, group / t), 2 * s.overhead + spread);
+    }),
+  );
 }
 
 /** Work of the largest weakly connected group of the DAG (every edge, tests included). */
@@ -83,8 +96,14 @@ function measure(c: QualityCase, drawName: string, seconds: Map<string, number>,
   const dag = buildWorkDag(c.graph, selected, costs);
   for (const s of SETTINGS) {
     const input: PartitionInput = {
-      graph: c.graph, selected, costs, connectionBudget: s.budget, maxShards: s.maxShards, maxStages: s.maxStages,
-      shardOverheadSeconds: s.overhead, ...(s.threads !== undefined ? { threads: s.threads } : {}),
+      graph: c.graph,
+      selected,
+      costs,
+      connectionBudget: s.budget,
+      maxShards: s.maxShards,
+      maxStages: s.maxStages,
+      shardOverheadSeconds: s.overhead,
+      ...(s.threads !== undefined ? { threads: s.threads } : {}),
       // the draws are each node's whole time: partitioning alone is judged here (the CPU ceiling: bench crossover)
       machine: { dbtCpuPerNode: 0, startupCpuSeconds: 0 },
     };
@@ -93,7 +112,10 @@ function measure(c: QualityCase, drawName: string, seconds: Map<string, number>,
     const planMs = performance.now() - t0;
     const makespan = planMakespan(dag, plan, s.overhead);
     out.push({
-      caseName: c.name, draw: drawName, setting: s.name, planMs,
+      caseName: c.name,
+      draw: drawName,
+      setting: s.name,
+      planMs,
       vsBound: makespan / lowerBound(dag, s),
       vsDynamic: makespan / dynamicReference(dag, s),
       vsStaged: makespan / stagedBound(dag, s),
@@ -113,9 +135,11 @@ function row(label: string, samples: Sample[]): string {
   const g = samples.map((x) => x.vsStaged);
   const worst = samples.reduce((w, x) => (x.vsBound > w.vsBound ? x : w));
   const ms = samples.reduce((a, x) => a + x.planMs, 0) / samples.length;
-  return `| ${label} | ${samples.length} | ${quantile(b, 0.5).toFixed(3)} | ${quantile(b, 0.9).toFixed(3)} | ${Math.max(...b).toFixed(3)} | ` +
+  return (
+    `| ${label} | ${samples.length} | ${quantile(b, 0.5).toFixed(3)} | ${quantile(b, 0.9).toFixed(3)} | ${Math.max(...b).toFixed(3)} | ` +
     `${quantile(d, 0.5).toFixed(3)} | ${quantile(d, 0.9).toFixed(3)} | ${Math.max(...d).toFixed(3)} | ` +
-    `${quantile(g, 0.5).toFixed(3)} | ${quantile(g, 0.9).toFixed(3)} | ${Math.max(...g).toFixed(3)} | ${worst.draw}, ${worst.setting} | ${ms.toFixed(1)} |`;
+    `${quantile(g, 0.5).toFixed(3)} | ${quantile(g, 0.9).toFixed(3)} | ${Math.max(...g).toFixed(3)} | ${worst.draw}, ${worst.setting} | ${ms.toFixed(1)} |`
+  );
 }
 
 export async function benchQuality(): Promise<void> {
@@ -128,22 +152,46 @@ export async function benchQuality(): Promise<void> {
   const samples: Sample[] = [];
   for (const c of cases) {
     for (const draw of DRAWS) measure(c, draw.name, draw.seconds(c.graph), samples);
-    if (c.realSeconds) measure(c, 'real run_results', new Map([...c.realSeconds].filter(([id]) => c.graph.has(id))), samples);
+    if (c.realSeconds)
+      measure(c, 'real run_results', new Map([...c.realSeconds].filter(([id]) => c.graph.has(id))), samples);
   }
-  console.log('\n## quality: simulated makespan / lower bound, and / a dynamic schedule of the same workers without stages');
-  console.log(`draws: ${DRAWS.map((d) => d.name).join(', ')} (+ real run_results where the project has one); settings: ${SETTINGS.map((s) => s.name).join('; ')}`);
+  console.log(
+    '\n## quality: simulated makespan / lower bound, and / a dynamic schedule of the same workers without stages',
+  );
+  console.log(
+    `draws: ${DRAWS.map((d) => d.name).join(', ')} (+ real run_results where the project has one); settings: ${SETTINGS.map((s) => s.name).join('; ')}`,
+  );
   console.log(`targets: worst ≤ ${TARGET.worst}, median ≤ ${TARGET.median} (vs the lower bound)\n`);
-  console.log('| case | plans | median ÷ bound | p90 | worst | median ÷ dynamic | p90 | worst | median ÷ staged bound | p90 | worst | worst plan (÷ bound) at | plan ms (mean) |');
+  console.log(
+    '| case | plans | median ÷ bound | p90 | worst | median ÷ dynamic | p90 | worst | median ÷ staged bound | p90 | worst | worst plan (÷ bound) at | plan ms (mean) |',
+  );
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|');
-  for (const name of [...new Set(samples.map((x) => x.caseName))]) console.log(row(name, samples.filter((x) => x.caseName === name)));
-  for (const s of SETTINGS) console.log(row(`all cases at ${s.name}`, samples.filter((x) => x.setting === s.name)));
+  for (const name of [...new Set(samples.map((x) => x.caseName))])
+    console.log(
+      row(
+        name,
+        samples.filter((x) => x.caseName === name),
+      ),
+    );
+  for (const s of SETTINGS)
+    console.log(
+      row(
+        `all cases at ${s.name}`,
+        samples.filter((x) => x.setting === s.name),
+      ),
+    );
   console.log(row('**all**', samples));
   const all = samples.map((x) => x.vsBound);
-  const ok = (v: number, t: number): string => `${v.toFixed(3)} ${v <= t ? '≤' : '>'} ${t} ${v <= t ? 'met' : 'NOT met'}`;
-  console.log(`\ntargets: median ${ok(quantile(all, 0.5), TARGET.median)}; worst ${ok(Math.max(...all), TARGET.worst)}`);
+  const ok = (v: number, t: number): string =>
+    `${v.toFixed(3)} ${v <= t ? '≤' : '>'} ${t} ${v <= t ? 'met' : 'NOT met'}`;
+  console.log(
+    `\ntargets: median ${ok(quantile(all, 0.5), TARGET.median)}; worst ${ok(Math.max(...all), TARGET.worst)}`,
+  );
   const staged = samples.map((x) => x.vsStaged);
-  console.log(`against the staged bound (not the targets' measure): median ${quantile(staged, 0.5).toFixed(3)}, worst ${Math.max(...staged).toFixed(3)}`);
-  console.log(`planner's own estimate vs this simulation: largest difference ${(100 * Math.max(...samples.map((x) => x.drift))).toFixed(2)} %`);
+  console.log(
+    `against the staged bound (not the targets' measure): median ${quantile(staged, 0.5).toFixed(3)}, worst ${Math.max(...staged).toFixed(3)}`,
+  );
+  console.log(
+    `planner's own estimate vs this simulation: largest difference ${(100 * Math.max(...samples.map((x) => x.drift))).toFixed(2)} %`,
+  );
 }
-
-

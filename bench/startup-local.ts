@@ -25,7 +25,15 @@ const LOCAL_REPEATS = Number(process.env['BENCH_STARTUP_REPEATS'] ?? 3);
 export async function localVsBuild(root: string, source: string, dbt: TimedDbt): Promise<string[]> {
   const pg = await startPostgres();
   try {
-    const pairs: Array<{ local: Timing; parse: Timing; shard: Timing; ours: number; build: Timing; reparsed: number; nodes: number }> = [];
+    const pairs: Array<{
+      local: Timing;
+      parse: Timing;
+      shard: Timing;
+      ours: number;
+      build: Timing;
+      reparsed: number;
+      nodes: number;
+    }> = [];
     for (let i = 0; i < LOCAL_REPEATS; i++) pairs.push(await localAndBuild(root, source, dbt, pg, i));
     const ratios = pairs.map((p) => ({ cpu: p.local.cpu / p.build.cpu, wall: p.local.wall / p.build.wall }));
     const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -46,12 +54,12 @@ const PG_PROFILE = [
   '  outputs:',
   '    postgres:',
   '      type: postgres',
-  "      host: \"{{ env_var('PGHOST') }}\"",
-  "      port: \"{{ env_var('PGPORT') | as_number }}\"",
-  "      user: \"{{ env_var('PGUSER') }}\"",
-  "      password: \"{{ env_var('DBT_PG_PASSWORD') }}\"",
-  "      dbname: \"{{ env_var('PGDATABASE') }}\"",
-  "      schema: \"{{ env_var('DBT_SCHEMA') }}\"",
+  '      host: "{{ env_var(\'PGHOST\') }}"',
+  '      port: "{{ env_var(\'PGPORT\') | as_number }}"',
+  '      user: "{{ env_var(\'PGUSER\') }}"',
+  '      password: "{{ env_var(\'DBT_PG_PASSWORD\') }}"',
+  '      dbname: "{{ env_var(\'PGDATABASE\') }}"',
+  '      schema: "{{ env_var(\'DBT_SCHEMA\') }}"',
   '      threads: 4',
   '',
 ].join('\n');
@@ -72,23 +80,68 @@ async function localAndBuild(root: string, source: string, dbt: TimedDbt, pg: Pg
   const localEnv = pg.env({ DBT_SCHEMA: `local_run_${i}`, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' });
   const t0 = performance.now();
   const outcome = await runLocal(
-    parseLocalInputs({ 'project-dir': localProject, 'profiles-dir': localProject, 'dbt-command': dbt.command, out: path.join(root, `local-${i}`), 'connection-budget': '5', threads: '4', 'max-shards': '1', 'max-stages': '1', select: LOCAL_SELECT, start: '2024-01-01', end: '2024-01-02' }),
-    { env: localEnv, trigger, now: () => new Date(), log: memoryLogger(), progress: new Progress({ write: () => true }), parseProject: (req, e) => parseProject(req, e) },
+    parseLocalInputs({
+      'project-dir': localProject,
+      'profiles-dir': localProject,
+      'dbt-command': dbt.command,
+      out: path.join(root, `local-${i}`),
+      'connection-budget': '5',
+      threads: '4',
+      'max-shards': '1',
+      'max-stages': '1',
+      select: LOCAL_SELECT,
+      start: '2024-01-01',
+      end: '2024-01-02',
+    }),
+    {
+      env: localEnv,
+      trigger,
+      now: () => new Date(),
+      log: memoryLogger(),
+      progress: new Progress({ write: () => true }),
+      parseProject: (req, e) => parseProject(req, e),
+    },
   );
   const localWall = (performance.now() - t0) / 1000;
   if (outcome.exitCode !== 0 || outcome.plan.shards.length !== 1) {
-    const logs = await Promise.all(outcome.shards.map(async (o) => (await readFile(path.join(o.shardDir, 'dbt.log'), 'utf8')).split('\n').slice(-30).join('\n')));
-    throw new Error(`local: exit ${outcome.exitCode}, ${outcome.plan.shards.length} shard(s):\n${logs.join('\n---\n')}`);
+    const logs = await Promise.all(
+      outcome.shards.map(async (o) =>
+        (await readFile(path.join(o.shardDir, 'dbt.log'), 'utf8')).split('\n').slice(-30).join('\n'),
+      ),
+    );
+    throw new Error(
+      `local: exit ${outcome.exitCode}, ${outcome.plan.shards.length} shard(s):\n${logs.join('\n---\n')}`,
+    );
   }
   const localDbt = await dbt.take();
-  if (localDbt.length !== 2) throw new Error(`local: expected its parse and one shard's dbt, got ${localDbt.length} dbt invocations`);
+  if (localDbt.length !== 2)
+    throw new Error(`local: expected its parse and one shard's dbt, got ${localDbt.length} dbt invocations`);
   const [parse, shard] = localDbt as [Timing, Timing];
 
   const t1 = performance.now();
-  await run(dbt.command, ['build', '--project-dir', buildProject, '--profiles-dir', buildProject, '--threads', '4', '--select', ...LOCAL_SELECT, '--vars', JSON.stringify(outcome.shards[0]!.artifact.vars)], pg.env({ DBT_SCHEMA: `plain_build_${i}`, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' }));
+  await run(
+    dbt.command,
+    [
+      'build',
+      '--project-dir',
+      buildProject,
+      '--profiles-dir',
+      buildProject,
+      '--threads',
+      '4',
+      '--select',
+      ...LOCAL_SELECT,
+      '--vars',
+      JSON.stringify(outcome.shards[0]!.artifact.vars),
+    ],
+    pg.env({ DBT_SCHEMA: `plain_build_${i}`, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' }),
+  );
   const buildWall = (performance.now() - t1) / 1000;
   const build = one(await dbt.take(), 'plain build');
-  await Promise.all([rm(localProject, { recursive: true, force: true }), rm(buildProject, { recursive: true, force: true })]);
+  await Promise.all([
+    rm(localProject, { recursive: true, force: true }),
+    rm(buildProject, { recursive: true, force: true }),
+  ]);
   return {
     local: { args: [], cpu: parse.cpu + shard.cpu, wall: localWall },
     parse,

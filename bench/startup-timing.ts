@@ -6,7 +6,12 @@ import type { TriggerContext } from '../src/core/interval/index.js';
 import { DBT_BIN } from '../test/helpers/dbt.js';
 
 /** the trigger every plan and shard of the bench resolves its interval from */
-export const trigger: TriggerContext = { eventName: null, schedule: null, dispatchInputs: {}, triggerTime: new Date('2024-01-20T12:00:00Z') };
+export const trigger: TriggerContext = {
+  eventName: null,
+  schedule: null,
+  dispatchInputs: {},
+  triggerTime: new Date('2024-01-20T12:00:00Z'),
+};
 
 export interface Timing {
   args: string[];
@@ -43,7 +48,10 @@ export async function timedDbt(dir: string): Promise<TimedDbt> {
     take: async () => {
       const text = await readFile(log, 'utf8').catch(() => '');
       await rm(log, { force: true });
-      return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Timing);
+      return text
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as Timing);
     },
   };
 }
@@ -55,7 +63,15 @@ export function run(command: string, args: string[], env: NodeJS.ProcessEnv): Pr
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`${path.basename(command)} ${args.slice(0, 2).join(' ')} failed (exit ${code}):\n${out.slice(-3000)}`))));
+    child.on('close', (code) =>
+      code === 0
+        ? resolve(out)
+        : reject(
+            new Error(
+              `${path.basename(command)} ${args.slice(0, 2).join(' ')} failed (exit ${code}):\n${out.slice(-3000)}`,
+            ),
+          ),
+    );
   });
 }
 
@@ -64,4 +80,3 @@ export const one = (ts: Timing[], what: string): Timing => {
   if (ts.length !== 1) throw new Error(`${what}: expected one dbt invocation, got ${ts.length}`);
   return ts[0]!;
 };
-

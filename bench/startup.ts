@@ -42,7 +42,11 @@ export async function benchStartup(tmp: string): Promise<void> {
   const source = path.join(root, 'project');
   await generateProject(source, MODELS);
   const dbt = await timedDbt(root);
-  const env: NodeJS.ProcessEnv = { ...process.env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false', DBT_DUCKDB_PATH: path.join(root, 'bench.duckdb') };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DBT_SEND_ANONYMOUS_USAGE_STATS: 'false',
+    DBT_DUCKDB_PATH: path.join(root, 'bench.duckdb'),
+  };
   const copy = async (name: string): Promise<string> => {
     const dir = path.join(root, name);
     await cp(source, dir, { recursive: true });
@@ -55,8 +59,23 @@ export async function benchStartup(tmp: string): Promise<void> {
 
   // 1. the plan's full parse, with the backfill's first-chunk vars
   const planProject = await copy('plan-project');
-  const planInputs = parsePlanInputs({ 'project-dir': planProject, 'profiles-dir': planProject, 'dbt-command': dbt.command, 'connection-budget': '5', threads: '4', 'max-shards': '1', 'max-stages': '1', out: path.join(root, 'plan'), ...BACKFILL });
-  const planned = await runPlan(planInputs, { log: memoryLogger(), now: () => new Date(), trigger, parseProject: (req) => parseProject(req, env) });
+  const planInputs = parsePlanInputs({
+    'project-dir': planProject,
+    'profiles-dir': planProject,
+    'dbt-command': dbt.command,
+    'connection-budget': '5',
+    threads: '4',
+    'max-shards': '1',
+    'max-stages': '1',
+    out: path.join(root, 'plan'),
+    ...BACKFILL,
+  });
+  const planned = await runPlan(planInputs, {
+    log: memoryLogger(),
+    now: () => new Date(),
+    trigger,
+    parseProject: (req) => parseProject(req, env),
+  });
   const full = one(await dbt.take(), 'plan');
   const nodes = planned.plan.shards.flatMap((s) => s.nodes);
   const planDir = path.dirname(planned.planFile);
@@ -70,17 +89,36 @@ export async function benchStartup(tmp: string): Promise<void> {
   const shardVars = resolveShardVars(planInputs.interval, trigger, planned.plan.createdAt);
   const vars = JSON.stringify(shardVars.varsFor(shardVars.chunks[0]!));
   const ls = async (label: string, selection: string[] | null): Promise<Timing> => {
-    const args = ['ls', '--project-dir', shardProject, '--profiles-dir', shardProject, '--target-path', shardTarget, '--vars', vars, '--resource-type', 'all', '--output', 'name'];
+    const args = [
+      'ls',
+      '--project-dir',
+      shardProject,
+      '--profiles-dir',
+      shardProject,
+      '--target-path',
+      shardTarget,
+      '--vars',
+      vars,
+      '--resource-type',
+      'all',
+      '--output',
+      'name',
+    ];
     if (selection !== null) {
       const dir = await writeSelectionState(path.join(root, `select-${label}`), selection, null, new Date());
       args.push('--select', SELECTION_METHOD, '--state', dir, '--indirect-selection', 'empty');
     }
     const out = await run(dbt.command, args, env);
-    if (/Unable to do partial parsing/.test(out)) throw new Error(`dbt ls (${label}) parsed the project again:\n${out.slice(0, 2000)}`);
+    if (/Unable to do partial parsing/.test(out))
+      throw new Error(`dbt ls (${label}) parsed the project again:\n${out.slice(0, 2000)}`);
     return one(await dbt.take(), `ls ${label}`);
   };
   const startup = await ls('one', [nodes.find((n) => n.startsWith('model.'))!]);
-  row(['shard start-up: `dbt ls` of 1 node, plan\'s parse state, fresh copy elsewhere', fmt(startup), `≤ 25 % of the full parse: **${pct(startup.cpu, full.cpu)}** CPU, ${pct(startup.wall, full.wall)} wall`]);
+  row([
+    "shard start-up: `dbt ls` of 1 node, plan's parse state, fresh copy elsewhere",
+    fmt(startup),
+    `≤ 25 % of the full parse: **${pct(startup.cpu, full.cpu)}** CPU, ${pct(startup.wall, full.wall)} wall`,
+  ]);
   // alternate, best of 2 each (the machine is shared)
   const listAll: Timing[] = [];
   const selectAll: Timing[] = [];
@@ -90,7 +128,11 @@ export async function benchStartup(tmp: string): Promise<void> {
   }
   const best = (ts: Timing[]): Timing => ts.reduce((a, b) => (b.cpu < a.cpu ? b : a));
   const [la, sa] = [best(listAll), best(selectAll)];
-  row([`selection of the ${nodes.length}-node shard (\`result:success\`) vs listing every node`, `${fmt(sa)} vs ${fmt(la)}`, `≤ 2 s more: **${(sa.cpu - la.cpu).toFixed(1)} s** CPU, ${(sa.wall - la.wall).toFixed(1)} s wall`]);
+  row([
+    `selection of the ${nodes.length}-node shard (\`result:success\`) vs listing every node`,
+    `${fmt(sa)} vs ${fmt(la)}`,
+    `≤ 2 s more: **${(sa.cpu - la.cpu).toFixed(1)} s** CPU, ${(sa.wall - la.wall).toFixed(1)} s wall`,
+  ]);
 
   // 5. a 3-day backfill in day chunks, one shard of one model on another fresh copy: per-chunk
   // vars (the default), then --interval-env with the README's macros, then those macros unguarded
@@ -101,7 +143,11 @@ export async function benchStartup(tmp: string): Promise<void> {
     await generateProject(readingSource, MODELS, reading);
     row(await backfillRow({ root, dbt, env, reading, source: readingSource, planDir: null, node: firstModel }));
   }
-  row(['a shard job\'s set-up under act, first run vs cached run (seconds of the setup-dbt step)', 'not run by this bench (minutes, and it installs dbt from PyPI)', '`npx vitest run test/e2e/act-venv-cache.test.ts` prints them; figures in the README']);
+  row([
+    "a shard job's set-up under act, first run vs cached run (seconds of the setup-dbt step)",
+    'not run by this bench (minutes, and it installs dbt from PyPI)',
+    '`npx vitest run test/e2e/act-venv-cache.test.ts` prints them; figures in the README',
+  ]);
 }
 
 interface BackfillCase {
@@ -117,7 +163,7 @@ interface BackfillCase {
 
 const READING_LABEL: Record<IntervalReading, string> = {
   vars: 'per-chunk vars (default)',
-  env: '`--interval-env`, models read the README\'s macros',
+  env: "`--interval-env`, models read the README's macros",
   'env-unguarded': '`--interval-env`, macros read `env_var` while parsing too (no `execute` guard)',
 };
 
@@ -129,8 +175,24 @@ async function backfillRow(c: BackfillCase): Promise<string[]> {
   if (planDir === null) {
     const planProject = path.join(c.root, `plan-project-${c.reading}`);
     await cp(c.source, planProject, { recursive: true });
-    const inputs = parsePlanInputs({ 'project-dir': planProject, 'profiles-dir': planProject, 'dbt-command': c.dbt.command, 'connection-budget': '5', threads: '4', 'max-shards': '1', 'max-stages': '1', out: path.join(c.root, `plan-${c.reading}`), ...BACKFILL, ...optIn });
-    const outcome = await runPlan(inputs, { log: memoryLogger(), now: () => new Date(), trigger, parseProject: (req) => parseProject(req, c.env) });
+    const inputs = parsePlanInputs({
+      'project-dir': planProject,
+      'profiles-dir': planProject,
+      'dbt-command': c.dbt.command,
+      'connection-budget': '5',
+      threads: '4',
+      'max-shards': '1',
+      'max-stages': '1',
+      out: path.join(c.root, `plan-${c.reading}`),
+      ...BACKFILL,
+      ...optIn,
+    });
+    const outcome = await runPlan(inputs, {
+      log: memoryLogger(),
+      now: () => new Date(),
+      trigger,
+      parseProject: (req) => parseProject(req, c.env),
+    });
     planned = `the plan's full parse ${fmt(one(await c.dbt.take(), `plan ${c.reading}`))}; `;
     planDir = path.dirname(outcome.planFile);
   }
@@ -139,8 +201,25 @@ async function backfillRow(c: BackfillCase): Promise<string[]> {
   const oneModel = await runPlanFor(planDir, c.node, c.reading);
   const debugLogs: string[] = [];
   const backfill = await runShard(
-    parseRunInputs({ plan: oneModel, shard: '0', 'project-dir': chunkProject, 'profiles-dir': chunkProject, 'dbt-command': c.dbt.command, out: path.join(c.root, `backfill-${c.reading}`), ...BACKFILL, ...optIn }),
-    { trigger, env: c.env, attempt: 1, now: () => new Date(), log: memoryLogger(), handleProcessSignals: false, spawnDbt: keepDebugLog(debugLogs) },
+    parseRunInputs({
+      plan: oneModel,
+      shard: '0',
+      'project-dir': chunkProject,
+      'profiles-dir': chunkProject,
+      'dbt-command': c.dbt.command,
+      out: path.join(c.root, `backfill-${c.reading}`),
+      ...BACKFILL,
+      ...optIn,
+    }),
+    {
+      trigger,
+      env: c.env,
+      attempt: 1,
+      now: () => new Date(),
+      log: memoryLogger(),
+      handleProcessSignals: false,
+      spawnDbt: keepDebugLog(debugLogs),
+    },
   );
   if (backfill.exitCode !== 0) throw new Error(`backfill shard (${c.reading}) failed: see ${backfill.shardDir}`);
   const chunks = await c.dbt.take();
@@ -149,7 +228,12 @@ async function backfillRow(c: BackfillCase): Promise<string[]> {
   return [
     `backfill of 3 days in day chunks, one model: ${READING_LABEL[c.reading]}`,
     planned + chunks.map((t, i) => `chunk ${i + 1}: ${fmt(t)}`).join('; '),
-    backfill.artifact.chunks.map((ch) => `chunk ${ch.index + 1}: ${ch.reparsed ? `full parse (dbt: "${ch.reparsed}")` : `plan's parse${partial[ch.index] !== '0' ? ` + ${partial[ch.index]} files re-parsed` : ''}`}`).join('; '),
+    backfill.artifact.chunks
+      .map(
+        (ch) =>
+          `chunk ${ch.index + 1}: ${ch.reparsed ? `full parse (dbt: "${ch.reparsed}")` : `plan's parse${partial[ch.index] !== '0' ? ` + ${partial[ch.index]} files re-parsed` : ''}`}`,
+      )
+      .join('; '),
   ];
 }
 
@@ -165,7 +249,9 @@ function keepDebugLog(into: string[]): SpawnDbt {
 }
 
 function printHeader(): void {
-  console.log(`\n## startup: a shard's fixed cost on a generated ${MODELS}-model project (${MODELS * 3} nodes, DuckDB unless noted)\n`);
+  console.log(
+    `\n## startup: a shard's fixed cost on a generated ${MODELS}-model project (${MODELS * 3} nodes, DuckDB unless noted)\n`,
+  );
   console.log('CPU = user + sys seconds of dbt and its children (stable on a shared machine); wall in brackets.\n');
   console.log('| what | figure | target / note |');
   console.log('|---|---|---|');
@@ -184,4 +270,3 @@ async function runPlanFor(planDir: string, node: string, label: string): Promise
   await writeFile(file, JSON.stringify(plan));
   return file;
 }
-

@@ -12,7 +12,9 @@ import { promisify } from 'node:util';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ncc = path.join(root, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
-const entries = process.argv.slice(2).length ? process.argv.slice(2) : ['plan', 'run', 'merge', 'cli', 'action', 'manifest-worker']; // largest first: the pool finishes together
+const entries = process.argv.slice(2).length
+  ? process.argv.slice(2)
+  : ['plan', 'run', 'merge', 'cli', 'action', 'manifest-worker']; // largest first: the pool finishes together
 
 // the WebAssembly manifest scanner is compiled into a source module the bundles include
 execFileSync(process.execPath, [path.join(root, 'scripts', 'build-wasm.mjs')], { cwd: root, stdio: 'inherit' });
@@ -22,7 +24,17 @@ execFileSync(process.execPath, [path.join(root, 'scripts', 'embed-python.mjs')],
 async function bundle(entry) {
   const out = path.join(root, 'dist', entry);
   rmSync(out, { recursive: true, force: true });
-  const args = [ncc, 'build', path.join(root, 'src', entry, 'index.ts'), '-o', out, '--target', 'es2022', '--transpile-only', '--quiet'];
+  const args = [
+    ncc,
+    'build',
+    path.join(root, 'src', entry, 'index.ts'),
+    '-o',
+    out,
+    '--target',
+    'es2022',
+    '--transpile-only',
+    '--quiet',
+  ];
   const { stderr } = await promisify(execFile)(process.execPath, args, { cwd: root, maxBuffer: 64 * 2 ** 20 });
   if (stderr) process.stderr.write(stderr);
   // ncc names ESM output index.mjs; action.yml and bin/ load index.js (package.json says "type": "module").

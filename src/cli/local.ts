@@ -20,7 +20,9 @@ import { addOptions, rawFromCommander, runCommand } from './program.js';
 export function registerLocal(program: Command): void {
   const cmd = program
     .command('local')
-    .description('plan, run every shard as parallel dbt processes within the budget, merge: the whole pipeline on this machine');
+    .description(
+      'plan, run every shard as parallel dbt processes within the budget, merge: the whole pipeline on this machine',
+    );
   addOptions(cmd, LOCAL_OPTIONS);
   cmd.action((opts: Record<string, unknown>) =>
     runCommand(async () => {
@@ -31,7 +33,11 @@ export function registerLocal(program: Command): void {
       const log = progressLogger(consoleLogger(), progress);
       const abort = new AbortController();
       const onSignal = (sig: NodeJS.Signals): void => {
-        progress.message(abort.signal.aborted ? `${sig}: still stopping the shards…` : `${sig}: cancelling the running shards (dbt cancels its queries), then merging`);
+        progress.message(
+          abort.signal.aborted
+            ? `${sig}: still stopping the shards…`
+            : `${sig}: cancelling the running shards (dbt cancels its queries), then merging`,
+        );
         abort.abort();
       };
       const uninstall = onCancelSignals(onSignal);

@@ -37,14 +37,23 @@ export interface Printer {
  * `dbt-matrix plan|run|merge`: the step's options plus --json; `run` gets them raw and returns
  * the exit code.
  */
-export function addStepCommand(program: Command, name: string, description: string, options: readonly OptionSpec[], run: (raw: RawOptions, out: Printer) => Promise<number>): Command {
+export function addStepCommand(
+  program: Command,
+  name: string,
+  description: string,
+  options: readonly OptionSpec[],
+  run: (raw: RawOptions, out: Printer) => Promise<number>,
+): Command {
   const specs = [...options, JSON_OPTION];
   const cmd = addOptions(program.command(name).description(description), specs);
   cmd.action((opts: Record<string, unknown>) =>
     runCommand(() => {
       const raw = rawFromCommander(opts, specs);
       const json = JSON_OPTION.read(raw);
-      return run(raw, { json, print: (value, text) => process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${text}\n`) });
+      return run(raw, {
+        json,
+        print: (value, text) => process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${text}\n`),
+      });
     }),
   );
   return cmd;
@@ -59,7 +68,9 @@ export async function runCommand(fn: () => Promise<number>): Promise<void> {
       process.stderr.write(`dbt-matrix: ${err.message}\n`);
       process.exitCode = 2;
     } else {
-      process.stderr.write(`dbt-matrix: unexpected error\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      process.stderr.write(
+        `dbt-matrix: unexpected error\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+      );
       process.exitCode = 1;
     }
   }

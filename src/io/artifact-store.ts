@@ -22,7 +22,8 @@ export async function listFiles(dir: string, name: string): Promise<string[]> {
   } catch (err) {
     throw new UserError(`artifact ${name}: cannot read ${dir} (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
-  if (entries.length === 0) throw new UserError(`artifact ${name}: ${dir} holds no files; refusing to upload an empty artifact`);
+  if (entries.length === 0)
+    throw new UserError(`artifact ${name}: ${dir} holds no files; refusing to upload an empty artifact`);
   return entries;
 }
 
@@ -42,7 +43,12 @@ export class LocalArtifactStore implements ArtifactStore {
 
 /** The subset of @actions/artifact's client we use; a test double stands in for GitHub's servers. */
 export interface ArtifactUploader {
-  uploadArtifact(name: string, files: string[], rootDirectory: string, options?: { retentionDays?: number }): Promise<{ id?: number; size?: number }>;
+  uploadArtifact(
+    name: string,
+    files: string[],
+    rootDirectory: string,
+    options?: { retentionDays?: number },
+  ): Promise<{ id?: number; size?: number }>;
 }
 
 export interface GithubArtifactStoreOptions {
@@ -61,7 +67,9 @@ export class GithubArtifactStore implements ArtifactStore {
     const client = this.opts.client ?? new (await import('@actions/artifact')).DefaultArtifactClient();
     const options = this.opts.retentionDays !== undefined ? { retentionDays: this.opts.retentionDays } : {};
     const res = await client.uploadArtifact(name, files, dir, options);
-    this.opts.log?.(`uploaded artifact ${name}: ${files.length} files, ${res.size ?? '?'} bytes${res.id !== undefined ? ` (id ${res.id})` : ''}`);
+    this.opts.log?.(
+      `uploaded artifact ${name}: ${files.length} files, ${res.size ?? '?'} bytes${res.id !== undefined ? ` (id ${res.id})` : ''}`,
+    );
   }
 }
 

@@ -18,7 +18,8 @@ export interface StickyCommentRequest {
   baseUrl?: string;
 }
 
-export type CommentResult = { action: 'created' | 'updated'; id: number; url: string | null } | { action: 'skipped'; reason: string };
+export type CommentResult =
+  { action: 'created' | 'updated'; id: number; url: string | null } | { action: 'skipped'; reason: string };
 
 interface Warn {
   warning(message: string): void;
@@ -47,10 +48,20 @@ export async function upsertStickyComment(req: StickyCommentRequest, log: Warn):
     });
     const mine = comments.find((c) => (c.body ?? '').startsWith(marker));
     if (mine) {
-      const { data } = await octokit.rest.issues.updateComment({ owner: req.owner, repo: req.repo, comment_id: mine.id, body });
+      const { data } = await octokit.rest.issues.updateComment({
+        owner: req.owner,
+        repo: req.repo,
+        comment_id: mine.id,
+        body,
+      });
       return { action: 'updated', id: data.id, url: data.html_url ?? null };
     }
-    const { data } = await octokit.rest.issues.createComment({ owner: req.owner, repo: req.repo, issue_number: req.issueNumber, body });
+    const { data } = await octokit.rest.issues.createComment({
+      owner: req.owner,
+      repo: req.repo,
+      issue_number: req.issueNumber,
+      body,
+    });
     return { action: 'created', id: data.id, url: data.html_url ?? null };
   } catch (err) {
     const status = httpStatus(err);
@@ -75,7 +86,10 @@ export function httpStatus(err: unknown): number | null {
 export function describeApiError(err: unknown): string {
   const status = httpStatus(err);
   const message = err instanceof Error ? err.message : String(err);
-  if (status === null || (status === 500 && /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|fetch failed|connect/i.test(message))) {
+  if (
+    status === null ||
+    (status === 500 && /ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|fetch failed|connect/i.test(message))
+  ) {
     return `GitHub's API could not be reached: ${message.split('\n')[0]}`;
   }
   return `GitHub API answered HTTP ${status}`;

@@ -49,7 +49,16 @@ async function declaredPackageCount(projectDir: string): Promise<number> {
 /** Installed packages as dbt counts them: folders (or links to folders) not named `__*`. */
 export async function installedPackageCount(dir: string): Promise<number> {
   const entries = await fs.readdir(dir).catch(() => [] as string[]);
-  const dirs = await Promise.all(entries.filter((e) => !e.startsWith('__')).map((e) => fs.stat(path.join(dir, e)).then((s) => s.isDirectory(), () => false)));
+  const dirs = await Promise.all(
+    entries
+      .filter((e) => !e.startsWith('__'))
+      .map((e) =>
+        fs.stat(path.join(dir, e)).then(
+          (s) => s.isDirectory(),
+          () => false,
+        ),
+      ),
+  );
   return dirs.filter(Boolean).length;
 }
 
@@ -66,9 +75,14 @@ async function readYaml<S extends z.ZodType>(file: string, schema: S): Promise<z
   try {
     doc = parseYaml(text);
   } catch (err) {
-    throw new UserError(`--project-dir: ${file} is not valid YAML (${(err as Error).message.split('\n')[0]}); fix the file`);
+    throw new UserError(
+      `--project-dir: ${file} is not valid YAML (${(err as Error).message.split('\n')[0]}); fix the file`,
+    );
   }
   const parsed = schema.safeParse(doc ?? null);
-  if (!parsed.success) throw new UserError(`--project-dir: ${file} has an unexpected shape (${parsed.error.issues[0]?.message ?? 'invalid'}); expected dbt's format`);
+  if (!parsed.success)
+    throw new UserError(
+      `--project-dir: ${file} has an unexpected shape (${parsed.error.issues[0]?.message ?? 'invalid'}); expected dbt's format`,
+    );
   return parsed.data;
 }

@@ -41,7 +41,12 @@ export async function parseProject(req: ParseRequest, env: NodeJS.ProcessEnv = p
 }
 
 /** Runs one dbt command; a failure is a UserError with the tail of dbt's output. */
-export async function runOrExplain(command: string, args: string[], env: NodeJS.ProcessEnv, projectDir: string): Promise<void> {
+export async function runOrExplain(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  projectDir: string,
+): Promise<void> {
   const { code, output } = await collect(command, args, env);
   if (code !== 0) {
     const tail = output.trim().split('\n').slice(-15).join('\n');

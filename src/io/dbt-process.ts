@@ -93,7 +93,10 @@ export const runDbtProcess: SpawnDbt = (opts) =>
     const unsubscribe = opts.stop?.subscribe((reason) => stop(reason));
     if (opts.stop?.requested) queueMicrotask(() => stop(opts.stop!.requested!));
 
-    for (const [stream, name] of [[child.stdout, 'stdout'], [child.stderr, 'stderr']] as const) {
+    for (const [stream, name] of [
+      [child.stdout, 'stdout'],
+      [child.stderr, 'stderr'],
+    ] as const) {
       createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => opts.onLine(line, name));
     }
     child.on('error', (err) => {

@@ -32,12 +32,15 @@ export async function readJsonFile<S extends z.ZodType>(file: string, schema: S,
   let text: string;
   try {
     // a FIFO or a device would block or never end: only regular files are read
-    if (!(await fs.stat(file)).isFile()) throw new UserError(`${label}: ${file} is not a regular file; expected a JSON file`);
+    if (!(await fs.stat(file)).isFile())
+      throw new UserError(`${label}: ${file} is not a regular file; expected a JSON file`);
     text = await fs.readFile(file, 'utf8');
   } catch (err) {
     if (err instanceof UserError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(`${label}: cannot read ${file} (${code === 'ENOENT' ? 'no such file' : code ?? String(err)})`);
+    throw new UserError(
+      `${label}: cannot read ${file} (${code === 'ENOENT' ? 'no such file' : (code ?? String(err))})`,
+    );
   }
   let data: unknown;
   try {
@@ -75,7 +78,8 @@ export interface StagedCopy {
  * works, and puts it in place only on `commit`: a run that fails before then leaves nothing.
  */
 export function stageCopy(from: string, to: string): StagedCopy {
-  if (path.resolve(from) === path.resolve(to)) return { commit: () => Promise.resolve(), discard: () => Promise.resolve() };
+  if (path.resolve(from) === path.resolve(to))
+    return { commit: () => Promise.resolve(), discard: () => Promise.resolve() };
   const tmp = tempNameFor(to);
   const made = fs.mkdir(path.dirname(to), { recursive: true });
   const copied = made.then(() => fs.copyFile(from, tmp));

@@ -19,7 +19,10 @@ const EventSchema = z.looseObject({
   schedule: z.string().optional(),
   inputs: z.record(z.string(), z.unknown()).nullable().optional(),
   head_commit: z.looseObject({ timestamp: z.string().optional() }).nullable().optional(),
-  repository: z.looseObject({ pushed_at: z.union([z.number(), z.string()]).nullable().optional() }).nullable().optional(),
+  repository: z
+    .looseObject({ pushed_at: z.union([z.number(), z.string()]).nullable().optional() })
+    .nullable()
+    .optional(),
   pull_request: z.looseObject({ updated_at: z.string().nullable().optional() }).nullable().optional(),
 });
 type GithubEvent = z.infer<typeof EventSchema>;
@@ -48,7 +51,8 @@ export async function readGithubContext(env: NodeJS.ProcessEnv, now: () => Date)
 function payloadTime(eventName: string | null, event: GithubEvent): Date | null {
   const candidates: unknown[] = [];
   if (eventName === 'push') candidates.push(event.repository?.pushed_at, event.head_commit?.timestamp);
-  if (eventName === 'pull_request' || eventName === 'pull_request_target') candidates.push(event.pull_request?.updated_at);
+  if (eventName === 'pull_request' || eventName === 'pull_request_target')
+    candidates.push(event.pull_request?.updated_at);
   for (const c of candidates) {
     const d = typeof c === 'number' ? new Date(c * 1000) : typeof c === 'string' && c !== '' ? new Date(c) : null;
     if (d !== null && !Number.isNaN(d.getTime())) return d;
@@ -62,7 +66,9 @@ async function readEvent(file: string | null): Promise<GithubEvent> {
   try {
     text = await fs.readFile(file, 'utf8');
   } catch (err) {
-    throw new UserError(`GITHUB_EVENT_PATH: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)}); expected the event payload GitHub writes`);
+    throw new UserError(
+      `GITHUB_EVENT_PATH: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)}); expected the event payload GitHub writes`,
+    );
   }
   let data: unknown;
   try {
@@ -73,7 +79,9 @@ async function readEvent(file: string | null): Promise<GithubEvent> {
   const parsed = EventSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new UserError(`GITHUB_EVENT_PATH: ${file} has an unexpected ${issue?.path.join('.') || 'shape'}: ${issue?.message ?? 'invalid'}`);
+    throw new UserError(
+      `GITHUB_EVENT_PATH: ${file} has an unexpected ${issue?.path.join('.') || 'shape'}: ${issue?.message ?? 'invalid'}`,
+    );
   }
   return parsed.data;
 }
@@ -81,7 +89,8 @@ async function readEvent(file: string | null): Promise<GithubEvent> {
 function parseAttempt(value: string | undefined): number {
   if (value === undefined || value.trim() === '') return 1;
   const n = Number(value.trim());
-  if (!Number.isInteger(n) || n < 1) throw new UserError(`GITHUB_RUN_ATTEMPT: got ${JSON.stringify(value)}, expected a whole number ≥ 1`);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UserError(`GITHUB_RUN_ATTEMPT: got ${JSON.stringify(value)}, expected a whole number ≥ 1`);
   return n;
 }
 

@@ -31,7 +31,10 @@ export async function readManifest(file: string, opts: ReadManifestOptions = {})
   try {
     if (size < (opts.streamFromBytes ?? STREAM_FROM_BYTES)) {
       builder.addDocument(JSON.parse(await fs.readFile(file, 'utf8')));
-    } else if (size >= (opts.oneThreadFromBytes ?? ONE_THREAD_FROM_BYTES) || !(await splitOnThreadInto(builder, file, opts.warn))) {
+    } else if (
+      size >= (opts.oneThreadFromBytes ?? ONE_THREAD_FROM_BYTES) ||
+      !(await splitOnThreadInto(builder, file, opts.warn))
+    ) {
       await splitManifestFile(file, builder.sink, ENTRY_FIELDS);
     }
   } catch (err) {
@@ -42,13 +45,19 @@ export async function readManifest(file: string, opts: ReadManifestOptions = {})
 }
 
 /** False when there is no worker bundle or the worker failed to run: the caller reads alone. */
-async function splitOnThreadInto(builder: ManifestBuilder, file: string, warn?: (message: string) => void): Promise<boolean> {
+async function splitOnThreadInto(
+  builder: ManifestBuilder,
+  file: string,
+  warn?: (message: string) => void,
+): Promise<boolean> {
   try {
     return await splitOnThread(file, builder.sink, ENTRY_FIELDS);
   } catch (err) {
     if (!(err instanceof SplitterThreadUnavailable)) throw err;
     builder.reset(); // what arrived before the thread failed is read again
-    warn?.(`--manifest: the thread that splits large manifests could not run (${err.message}); reading ${file} on one thread`);
+    warn?.(
+      `--manifest: the thread that splits large manifests could not run (${err.message}); reading ${file} on one thread`,
+    );
     return false;
   }
 }
@@ -81,7 +90,9 @@ class ManifestBuilder {
     if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return;
     const sections = doc as Record<string, unknown>;
     // a section that is not an object or list counts as missing, as it does when streamed
-    for (const section of WHOLE_SECTIONS) if (typeof sections[section] === 'object' && sections[section] !== null) this.addSection(section, sections[section]);
+    for (const section of WHOLE_SECTIONS)
+      if (typeof sections[section] === 'object' && sections[section] !== null)
+        this.addSection(section, sections[section]);
     for (const section of ENTRY_SECTIONS) {
       const entries = sections[section];
       if (typeof entries !== 'object' || entries === null) continue;
@@ -108,12 +119,18 @@ class ManifestBuilder {
    * be a list.
    */
   result(): Manifest {
-    if (this.metadata === null) throw new UserError(`--manifest: ${this.file} has no "metadata" object; expected dbt's target/manifest.json`);
+    if (this.metadata === null)
+      throw new UserError(`--manifest: ${this.file} has no "metadata" object; expected dbt's target/manifest.json`);
     if (this.sectionShapes.get('nodes') !== 'object') {
-      throw new UserError(`--manifest: ${this.file} has no "nodes" object (${this.sectionShapes.get('nodes') === 'array' ? 'it is a list' : 'missing or not an object'}); expected dbt's target/manifest.json`);
+      throw new UserError(
+        `--manifest: ${this.file} has no "nodes" object (${this.sectionShapes.get('nodes') === 'array' ? 'it is a list' : 'missing or not an object'}); expected dbt's target/manifest.json`,
+      );
     }
     for (const [section, shape] of this.sectionShapes) {
-      if (shape === 'array') throw new UserError(`--manifest: ${this.file} has "${section}" as a list; expected an object keyed by unique id, as dbt writes it`);
+      if (shape === 'array')
+        throw new UserError(
+          `--manifest: ${this.file} has "${section}" as a list; expected an object keyed by unique id, as dbt writes it`,
+        );
     }
     return { metadata: this.metadata, nodes: this.nodes, selectors: this.selectors };
   }
@@ -124,7 +141,9 @@ async function fileSize(file: string): Promise<number> {
   try {
     st = await fs.stat(file);
   } catch (err) {
-    throw new UserError(`--manifest: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)}); expected dbt's target/manifest.json`);
+    throw new UserError(
+      `--manifest: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)}); expected dbt's target/manifest.json`,
+    );
   }
   if (!st.isFile()) throw new UserError(`--manifest: ${file} is not a file; expected dbt's target/manifest.json`);
   return st.size;

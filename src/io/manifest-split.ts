@@ -24,7 +24,11 @@ export interface SplitSink {
  * `keepEntryFields`: the entry fields to hand over (normalize.ts's ENTRY_FIELDS; passed in rather
  * than imported, so the worker bundle does not carry zod).
  */
-export async function splitManifestFile(file: string, sink: SplitSink, keepEntryFields: ReadonlySet<string>): Promise<void> {
+export async function splitManifestFile(
+  file: string,
+  sink: SplitSink,
+  keepEntryFields: ReadonlySet<string>,
+): Promise<void> {
   const splitter = new JsonSectionSplitter({
     whole: WHOLE_SECTIONS,
     entries: ENTRY_SECTIONS,

@@ -21,7 +21,10 @@ export interface SplitterThreadRequest {
 const BATCH_ENTRIES = 512;
 
 /** The worker's side: splits `file`, posting batches, then `done` or the error that stopped it. */
-export async function runSplitterThread(port: MessagePort, { file, keepEntryFields }: SplitterThreadRequest): Promise<void> {
+export async function runSplitterThread(
+  port: MessagePort,
+  { file, keepEntryFields }: SplitterThreadRequest,
+): Promise<void> {
   // stay alive until the reader terminates this thread: an exit then always means a failure and
   // never races the delivery of the last message
   port.on('message', () => undefined);
@@ -55,15 +58,22 @@ export class SplitterThreadUnavailable extends Error {}
  * SplitterThreadUnavailable when the worker itself failed; resolves false when there is no worker
  * bundle beside this one (running from source: tests read on one thread).
  */
-export async function splitOnThread(file: string, sink: SplitSink, keepEntryFields: ReadonlySet<string>): Promise<boolean> {
+export async function splitOnThread(
+  file: string,
+  sink: SplitSink,
+  keepEntryFields: ReadonlySet<string>,
+): Promise<boolean> {
   const script = workerBundle();
   if (script === null) return false;
-  const worker = new Worker(script, { workerData: { file, keepEntryFields: [...keepEntryFields] } satisfies SplitterThreadRequest });
+  const worker = new Worker(script, {
+    workerData: { file, keepEntryFields: [...keepEntryFields] } satisfies SplitterThreadRequest,
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       worker.on('message', (m: Message) => {
         try {
-          if (m.kind === 'batch') for (let i = 0; i < m.texts.length; i++) sink(m.sections[i]!, m.keys[i]!, m.texts[i]!);
+          if (m.kind === 'batch')
+            for (let i = 0; i < m.texts.length; i++) sink(m.sections[i]!, m.keys[i]!, m.texts[i]!);
           else if (m.kind === 'done') resolve();
           else reject(new Error(m.message));
         } catch (err) {
@@ -71,7 +81,9 @@ export async function splitOnThread(file: string, sink: SplitSink, keepEntryFiel
         }
       });
       worker.once('error', (err) => reject(new SplitterThreadUnavailable(err.message)));
-      worker.once('exit', (code) => reject(new SplitterThreadUnavailable(`the splitter thread stopped early (exit code ${code})`)));
+      worker.once('exit', (code) =>
+        reject(new SplitterThreadUnavailable(`the splitter thread stopped early (exit code ${code})`)),
+      );
     });
     return true;
   } finally {

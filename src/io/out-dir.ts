@@ -44,7 +44,9 @@ export async function checkOutputDir(dir: string, input: string): Promise<string
     if (!(st instanceof Error)) {
       if (!st.isDirectory()) {
         const what = existing === target ? 'is not a folder' : `cannot be created: ${existing} is not a folder`;
-        throw new UserError(`${input}: ${JSON.stringify(dir)} ${what}; expected a folder to write into (or a path where one can be made)`);
+        throw new UserError(
+          `${input}: ${JSON.stringify(dir)} ${what}; expected a folder to write into (or a path where one can be made)`,
+        );
       }
       break;
     }
@@ -55,7 +57,9 @@ export async function checkOutputDir(dir: string, input: string): Promise<string
   }
   const fsType = SPECIAL_FILE_SYSTEMS.get((await fs.statfs(existing)).type);
   if (fsType !== undefined) {
-    throw new UserError(`${input}: ${JSON.stringify(dir)} is on the kernel's ${fsType} file system; expected a folder on an ordinary disk`);
+    throw new UserError(
+      `${input}: ${JSON.stringify(dir)} is on the kernel's ${fsType} file system; expected a folder on an ordinary disk`,
+    );
   }
   try {
     await fs.access(existing, constants.W_OK | constants.X_OK);
@@ -67,8 +71,15 @@ export async function checkOutputDir(dir: string, input: string): Promise<string
 
 function outputError(input: string, dir: string, err: NodeJS.ErrnoException, at?: string): UserError {
   const where = at !== undefined && at !== path.resolve(dir) ? ` (at ${at})` : '';
-  const reason = err.code === 'EACCES' || err.code === 'EPERM' ? 'no permission to write' : err.code === 'EROFS' ? 'read-only file system' : (err.code ?? err.message);
-  return new UserError(`${input}: cannot write to ${JSON.stringify(dir)}${where}: ${reason}; expected a writable folder`);
+  const reason =
+    err.code === 'EACCES' || err.code === 'EPERM'
+      ? 'no permission to write'
+      : err.code === 'EROFS'
+        ? 'read-only file system'
+        : (err.code ?? err.message);
+  return new UserError(
+    `${input}: cannot write to ${JSON.stringify(dir)}${where}: ${reason}; expected a writable folder`,
+  );
 }
 
 /**

@@ -46,7 +46,8 @@ export async function shipParseState(
   if (held === undefined) await fs.copyFile(msgpack, path.join(dir, PARTIAL_PARSE_FILE));
   const packages = path.join(projectDir, await packagesInstallPath(projectDir));
   // links (dbt deps links `local:` packages) become files: the artifact service keeps no links
-  if ((await installedPackageCount(packages)) > 0) await fs.cp(packages, path.join(dir, PACKAGES_DIR), { recursive: true, dereference: true });
+  if ((await installedPackageCount(packages)) > 0)
+    await fs.cp(packages, path.join(dir, PACKAGES_DIR), { recursive: true, dereference: true });
   return held === undefined ? { parse: 'shipped' } : { parse: 'withheld', secret: held.name };
 }
 

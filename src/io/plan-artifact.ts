@@ -23,7 +23,9 @@ export async function downloadPlanFolder(name: string, dir: string): Promise<str
   try {
     id = (await client.getArtifact(name)).artifact.id;
   } catch (err) {
-    throw new UserError(`plan-artifact: no artifact ${JSON.stringify(name)} in this run (${(err as Error).message}); pass needs.plan.outputs.plan-artifact`);
+    throw new UserError(
+      `plan-artifact: no artifact ${JSON.stringify(name)} in this run (${(err as Error).message}); pass needs.plan.outputs.plan-artifact`,
+    );
   }
   await client.downloadArtifact(id, { path: dir });
   return planFolder(dir).plan;

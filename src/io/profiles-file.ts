@@ -29,28 +29,56 @@ const ProfileSchema = z.object({
   outputs: z.record(z.string(), z.record(z.string(), z.unknown())),
 });
 
-export function locateProfilesFile(o: { profilesDir: string | null; projectDir: string; env: NodeJS.ProcessEnv; cwd: string; home?: string }): string {
+export function locateProfilesFile(o: {
+  profilesDir: string | null;
+  projectDir: string;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  home?: string;
+}): string {
   if (o.profilesDir !== null) return userFile(o.profilesDir, 'profiles.yml');
   const fromEnv = o.env['DBT_PROFILES_DIR'];
   if (fromEnv) return userFile(fromEnv, 'profiles.yml');
-  const candidates = [userFile(o.cwd, 'profiles.yml'), userFile(path.join(o.home ?? os.homedir(), '.dbt'), 'profiles.yml'), userFile(o.projectDir, 'profiles.yml')];
+  const candidates = [
+    userFile(o.cwd, 'profiles.yml'),
+    userFile(path.join(o.home ?? os.homedir(), '.dbt'), 'profiles.yml'),
+    userFile(o.projectDir, 'profiles.yml'),
+  ];
   return candidates.find((f) => existsSync(f)) ?? candidates[1]!;
 }
 
 export async function readUserProfile(profilesFile: string, projectDir: string): Promise<UserProfile> {
   const projectFile = userFile(projectDir, 'dbt_project.yml');
   const project = ProjectSchema.safeParse(await readYaml(projectFile, '--project-dir'));
-  if (!project.success) throw new UserError(`--project-dir: ${projectFile} has no \`profile:\` name; expected the name of a profile in profiles.yml`);
+  if (!project.success)
+    throw new UserError(
+      `--project-dir: ${projectFile} has no \`profile:\` name; expected the name of a profile in profiles.yml`,
+    );
   const profileName = project.data.profile;
-  if (profileName.includes('{{')) throw new UserError(`--project-dir: ${projectFile}: profile ${JSON.stringify(profileName)} is Jinja; expected a plain profile name`);
+  if (profileName.includes('{{'))
+    throw new UserError(
+      `--project-dir: ${projectFile}: profile ${JSON.stringify(profileName)} is Jinja; expected a plain profile name`,
+    );
   const doc = await readYaml(profilesFile, '--profiles-dir');
   const all = z.record(z.string(), z.unknown()).safeParse(doc);
   if (!all.success) throw new UserError(`--profiles-dir: ${profilesFile} is not a mapping of profiles`);
   const raw = all.data[profileName];
-  if (raw === undefined) throw new UserError(`--profiles-dir: ${profilesFile} has no profile ${JSON.stringify(profileName)} (named in dbt_project.yml); it has ${Object.keys(all.data).join(', ') || 'none'}`);
+  if (raw === undefined)
+    throw new UserError(
+      `--profiles-dir: ${profilesFile} has no profile ${JSON.stringify(profileName)} (named in dbt_project.yml); it has ${Object.keys(all.data).join(', ') || 'none'}`,
+    );
   const profile = ProfileSchema.safeParse(raw);
-  if (!profile.success) throw new UserError(`--profiles-dir: ${profilesFile}: profile ${profileName} needs \`outputs:\`, a mapping of targets to their settings`);
-  return { file: profilesFile, profileName, config: all.data['config'], target: profile.data.target ?? null, outputs: profile.data.outputs };
+  if (!profile.success)
+    throw new UserError(
+      `--profiles-dir: ${profilesFile}: profile ${profileName} needs \`outputs:\`, a mapping of targets to their settings`,
+    );
+  return {
+    file: profilesFile,
+    profileName,
+    config: all.data['config'],
+    target: profile.data.target ?? null,
+    outputs: profile.data.outputs,
+  };
 }
 
 async function readYaml(file: string, input: string): Promise<unknown> {
@@ -59,7 +87,9 @@ async function readYaml(file: string, input: string): Promise<unknown> {
     text = await fs.readFile(file, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new UserError(`${input}: ${file} does not exist${input === '--profiles-dir' ? '; pass --profiles-dir or set DBT_PROFILES_DIR to the folder holding profiles.yml' : ''}`);
+      throw new UserError(
+        `${input}: ${file} does not exist${input === '--profiles-dir' ? '; pass --profiles-dir or set DBT_PROFILES_DIR to the folder holding profiles.yml' : ''}`,
+      );
     }
     throw err;
   }

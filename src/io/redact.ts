@@ -61,9 +61,13 @@ export interface SecretValue {
 /** The secret values of the environment (by name) and of secret-looking `--vars` keys, each named. */
 export function namedSecretValues(env: NodeJS.ProcessEnv, secretVars: readonly string[]): SecretValue[] {
   const fromEnv = Object.entries(env).flatMap(([name, value]) =>
-    value !== undefined && value.length >= MIN_SECRET_LENGTH && SECRET_NAME_PATTERN.test(name) ? [{ name: `environment variable ${name}`, value }] : [],
+    value !== undefined && value.length >= MIN_SECRET_LENGTH && SECRET_NAME_PATTERN.test(name)
+      ? [{ name: `environment variable ${name}`, value }]
+      : [],
   );
-  const fromVars = secretVars.filter((v) => v.length >= MIN_SECRET_LENGTH).map((value) => ({ name: 'a secret-looking key of --vars', value }));
+  const fromVars = secretVars
+    .filter((v) => v.length >= MIN_SECRET_LENGTH)
+    .map((value) => ({ name: 'a secret-looking key of --vars', value }));
   return [...fromEnv, ...fromVars];
 }
 
@@ -93,7 +97,10 @@ interface Pattern {
 
 export function redactorFor(values: readonly string[]): Redactor {
   const distinct = [...new Set(values)].filter((v) => v.length > 0);
-  const patterns: Pattern[] = [...new Set(distinct.flatMap(spellingsOf))].map((spelling) => ({ spelling, head: identifyingPrefix(spelling) }));
+  const patterns: Pattern[] = [...new Set(distinct.flatMap(spellingsOf))].map((spelling) => ({
+    spelling,
+    head: identifyingPrefix(spelling),
+  }));
   const redact = ((text: string): string => hide(text, patterns)) as Redactor;
   Object.defineProperty(redact, 'size', { value: distinct.length });
   return redact;

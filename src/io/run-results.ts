@@ -51,7 +51,10 @@ export async function readRunResults(file: string): Promise<{ results: RunResult
   const parsed = RunResultsSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    return { results: null, problem: `${file} is not a dbt run_results.json (${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'})` };
+    return {
+      results: null,
+      problem: `${file} is not a dbt run_results.json (${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'})`,
+    };
   }
   return { results: parsed.data, problem: null };
 }

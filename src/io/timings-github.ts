@@ -7,7 +7,6 @@ import { pathExists } from './files.js';
 import { REPORT_ARTIFACT_NAME } from '../shared/artifact-names.js';
 import { reportFolder } from './folders/index.js';
 
-
 export interface FindBy {
   token: string;
   workflowRunId: number;
@@ -45,28 +44,52 @@ interface Log {
  * the default branch that uploaded a (non-expired) `dbt-matrix-report` artifact, or null when
  * there is none yet or the token may not read it — the planner then estimates without history.
  */
-export async function findLatestReportTimings(req: ReportTimingsRequest, deps: { downloader?: ArtifactDownloader; log: Log }): Promise<string | null> {
+export async function findLatestReportTimings(
+  req: ReportTimingsRequest,
+  deps: { downloader?: ArtifactDownloader; log: Log },
+): Promise<string | null> {
   const octokit = getOctokit(req.token, req.baseUrl ? { baseUrl: req.baseUrl } : {});
   const { owner, repo } = req;
   try {
     const branch = req.branch ?? (await octokit.rest.repos.get({ owner, repo })).data.default_branch;
-    const { data: runs } = await octokit.rest.actions.listWorkflowRuns({ owner, repo, workflow_id: req.workflow, branch, status: 'success', per_page: req.maxRuns ?? 10 });
+    const { data: runs } = await octokit.rest.actions.listWorkflowRuns({
+      owner,
+      repo,
+      workflow_id: req.workflow,
+      branch,
+      status: 'success',
+      per_page: req.maxRuns ?? 10,
+    });
     for (const run of runs.workflow_runs) {
-      const { data } = await octokit.rest.actions.listWorkflowRunArtifacts({ owner, repo, run_id: run.id, name: REPORT_ARTIFACT_NAME });
+      const { data } = await octokit.rest.actions.listWorkflowRunArtifacts({
+        owner,
+        repo,
+        run_id: run.id,
+        name: REPORT_ARTIFACT_NAME,
+      });
       const artifact = data.artifacts.find((a) => a.name === REPORT_ARTIFACT_NAME && !a.expired);
       if (!artifact) continue;
       const dir = path.join(req.downloadDir, `run-${run.id}`);
       await fs.mkdir(dir, { recursive: true });
       const downloader = deps.downloader ?? githubArtifactDownloader();
-      await downloader.download(artifact.id, dir, { token: req.token, workflowRunId: run.id, repositoryOwner: owner, repositoryName: repo });
+      await downloader.download(artifact.id, dir, {
+        token: req.token,
+        workflowRunId: run.id,
+        repositoryOwner: owner,
+        repositoryName: repo,
+      });
       const file = reportFolder(dir).runResults;
       if (await pathExists(file)) {
         deps.log.info(`--timings github: run_results.json of run ${run.id} (${run.html_url}) on ${branch}`);
         return file;
       }
-      deps.log.warning(`--timings github: artifact ${REPORT_ARTIFACT_NAME} of run ${run.id} has no run_results.json; trying an older run`);
+      deps.log.warning(
+        `--timings github: artifact ${REPORT_ARTIFACT_NAME} of run ${run.id} has no run_results.json; trying an older run`,
+      );
     }
-    deps.log.warning(`--timings github: no successful run of workflow ${req.workflow} on ${branch} has a ${REPORT_ARTIFACT_NAME} artifact yet; planning without timings`);
+    deps.log.warning(
+      `--timings github: no successful run of workflow ${req.workflow} on ${branch} has a ${REPORT_ARTIFACT_NAME} artifact yet; planning without timings`,
+    );
     return null;
   } catch (err) {
     const status = httpStatus(err);
@@ -87,10 +110,18 @@ export function workflowFileFromRef(ref: string | undefined): string | null {
  * The request for this workflow from the Actions environment (GITHUB_REPOSITORY,
  * GITHUB_WORKFLOW_REF, GITHUB_API_URL), or a reason why `--timings github` cannot work here.
  */
-export function timingsRequestFromEnv(env: NodeJS.ProcessEnv, token: string, downloadDir: string): ReportTimingsRequest | { error: string } {
+export function timingsRequestFromEnv(
+  env: NodeJS.ProcessEnv,
+  token: string,
+  downloadDir: string,
+): ReportTimingsRequest | { error: string } {
   const [owner, repo] = (env['GITHUB_REPOSITORY'] ?? '').split('/');
   const workflow = workflowFileFromRef(env['GITHUB_WORKFLOW_REF']);
-  if (!owner || !repo || !workflow) return { error: '--timings github works inside GitHub Actions only (GITHUB_REPOSITORY and GITHUB_WORKFLOW_REF are not set)' };
+  if (!owner || !repo || !workflow)
+    return {
+      error:
+        '--timings github works inside GitHub Actions only (GITHUB_REPOSITORY and GITHUB_WORKFLOW_REF are not set)',
+    };
   const req: ReportTimingsRequest = { token, owner, repo, workflow, downloadDir };
   if (env['GITHUB_API_URL']) req.baseUrl = env['GITHUB_API_URL'];
   return req;
@@ -104,4 +135,3 @@ export function githubArtifactDownloader(): ArtifactDownloader {
     },
   };
 }
-

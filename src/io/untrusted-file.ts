@@ -32,18 +32,32 @@ export async function readUntrustedText(file: string, maxBytes: number): Promise
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { ok: false, missing: true, reason: 'is missing' };
-    if (code === 'ELOOP') return { ok: false, missing: false, reason: 'is a symbolic link; artifacts must hold regular files only' };
+    if (code === 'ELOOP')
+      return { ok: false, missing: false, reason: 'is a symbolic link; artifacts must hold regular files only' };
     return { ok: false, missing: false, reason: `cannot be read (${code ?? String(err)})` };
   }
   try {
     const stat = await handle.stat();
-    if (!stat.isFile()) return { ok: false, missing: false, reason: `is ${kindOf(stat)}, not a regular file; artifacts must hold regular files only` };
+    if (!stat.isFile())
+      return {
+        ok: false,
+        missing: false,
+        reason: `is ${kindOf(stat)}, not a regular file; artifacts must hold regular files only`,
+      };
     if (stat.size > maxBytes) {
-      return { ok: false, missing: false, reason: `is ${mib(stat.size)}, over the ${mib(maxBytes)} limit for this file; it is not what dbt-matrix run writes` };
+      return {
+        ok: false,
+        missing: false,
+        reason: `is ${mib(stat.size)}, over the ${mib(maxBytes)} limit for this file; it is not what dbt-matrix run writes`,
+      };
     }
     return { ok: true, text: await handle.readFile('utf8') };
   } catch (err) {
-    return { ok: false, missing: false, reason: `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})` };
+    return {
+      ok: false,
+      missing: false,
+      reason: `cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)})`,
+    };
   } finally {
     await handle.close();
   }

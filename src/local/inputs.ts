@@ -12,20 +12,33 @@ import { custom, text, type Option, type RawOptions } from '../shared/options.js
  * weighs splitting against this much per shard.
  */
 const LOCAL_SHARD_OVERHEAD = shardOverheadOption('fixed cost of one shard (dbt start-up and parse)', 10);
-const OUT = text({ name: 'out', value: 'DIR', description: 'folder for everything: DIR/plan/, DIR/shards/<id>/, DIR/report/ (and DIR/db/ on DuckDB)' }, 'dbt-matrix-local');
+const OUT = text(
+  {
+    name: 'out',
+    value: 'DIR',
+    description: 'folder for everything: DIR/plan/, DIR/shards/<id>/, DIR/report/ (and DIR/db/ on DuckDB)',
+  },
+  'dbt-matrix-local',
+);
 const DUCKDB_RESULT = custom(
   {
     name: 'duckdb-result',
     value: 'FILE',
-    description: "DuckDB only: where the merged database goes (default: the profile's path, where `dbt build` puts it); the profile's database is then only read",
+    description:
+      "DuckDB only: where the merged database goes (default: the profile's path, where `dbt build` puts it); the profile's database is then only read",
   },
   (value) => {
     if (value === undefined) return null;
-    if (!/\.duckdb$/i.test(value) || value.trim() !== value) throw badInput('--duckdb-result', value, 'a file path ending in .duckdb');
+    if (!/\.duckdb$/i.test(value) || value.trim() !== value)
+      throw badInput('--duckdb-result', value, 'a file path ending in .duckdb');
     return path.resolve(value);
   },
 );
-const PYTHON = text({ name: 'python', value: 'FILE', description: "DuckDB only: Python with the duckdb module (default: the interpreter in dbt's shebang)" });
+const PYTHON = text({
+  name: 'python',
+  value: 'FILE',
+  description: "DuckDB only: Python with the duckdb module (default: the interpreter in dbt's shebang)",
+});
 
 /** Options of plan and run that `local` sets itself (one plan, every shard, its own folders). */
 const SET_BY_LOCAL = new Set(['out', ...RUN_JOB_OPTIONS.map((o) => o.name)]);
@@ -35,7 +48,9 @@ const SET_BY_LOCAL = new Set(['out', ...RUN_JOB_OPTIONS.map((o) => o.name)]);
  * --project-dir or --state, once), plus where everything goes and how the report fails.
  */
 export const LOCAL_OPTIONS: Option<unknown>[] = [
-  ...PLAN_OPTIONS.filter((o) => !SET_BY_LOCAL.has(o.name)).map((o) => (o.name === LOCAL_SHARD_OVERHEAD.name ? LOCAL_SHARD_OVERHEAD : o)),
+  ...PLAN_OPTIONS.filter((o) => !SET_BY_LOCAL.has(o.name)).map((o) =>
+    o.name === LOCAL_SHARD_OVERHEAD.name ? LOCAL_SHARD_OVERHEAD : o,
+  ),
   ...RUN_OPTIONS.filter((o) => !SET_BY_LOCAL.has(o.name) && !PLAN_OPTIONS.some((p) => p.name === o.name)),
   OUT,
   FAIL_ON_OPTION,
@@ -62,7 +77,11 @@ export function parseLocalInputs(raw: RawOptions): LocalInputs {
   const out = path.resolve(OUT.read(raw));
   const folders = localFolder(out);
   return {
-    plan: { ...absoluteFolders(parsePlanSettings(raw)), shardOverheadSeconds: LOCAL_SHARD_OVERHEAD.read(raw), out: folders.planDir },
+    plan: {
+      ...absoluteFolders(parsePlanSettings(raw)),
+      shardOverheadSeconds: LOCAL_SHARD_OVERHEAD.read(raw),
+      out: folders.planDir,
+    },
     run: absoluteFolders(parseRunSettings(raw, folders.shardsDir)),
     out,
     failOn: FAIL_ON_OPTION.read(raw),
@@ -77,7 +96,14 @@ export function parseLocalInputs(raw: RawOptions): LocalInputs {
  * name nothing (dbt-duckdb reads seeds relative to the working directory): the user's folders are
  * resolved against the directory `local` was started in, for the plan's parse and every shard alike.
  */
-function absoluteFolders<T extends { projectDir: string; profilesDir: string | null; state: string | null }>(settings: T): T {
+function absoluteFolders<T extends { projectDir: string; profilesDir: string | null; state: string | null }>(
+  settings: T,
+): T {
   const resolve = (dir: string | null): string | null => (dir === null ? null : path.resolve(dir));
-  return { ...settings, projectDir: path.resolve(settings.projectDir), profilesDir: resolve(settings.profilesDir), state: resolve(settings.state) };
+  return {
+    ...settings,
+    projectDir: path.resolve(settings.projectDir),
+    profilesDir: resolve(settings.profilesDir),
+    state: resolve(settings.state),
+  };
 }

@@ -80,7 +80,12 @@ export async function runLocal(userInputs: LocalInputs, deps: LocalDeps): Promis
 
   // the plan parses with the shards' profile (prepareWarehouse), priced for this machine
   const planInputs = { ...forThisMachine.plan, profilesDir: inputs.plan.profilesDir, target: inputs.plan.target };
-  const planned = await runPlan(planInputs, { log: deps.log, now: deps.now, trigger: deps.trigger, parseProject: (req) => deps.parseProject(req, deps.env) });
+  const planned = await runPlan(planInputs, {
+    log: deps.log,
+    now: deps.now,
+    trigger: deps.trigger,
+    parseProject: (req) => deps.parseProject(req, deps.env),
+  });
   const plan = planned.plan;
   const planDir = planFolderOf(planned.planFile).dir;
   for (const line of planned.summary) deps.log.info(line);
@@ -122,9 +127,13 @@ export async function runLocal(userInputs: LocalInputs, deps: LocalDeps): Promis
       const shards = plan.shards.filter((s) => s.stage === stage && runnable(s.id, s.nodes));
       if (shards.length === 0) continue;
       const atOnce = Math.min(plan.maxParallel, shards.length);
-      deps.progress.stage(`stage ${stage} of ${plan.stages}: ${shards.length} shard(s), ${atOnce} at once × ${plan.threads + 1} connections`);
+      deps.progress.stage(
+        `stage ${stage} of ${plan.stages}: ${shards.length} shard(s), ${atOnce} at once × ${plan.threads + 1} connections`,
+      );
       await warehouse.prepareStage(shards.map((s) => s.id));
-      const ranNow = (await runPool(shards, plan.maxParallel, (s) => runOne(s, skips))).filter((o): o is RunOutcome => o !== null);
+      const ranNow = (await runPool(shards, plan.maxParallel, (s) => runOne(s, skips))).filter(
+        (o): o is RunOutcome => o !== null,
+      );
       outcomes.push(...ranNow);
       await warehouse.finishStage(ranNow.map((o) => ({ id: o.artifact.id, shardDir: o.shardDir })));
       if (stop.signal.aborted) stopped = 'cancelled';
@@ -143,12 +152,20 @@ export async function runLocal(userInputs: LocalInputs, deps: LocalDeps): Promis
   }
   const database = await warehouse.finish();
   if (notRun.length > 0) {
-    stopped ??= 'every node in them sits below a node that failed in an earlier stage (dbt build skips them too; the report lists them as skipped)';
+    stopped ??=
+      'every node in them sits below a node that failed in an earlier stage (dbt build skips them too; the report lists them as skipped)';
     deps.log.warning(`not run: ${notRun.join(', ')}: ${stopped}`);
   }
 
   const merge = await mergeReports(
-    { planFile: planned.planFile, inDir: paths.shardsDir, outDir: paths.reportDir, failOn: inputs.failOn, projectDir: inputs.plan.projectDir, slowest: inputs.slowest },
+    {
+      planFile: planned.planFile,
+      inDir: paths.shardsDir,
+      outDir: paths.reportDir,
+      failOn: inputs.failOn,
+      projectDir: inputs.plan.projectDir,
+      slowest: inputs.slowest,
+    },
     // the plan folder's manifest.json is a copy of the manifest planned from, and the shards'
     // folders hold what their runs returned: neither is read again
     { log: deps.log, readManifest: () => Promise.resolve(manifest), now: deps.now, shards: outcomes.map(shardInput) },
@@ -191,7 +208,10 @@ async function runOneShard(shard: Shard | 'final', ctx: ShardContext): Promise<R
     return null;
   }
   deps.progress.start(id);
-  const work = pickWork(ctx.plan, shard === 'final' ? { shard: null, final: true } : { shard: shard.index, final: false });
+  const work = pickWork(
+    ctx.plan,
+    shard === 'final' ? { shard: null, final: true } : { shard: shard.index, final: false },
+  );
   try {
     const outcome = await runShardJob({ plan: ctx.plan, planDir: ctx.planDir, work }, inputs.run, {
       trigger: deps.trigger,

@@ -25,28 +25,47 @@ export interface PreparedWarehouse {
  * plan's `dbt parse` hashes the same connection settings as every shard (partial parsing stays
  * valid). Anything that cannot work is refused here, before any dbt process starts.
  */
-export async function prepareWarehouse(inputs: LocalInputs, env: NodeJS.ProcessEnv, log: Pick<Logger, 'info' | 'warning'>): Promise<PreparedWarehouse> {
+export async function prepareWarehouse(
+  inputs: LocalInputs,
+  env: NodeJS.ProcessEnv,
+  log: Pick<Logger, 'info' | 'warning'>,
+): Promise<PreparedWarehouse> {
   const run = inputs.run;
-  const file = locateProfilesFile({ profilesDir: run.profilesDir, projectDir: run.projectDir, env, cwd: process.cwd() });
+  const file = locateProfilesFile({
+    profilesDir: run.profilesDir,
+    projectDir: run.projectDir,
+    env,
+    cwd: process.cwd(),
+  });
   const profile = await readUserProfile(file, run.projectDir);
   let python: string | null = inputs.python;
   const needPython = async (): Promise<string> => {
     python ??= await pythonOfDbt(run.dbtCommand, env);
-    if (python === null) throw new UserError(`--python: cannot tell which Python runs ${run.dbtCommand} (no python shebang); expected --python with the interpreter that has dbt and the duckdb module`);
+    if (python === null)
+      throw new UserError(
+        `--python: cannot tell which Python runs ${run.dbtCommand} (no python shebang); expected --python with the interpreter that has dbt and the duckdb module`,
+      );
     return python;
   };
-  const render: RenderValues = async (values) => profileRenderer(await needPython(), env, `--profiles-dir: ${file}`)(values);
-  const lazyRender: RenderValues = (values) => (Object.values(values).some((v) => v.includes('{')) ? render(values) : Promise.resolve(values));
+  const render: RenderValues = async (values) =>
+    profileRenderer(await needPython(), env, `--profiles-dir: ${file}`)(values);
+  const lazyRender: RenderValues = (values) =>
+    Object.values(values).some((v) => v.includes('{')) ? render(values) : Promise.resolve(values);
   const target = await chooseTarget(profile, run.target, lazyRender);
   if (target.type !== 'duckdb') {
-    if (inputs.duckdbResult !== null) throw new UserError(`--duckdb-result: target ${target.name} is ${target.type}, not DuckDB; leave --duckdb-result out`);
+    if (inputs.duckdbResult !== null)
+      throw new UserError(
+        `--duckdb-result: target ${target.name} is ${target.type}, not DuckDB; leave --duckdb-result out`,
+      );
     return { inputs, open: async (manifest) => sharedWarehouse(env, manifest.metadata.adapterType ?? target.type) };
   }
 
   const derived = await deriveDuckDbProfile(profile, target, lazyRender, process.cwd());
   const result = inputs.duckdbResult ?? derived.userDatabase;
   if (path.basename(result, path.extname(result)) !== derived.catalog) {
-    throw new UserError(`--duckdb-result: got ${result}, expected a file named ${derived.catalog}.duckdb (DuckDB names the catalog after the file, and views refer to it)`);
+    throw new UserError(
+      `--duckdb-result: got ${result}, expected a file named ${derived.catalog}.duckdb (DuckDB names the catalog after the file, and views refer to it)`,
+    );
   }
   const paths = localFolder(inputs.out);
   await fs.mkdir(paths.profileDir, { recursive: true });
@@ -56,7 +75,16 @@ export async function prepareWarehouse(inputs: LocalInputs, env: NodeJS.ProcessE
     inputs: { ...inputs, plan: { ...inputs.plan, ...scoped }, run: { ...run, ...scoped } },
     open: async (manifest, plan) => {
       refuseOtherCatalogs(manifest, plan, derived);
-      return duckDbState({ dir: paths.dbDir, profile: derived, profilesDir: paths.profileDir, result, env, tool: new DuckDbTool(await needPython()), manifest, log });
+      return duckDbState({
+        dir: paths.dbDir,
+        profile: derived,
+        profilesDir: paths.profileDir,
+        result,
+        env,
+        tool: new DuckDbTool(await needPython()),
+        manifest,
+        log,
+      });
     },
   };
 }

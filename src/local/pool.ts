@@ -4,7 +4,11 @@
  * others (they are dbt processes that must finish or be cancelled properly): the first error is
  * rethrown after all have settled.
  */
-export async function runPool<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function runPool<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results: R[] = new Array<R>(items.length);
   let next = 0;
   let firstError: { err: unknown } | null = null;

@@ -14,7 +14,11 @@ export const previousTimingsFile = (out: string): string => localFolder(out).pre
  * Call before the report folder is cleared: its run_results.json is moved aside to
  * DIR/previous-run_results.json, which also serves when that run never wrote a report.
  */
-export async function planForThisMachine(plan: PlanInputs, out: string, reportDir: string): Promise<{ plan: PlanInputs; note: string | null }> {
+export async function planForThisMachine(
+  plan: PlanInputs,
+  out: string,
+  reportDir: string,
+): Promise<{ plan: PlanInputs; note: string | null }> {
   // a local shard's overhead is dbt's start-up, which is CPU work competing for the same cores
   const machine = sharedMachine(os.availableParallelism(), plan.shardOverheadSeconds);
   const kept = previousTimingsFile(out);

@@ -34,11 +34,18 @@ export interface DuckDbProfile {
 }
 
 /** The target dbt would use: --target, else the profile's `target:` (rendered), else `default`. */
-export async function chooseTarget(profile: UserProfile, targetInput: string | null, render: RenderValues): Promise<ChosenTarget> {
-  const name = targetInput ?? (profile.target === null ? 'default' : (await render({ target: profile.target }))['target']!.trim());
+export async function chooseTarget(
+  profile: UserProfile,
+  targetInput: string | null,
+  render: RenderValues,
+): Promise<ChosenTarget> {
+  const name =
+    targetInput ?? (profile.target === null ? 'default' : (await render({ target: profile.target }))['target']!.trim());
   const output = profile.outputs[name];
   if (output === undefined) {
-    throw new UserError(`--target: profile ${profile.profileName} in ${profile.file} has no target ${JSON.stringify(name)}; it has ${Object.keys(profile.outputs).join(', ')}`);
+    throw new UserError(
+      `--target: profile ${profile.profileName} in ${profile.file} has no target ${JSON.stringify(name)}; it has ${Object.keys(profile.outputs).join(', ')}`,
+    );
   }
   const type = (await render({ type: String(output['type'] ?? '') }))['type']!.trim();
   return { name, type, output };
@@ -47,7 +54,12 @@ export async function chooseTarget(profile: UserProfile, targetInput: string | n
 const URL_SCHEME = /^[a-z][a-z0-9+.-]+:/i;
 
 /** Refuses what parallel shard files cannot do, before any dbt process starts. */
-export async function deriveDuckDbProfile(profile: UserProfile, target: ChosenTarget, render: RenderValues, cwd: string): Promise<DuckDbProfile> {
+export async function deriveDuckDbProfile(
+  profile: UserProfile,
+  target: ChosenTarget,
+  render: RenderValues,
+  cwd: string,
+): Promise<DuckDbProfile> {
   const where = `profile ${profile.profileName}, target ${target.name} (${profile.file})`;
   const out = target.output;
   const refuse = (what: string, fix: string): never => {
@@ -58,18 +70,32 @@ export async function deriveDuckDbProfile(profile: UserProfile, target: ChosenTa
   if (out['database'] !== undefined) values['database'] = String(out['database']);
   if (typeof out['external_root'] === 'string') values['external_root'] = out['external_root'];
   attach.forEach((a, i) => {
-    if (a && typeof a === 'object' && typeof (a as Record<string, unknown>)['path'] === 'string') values[`attach.${i}.path`] = (a as Record<string, string>)['path']!;
+    if (a && typeof a === 'object' && typeof (a as Record<string, unknown>)['path'] === 'string')
+      values[`attach.${i}.path`] = (a as Record<string, string>)['path']!;
   });
   const r = await render(values);
   const userPath = r['path']!.trim();
-  if (userPath === '' || userPath === ':memory:') refuse('the path is an in-memory database (nothing is kept and shards cannot share it)', 'set `path:` to a file, e.g. path: dev.duckdb');
-  if (/^(md|motherduck):/i.test(userPath)) refuse(`path ${userPath} is MotherDuck, a server`, 'point the target at a local .duckdb file, or run the shards as GitHub jobs against MotherDuck');
-  if (URL_SCHEME.test(userPath) && !/^[a-z]:[\\/]/i.test(userPath)) refuse(`path ${userPath} is not a local file`, 'set `path:` to a local .duckdb file');
-  if (out['remote'] !== undefined) refuse('the target uses a remote DuckDB server (`remote:`)', 'use a target with a local `path:`');
+  if (userPath === '' || userPath === ':memory:')
+    refuse(
+      'the path is an in-memory database (nothing is kept and shards cannot share it)',
+      'set `path:` to a file, e.g. path: dev.duckdb',
+    );
+  if (/^(md|motherduck):/i.test(userPath))
+    refuse(
+      `path ${userPath} is MotherDuck, a server`,
+      'point the target at a local .duckdb file, or run the shards as GitHub jobs against MotherDuck',
+    );
+  if (URL_SCHEME.test(userPath) && !/^[a-z]:[\\/]/i.test(userPath))
+    refuse(`path ${userPath} is not a local file`, 'set `path:` to a local .duckdb file');
+  if (out['remote'] !== undefined)
+    refuse('the target uses a remote DuckDB server (`remote:`)', 'use a target with a local `path:`');
   if (out['is_ducklake'] === true) refuse('the target is a DuckLake', 'use a target with a local .duckdb file');
   const catalog = path.basename(userPath).replace(/\.[^.]*$/, '');
   if (r['database'] !== undefined && r['database'] !== catalog) {
-    refuse(`database ${r['database']} differs from the path's catalog ${catalog} (models would write into an attached database that every shard shares)`, `remove \`database:\` or set it to ${catalog}`);
+    refuse(
+      `database ${r['database']} differs from the path's catalog ${catalog} (models would write into an attached database that every shard shares)`,
+      `remove \`database:\` or set it to ${catalog}`,
+    );
   }
   const attached: string[] = [];
   const derivedAttach = attach.map((a, i) => {
@@ -89,7 +115,9 @@ export async function deriveDuckDbProfile(profile: UserProfile, target: ChosenTa
   if (attach.length > 0) derived['attach'] = derivedAttach;
   // external materializations write files relative to the working folder, which is the shard's
   derived['external_root'] = path.resolve(cwd, r['external_root'] ?? '.');
-  const doc: Record<string, unknown> = { [profile.profileName]: { target: target.name, outputs: { [target.name]: derived } } };
+  const doc: Record<string, unknown> = {
+    [profile.profileName]: { target: target.name, outputs: { [target.name]: derived } },
+  };
   if (profile.config !== undefined) doc['config'] = profile.config;
   return {
     target: target.name,

@@ -179,7 +179,15 @@ export class Progress {
   }
 }
 
-const ICON: Record<ShardState, string> = { queued: '·', running: '▶', passed: '✔', failed: '✘', cancelled: '■', skipped: '»', 'not run': '-' };
+const ICON: Record<ShardState, string> = {
+  queued: '·',
+  running: '▶',
+  passed: '✔',
+  failed: '✘',
+  cancelled: '■',
+  skipped: '»',
+  'not run': '-',
+};
 
 const stageKey = (r: Row): number => (r.stage === 'final' ? Number.MAX_SAFE_INTEGER : r.stage);
 

@@ -45,7 +45,11 @@ export function parseRelationName(text: string): QualifiedName | null {
   }
   if (parts.length === 0 || parts.length > 3) return null;
   const [name] = parts.slice(-1);
-  return { database: parts.length === 3 ? parts[0]! : null, schema: parts.length >= 2 ? parts[parts.length - 2]! : null, name: name! };
+  return {
+    database: parts.length === 3 ? parts[0]! : null,
+    schema: parts.length >= 2 ? parts[parts.length - 2]! : null,
+    name: name!,
+  };
 }
 
 /** Node kinds that leave a relation behind (ephemeral models do not; tests only when they store failures). */
@@ -76,7 +80,8 @@ export function builtRelations(
   for (const r of results) {
     const storedFailures = TEST.test(r.unique_id) && TEST_RAN.has(r.status) && typeof r.relation_name === 'string';
     if (!storedFailures && (r.status !== 'success' || !BUILDS_RELATION.test(r.unique_id))) continue;
-    const text = typeof r.relation_name === 'string' ? r.relation_name : (manifest.nodes.get(r.unique_id)?.relationName ?? null);
+    const text =
+      typeof r.relation_name === 'string' ? r.relation_name : (manifest.nodes.get(r.unique_id)?.relationName ?? null);
     const parsed = text === null ? null : parseRelationName(text);
     if (parsed === null || parsed.schema === null) {
       elsewhere.push(text ?? r.unique_id);

@@ -23,7 +23,9 @@ export interface EndFacts {
 export function renderEndSummary(f: EndFacts): string {
   const lines = [renderHeadline(f.report, f.status).replace(/^#+\s*/, '')];
   const t = f.report.totals;
-  lines.push(`  ${t.nodes} nodes · wall ${formatDuration(f.wallSeconds)} · shards' own time ${formatDuration(f.shardSeconds)}`);
+  lines.push(
+    `  ${t.nodes} nodes · wall ${formatDuration(f.wallSeconds)} · shards' own time ${formatDuration(f.shardSeconds)}`,
+  );
   if (f.stopped) lines.push(`  stopped early: ${f.stopped}`);
   const failing = f.report.runResults.results.filter((r) => isFailing(r.status));
   const max = f.maxFailures ?? 10;
@@ -39,15 +41,21 @@ export function renderEndSummary(f: EndFacts): string {
   const skipped = f.report.runResults.results.filter((r) => r.status === 'skipped');
   if (skipped.length > 0) {
     const causes = new Set(skipped.flatMap((r) => r.dbt_matrix.skipped_because ?? []));
-    lines.push('', `Skipped (${skipped.length}), as dbt build skips them: downstream of ${causes.size > 0 ? [...causes].sort().join(', ') : 'a failure'}`);
+    lines.push(
+      '',
+      `Skipped (${skipped.length}), as dbt build skips them: downstream of ${causes.size > 0 ? [...causes].sort().join(', ') : 'a failure'}`,
+    );
   }
   const lost = f.report.shards.flatMap((s) => s.missingNodes);
-  if (lost.length > 0) lines.push('', `Without a result (${lost.length}): ${lost.slice(0, 5).join(', ')}${lost.length > 5 ? ', …' : ''}`);
+  if (lost.length > 0)
+    lines.push('', `Without a result (${lost.length}): ${lost.slice(0, 5).join(', ')}${lost.length > 5 ? ', …' : ''}`);
   lines.push('', 'Shards:');
   for (const s of f.report.shards) {
     const stage = s.kind === 'final' ? 'final' : `stage ${s.stage}`;
     const state = s.state === 'reported' ? s.status : s.state === 'skipped' ? 'skipped (upstream failed)' : s.state;
-    lines.push(`  ${s.id.padEnd(8)} ${stage.padEnd(8)} ${state.padEnd(9)} ${`${s.reportedNodes}/${s.plannedNodes}`.padStart(9)} nodes  ${formatDuration(s.durationSeconds)}`);
+    lines.push(
+      `  ${s.id.padEnd(8)} ${stage.padEnd(8)} ${state.padEnd(9)} ${`${s.reportedNodes}/${s.plannedNodes}`.padStart(9)} nodes  ${formatDuration(s.durationSeconds)}`,
+    );
   }
   lines.push('', `Report:   ${f.reportDir}`, `Summary:  ${f.summaryFile}`);
   if (f.database) lines.push(`Database: ${f.database}`);

@@ -100,22 +100,31 @@ export async function duckDbState(opts: DuckDbStateOptions): Promise<WarehouseSt
       for (const s of shards) {
         const { results } = await readRunResults(shardFolder(s.shardDir).runResults);
         const built = builtRelations(results?.results ?? [], opts.manifest, catalog);
-        for (const name of built.elsewhere) opts.log.warning(`shard ${s.id}: ${name} is not in database ${catalog}; local does not copy it between shards`);
+        for (const name of built.elsewhere)
+          opts.log.warning(
+            `shard ${s.id}: ${name} is not in database ${catalog}; local does not copy it between shards`,
+          );
         if (existsSync(shardFile(s.id))) sources.push({ file: shardFile(s.id), relations: built.relations });
       }
       const stats = await opts.tool.merge(base, sources, { owned });
       if (stats.missing.length > 0) {
         const m = stats.missing[0]!;
-        throw new Error(`dbt reported ${m.schema}.${m.name} built, but ${m.file} does not hold it (${stats.missing.length} relation(s) missing): the shard's dbt wrote elsewhere`);
+        throw new Error(
+          `dbt reported ${m.schema}.${m.name} built, but ${m.file} does not hold it (${stats.missing.length} relation(s) missing): the shard's dbt wrote elsewhere`,
+        );
       }
-      for (const v of stats.failedViews) opts.log.warning(`view ${v.name} could not be copied into the merged database: ${v.error}`);
-      for (const h of stats.hookErrors) opts.log.warning(`rows hooks wrote to ${h.name} could not be copied into the merged database: ${h.error}`);
+      for (const v of stats.failedViews)
+        opts.log.warning(`view ${v.name} could not be copied into the merged database: ${v.error}`);
+      for (const h of stats.hookErrors)
+        opts.log.warning(`rows hooks wrote to ${h.name} could not be copied into the merged database: ${h.error}`);
       await Promise.all(shards.map(async (s) => removeDatabase(shardFile(s.id))));
     },
     finish: async () => {
       const now = await fileStamp(opts.result);
       if (now !== before) {
-        opts.log.warning(`${opts.result} changed while local ran (another process wrote to it): left alone; the result is ${base}`);
+        opts.log.warning(
+          `${opts.result} changed while local ran (another process wrote to it): left alone; the result is ${base}`,
+        );
         return base;
       }
       await opts.tool.checkpoint(base);
@@ -130,7 +139,8 @@ function ownedRelations(manifest: Pick<Manifest, 'nodes'>, catalog: string): Rel
   const out: RelationRef[] = [];
   for (const n of manifest.nodes.values()) {
     const parsed = n.relationName ? parseRelationName(n.relationName) : null;
-    if (parsed?.schema && (parsed.database === null || parsed.database === catalog)) out.push({ schema: parsed.schema, name: parsed.name });
+    if (parsed?.schema && (parsed.database === null || parsed.database === catalog))
+      out.push({ schema: parsed.schema, name: parsed.name });
   }
   return out;
 }

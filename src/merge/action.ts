@@ -50,7 +50,11 @@ async function uploadReport(outcome: MergeOutcome, log: { warning(m: string): vo
   }
 }
 
-async function comment(inputs: MergeActionInputs, outcome: MergeOutcome, log: { info(m: string): void; warning(m: string): void }): Promise<void> {
+async function comment(
+  inputs: MergeActionInputs,
+  outcome: MergeOutcome,
+  log: { info(m: string): void; warning(m: string): void },
+): Promise<void> {
   const pr = context.payload.pull_request?.number;
   if (typeof pr !== 'number') {
     log.info(`comment: ${context.eventName} is not a pull request event; no PR comment`);
@@ -61,8 +65,17 @@ async function comment(inputs: MergeActionInputs, outcome: MergeOutcome, log: { 
   // upsertStickyComment prepends the marker itself; renderComment gets '' so it appears once.
   const body = renderComment(outcome.report, { status: outcome.status, fileOf: outcome.fileOf, marker: '', runUrl });
   const result = await upsertStickyComment(
-    { token: inputs.token!, owner, repo, issueNumber: pr, workflow: context.workflow, body: body.trimStart(), baseUrl: context.apiUrl },
+    {
+      token: inputs.token!,
+      owner,
+      repo,
+      issueNumber: pr,
+      workflow: context.workflow,
+      body: body.trimStart(),
+      baseUrl: context.apiUrl,
+    },
     log,
   );
-  if (result.action !== 'skipped') log.info(`PR comment ${result.action}: ${result.url ?? result.id} (${commentMarker(context.workflow)})`);
+  if (result.action !== 'skipped')
+    log.info(`PR comment ${result.action}: ${result.url ?? result.id} (${commentMarker(context.workflow)})`);
 }

@@ -26,7 +26,8 @@ export function latestShardArtifacts(artifacts: ReadonlyArray<{ name: string; id
     if (!m) continue;
     const chosen = { shardId: m[1]!, attempt: Number(m[2]), name: a.name, id: a.id };
     const seen = best.get(chosen.shardId);
-    if (!seen || chosen.attempt > seen.attempt || (chosen.attempt === seen.attempt && chosen.id > seen.id)) best.set(chosen.shardId, chosen);
+    if (!seen || chosen.attempt > seen.attempt || (chosen.attempt === seen.attempt && chosen.id > seen.id))
+      best.set(chosen.shardId, chosen);
   }
   return [...best.values()].sort((a, b) => (a.shardId < b.shardId ? -1 : a.shardId > b.shardId ? 1 : 0));
 }

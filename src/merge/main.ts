@@ -9,7 +9,14 @@ import type { MergedReport, ShardInput, Totals } from '../core/report/model.js';
 import { renderSummary } from '../core/report/summary.js';
 import { exitCodeFor, runStatus, type RunStatus } from '../core/report/totals.js';
 import { pathExists } from '../io/files.js';
-import { planFolderOf, planIdentity, readPlan, readShardFolders, writeReportFolder, type ReportFiles } from '../io/folders/index.js';
+import {
+  planFolderOf,
+  planIdentity,
+  readPlan,
+  readShardFolders,
+  writeReportFolder,
+  type ReportFiles,
+} from '../io/folders/index.js';
 import { checkOutputDir } from '../io/out-dir.js';
 import { DbtGraph } from '../core/graph/graph.js';
 import type { Logger } from '../shared/log.js';
@@ -57,7 +64,9 @@ export async function mergeReports(inputs: MergeInputs, deps: MergeDeps): Promis
   const manifestPresent = await pathExists(manifestFile);
   const manifest = manifestPresent ? await readManifestSafely(manifestFile, deps) : null;
   if (!manifestPresent) {
-    deps.log.warning(`no manifest.json beside the plan (${manifestFile}): failures are listed without their files, and the report folder is not a dbt state directory`);
+    deps.log.warning(
+      `no manifest.json beside the plan (${manifestFile}): failures are listed without their files, and the report folder is not a dbt state directory`,
+    );
   }
   const fileOf = (id: string): string | null => manifest?.nodes.get(id)?.originalFilePath ?? null;
 
@@ -83,9 +92,17 @@ export async function mergeReports(inputs: MergeInputs, deps: MergeDeps): Promis
   );
 
   if (deps.annotator) emitAnnotations(buildAnnotations(report, fileOf, inputs.projectDir), deps.annotator);
-  return { status, exitCode: exitCodeFor(status, inputs.failOn), totals: report.totals, reportDir: out, files, summaryMarkdown, report, fileOf };
+  return {
+    status,
+    exitCode: exitCodeFor(status, inputs.failOn),
+    totals: report.totals,
+    reportDir: out,
+    files,
+    summaryMarkdown,
+    report,
+    fileOf,
+  };
 }
-
 
 /** Without the manifest the report still merges; only file paths are lost. */
 async function readManifestSafely(file: string, deps: MergeDeps): Promise<Manifest | null> {
@@ -98,4 +115,3 @@ async function readManifestSafely(file: string, deps: MergeDeps): Promise<Manife
     return null;
   }
 }
-

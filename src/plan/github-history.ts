@@ -19,7 +19,8 @@ export async function resolveGithubHistory(
   if (!wantsTimings && !wantsState) return inputs;
   const runResults = await latestReport(env, opts);
   const reportDir = runResults ? path.dirname(runResults) : null;
-  if (wantsState && !reportDir) opts.log.warning('--state github: no production manifest found; selecting as if every node were new');
+  if (wantsState && !reportDir)
+    opts.log.warning('--state github: no production manifest found; selecting as if every node were new');
   return {
     ...inputs,
     timings: inputs.timings.flatMap((t) => (t === 'github' ? (runResults ? [runResults] : []) : [t])),
@@ -28,7 +29,10 @@ export async function resolveGithubHistory(
   };
 }
 
-async function latestReport(env: NodeJS.ProcessEnv, opts: { token: string; workflow: string | null; downloadDir: string; log: Logger }): Promise<string | null> {
+async function latestReport(
+  env: NodeJS.ProcessEnv,
+  opts: { token: string; workflow: string | null; downloadDir: string; log: Logger },
+): Promise<string | null> {
   const req = timingsRequestFromEnv(env, opts.token, opts.downloadDir);
   if ('error' in req) {
     opts.log.warning(req.error);

@@ -5,7 +5,11 @@ import { int, lines, num, text, type Option, type RawOptions } from '../shared/o
 import { DBT_COMMAND_OPTION, profilesDirOption, projectDirOption, targetOption } from '../shared/project-options.js';
 import type { IntervalInputs } from '../shared/shard-vars.js';
 
-const MANIFEST = text({ name: 'manifest', value: 'FILE', description: "dbt's manifest.json to plan from (default: run `dbt parse` in --project-dir)" });
+const MANIFEST = text({
+  name: 'manifest',
+  value: 'FILE',
+  description: "dbt's manifest.json to plan from (default: run `dbt parse` in --project-dir)",
+});
 const PROJECT_DIR = projectDirOption('dbt project folder (used for `dbt parse` when --manifest is not given)');
 const PROFILES_DIR = profilesDirOption('folder holding profiles.yml for `dbt parse`');
 const TARGET = targetOption('dbt target for `dbt parse`');
@@ -15,33 +19,64 @@ const SELECTOR = text({ name: 'selector', value: 'NAME', description: 'a named s
 const STATE = text({
   name: 'state',
   value: 'DIR',
-  description: 'folder with the production manifest.json, for state:modified / state:new (copied into the plan so run can --defer to it); in the action, `github` = the manifest of the latest dbt-matrix-report of --report-workflow',
+  description:
+    'folder with the production manifest.json, for state:modified / state:new (copied into the plan so run can --defer to it); in the action, `github` = the manifest of the latest dbt-matrix-report of --report-workflow',
 });
 const REPORT_WORKFLOW = text({
   name: 'report-workflow',
   value: 'FILE',
-  description: 'workflow file whose latest successful dbt-matrix-report on the default branch `github` timings and state come from (default: this workflow)',
+  description:
+    'workflow file whose latest successful dbt-matrix-report on the default branch `github` timings and state come from (default: this workflow)',
   actionOnly: true,
 });
 /** GitHub applies the default */
 const GITHUB_TOKEN = text(
-  { name: 'github-token', value: 'TOKEN', description: 'token for `github` timings/state and PR comments (needs actions: read; pull-requests: write to comment)', actionOnly: true },
+  {
+    name: 'github-token',
+    value: 'TOKEN',
+    description:
+      'token for `github` timings/state and PR comments (needs actions: read; pull-requests: write to comment)',
+    actionOnly: true,
+  },
   undefined,
   '${{ github.token }}',
 );
-const CONNECTION_BUDGET = int({ name: 'connection-budget', value: 'N', description: 'warehouse connections this run may use at once (every shard holds threads + 1)' }, { min: 2 });
-const THREADS = int({ name: 'threads', value: 'N', description: 'dbt threads per shard (default: the planner picks)' }, { min: 1 });
-const MAX_SHARDS = int({ name: 'max-shards', value: 'N', description: 'most shards in one stage (≤ 256, the matrix limit)' }, { min: 1, max: 256 }, 256);
-const MAX_STAGES = int({ name: 'max-stages', value: 'N', description: 'most stages (matrix jobs run stage after stage)' }, { min: 1, max: 3 }, 3);
+const CONNECTION_BUDGET = int(
+  {
+    name: 'connection-budget',
+    value: 'N',
+    description: 'warehouse connections this run may use at once (every shard holds threads + 1)',
+  },
+  { min: 2 },
+);
+const THREADS = int(
+  { name: 'threads', value: 'N', description: 'dbt threads per shard (default: the planner picks)' },
+  { min: 1 },
+);
+const MAX_SHARDS = int(
+  { name: 'max-shards', value: 'N', description: 'most shards in one stage (≤ 256, the matrix limit)' },
+  { min: 1, max: 256 },
+  256,
+);
+const MAX_STAGES = int(
+  { name: 'max-stages', value: 'N', description: 'most stages (matrix jobs run stage after stage)' },
+  { min: 1, max: 3 },
+  3,
+);
 const TIMINGS = lines({
   name: 'timings',
   value: 'FILE',
-  description: 'run_results.json of earlier runs, for per-node seconds; in the action, `github` = the latest dbt-matrix-report of --report-workflow on the default branch',
+  description:
+    'run_results.json of earlier runs, for per-node seconds; in the action, `github` = the latest dbt-matrix-report of --report-workflow on the default branch',
 });
 /** What one shard costs besides its nodes: a GitHub job's set-up here; `local` declares its own. */
-export const shardOverheadOption = (description: string, seconds: number) => num({ name: 'shard-overhead-seconds', value: 'S', description }, { min: 0 }, seconds);
+export const shardOverheadOption = (description: string, seconds: number) =>
+  num({ name: 'shard-overhead-seconds', value: 'S', description }, { min: 0 }, seconds);
 const SHARD_OVERHEAD = shardOverheadOption('fixed cost of one job (runner start, setup, dbt start-up)', 60);
-const OUT = text({ name: 'out', value: 'DIR', description: 'folder for plan.json and the manifest planned from' }, 'dbt-matrix-plan');
+const OUT = text(
+  { name: 'out', value: 'DIR', description: 'folder for plan.json and the manifest planned from' },
+  'dbt-matrix-plan',
+);
 
 export const PLAN_OPTIONS: Option<unknown>[] = [
   MANIFEST,
@@ -105,7 +140,8 @@ export function parsePlanInputs(raw: RawOptions): PlanInputs {
 
 export function parsePlanSettings(raw: RawOptions): PlanSettings {
   const connectionBudget = CONNECTION_BUDGET.read(raw);
-  if (connectionBudget === null) throw badInput('--connection-budget', '(missing)', 'the number of warehouse connections this run may use, ≥ 2');
+  if (connectionBudget === null)
+    throw badInput('--connection-budget', '(missing)', 'the number of warehouse connections this run may use, ≥ 2');
   const selector = SELECTOR.read(raw);
   const select = words(SELECT.read(raw));
   if (selector !== null && select.length > 0) {

@@ -68,16 +68,26 @@ async function parseAsShardsWill(inputs: PlanInputs, deps: PlanDeps, now: Date):
   const shardVars = resolveShardVars(inputs.interval, trigger, now.toISOString());
   const first = shardVars.chunks[0]!;
   const parsed = await deps.parseProject({ ...inputs, vars: shardVars.varsFor(first), env: shardVars.envFor(first) });
-  if (parsed.installedPackages) deps.log.info(`installed the project's packages with dbt deps (the shards get them with the plan)`);
+  if (parsed.installedPackages)
+    deps.log.info(`installed the project's packages with dbt deps (the shards get them with the plan)`);
   return parsed;
 }
 
-async function planAndWrite(inputs: PlanInputs, deps: PlanDeps, now: Date, manifestFile: string, manifestCopy: StagedCopy, parsed: ParsedProject | null): Promise<PlanOutcome> {
+async function planAndWrite(
+  inputs: PlanInputs,
+  deps: PlanDeps,
+  now: Date,
+  manifestFile: string,
+  manifestCopy: StagedCopy,
+  parsed: ParsedProject | null,
+): Promise<PlanOutcome> {
   // timings (down to per-node seconds) and the state manifest are read while a large manifest is
   // split on a worker thread;
   // errors still surface in the order of the inputs (the manifest's first)
   const timingsRead = settleLater(
-    Promise.all(inputs.timings.map(async (file) => ({ file, data: await readJsonFile(file, RunResultsSchema, '--timings') }))).then(measureTimings),
+    Promise.all(
+      inputs.timings.map(async (file) => ({ file, data: await readJsonFile(file, RunResultsSchema, '--timings') })),
+    ).then(measureTimings),
   );
   const stateRead = settleLater(inputs.state ? readStateManifest(inputs.state) : Promise.resolve(null));
   const manifest = await readManifest(manifestFile, { warn: (m) => deps.log.warning(m) });
@@ -119,7 +129,11 @@ async function planAndWrite(inputs: PlanInputs, deps: PlanDeps, now: Date, manif
   // (a plan made without state drops an earlier plan's: run --defer would otherwise use it)
   if (inputs.state) await copyFileAtomic(stateFolder(inputs.state).manifest, folder.state.manifest);
   else await rm(folder.state.dir, { recursive: true, force: true });
-  const shipped = await shipParseState(parsed && { targetPath: parsed.targetPath, projectDir: inputs.projectDir }, inputs.out, namedSecretValues(process.env, secretVarValues(inputs.interval.vars)));
+  const shipped = await shipParseState(
+    parsed && { targetPath: parsed.targetPath, projectDir: inputs.projectDir },
+    inputs.out,
+    namedSecretValues(process.env, secretVarValues(inputs.interval.vars)),
+  );
   if (shipped.parse === 'withheld') {
     deps.log.warning(
       `dbt's parse state holds the value of ${shipped.secret} (dbt keeps the values of the env vars project files read while parsing): it stays out of the plan artifact, so each shard parses the project itself. Read the variable inside {% if execute %} to let the shards skip parsing.`,
@@ -134,7 +148,10 @@ async function planAndWrite(inputs: PlanInputs, deps: PlanDeps, now: Date, manif
     manifestFile: folder.manifest,
     matrices,
     hasWork: plan.shards.length > 0,
-    summary: planSummaryLines(plan, plan.shards.reduce((n, s) => n + s.nodes.length, plan.finalTests.length)),
+    summary: planSummaryLines(
+      plan,
+      plan.shards.reduce((n, s) => n + s.nodes.length, plan.finalTests.length),
+    ),
   };
 }
 

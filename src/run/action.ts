@@ -27,9 +27,18 @@ export async function runShardAction(): Promise<void> {
   core.setOutput('exit-code', String(outcome.exitCode));
   core.setOutput('artifact-name', name);
   core.setOutput('shard-dir', outcome.shardDir);
-  const chunks = outcome.artifact.chunks.map((c) => `| ${c.index + 1} | ${c.start} | ${c.end} | ${c.status} | ${c.attempts} |`);
+  const chunks = outcome.artifact.chunks.map(
+    (c) => `| ${c.index + 1} | ${c.start} | ${c.end} | ${c.status} | ${c.attempts} |`,
+  );
   await writeJobSummary(
-    [`### dbt-matrix ${outcome.artifact.kind} ${outcome.artifact.id}: ${outcome.status}`, '', '| chunk | start | end | status | attempts |', '|---|---|---|---|---|', ...chunks, ''].join('\n'),
+    [
+      `### dbt-matrix ${outcome.artifact.kind} ${outcome.artifact.id}: ${outcome.status}`,
+      '',
+      '| chunk | start | end | status | attempts |',
+      '|---|---|---|---|---|',
+      ...chunks,
+      '',
+    ].join('\n'),
   );
   if (outcome.exitCode !== 0) core.setFailed(outcome.summary[0] ?? `dbt-matrix run: ${outcome.status}`);
 }

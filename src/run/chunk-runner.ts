@@ -44,7 +44,15 @@ export interface ChunkRun {
  * the attempt repeats `dbt build`. A timeout or cancellation ends the chunk at once.
  */
 export async function runChunk(chunk: Chunk, base: DbtInvocationBase, ctx: ChunkContext): Promise<ChunkRun> {
-  const run: ChunkRun = { status: 'skipped', exitCode: null, attempts: 0, results: [], startedAt: null, endedAt: null, dbtVersion: null };
+  const run: ChunkRun = {
+    status: 'skipped',
+    exitCode: null,
+    attempts: 0,
+    results: [],
+    startedAt: null,
+    endedAt: null,
+    dbtVersion: null,
+  };
   // A stale file from the previous chunk would be mistaken for this chunk's results.
   await fs.rm(ctx.runResultsFile, { force: true });
   let previous: RunResults | null = null;
@@ -68,7 +76,8 @@ export async function runChunk(chunk: Chunk, base: DbtInvocationBase, ctx: Chunk
       ...(remaining !== undefined ? { timeoutMs: remaining } : {}),
       graceMs: ctx.graceMs,
       stop: ctx.stop,
-      onSignal: (sig, reason) => ctx.log.note(`${reason === 'timeout' ? 'timeout' : 'cancelled'}: sending ${sig} to dbt`),
+      onSignal: (sig, reason) =>
+        ctx.log.note(`${reason === 'timeout' ? 'timeout' : 'cancelled'}: sending ${sig} to dbt`),
     });
     run.exitCode = res.exitCode;
     if (res.spawnError !== undefined) {
@@ -79,7 +88,8 @@ export async function runChunk(chunk: Chunk, base: DbtInvocationBase, ctx: Chunk
     const read = await readRunResults(ctx.runResultsFile);
     if (read.problem !== null) ctx.log.warn(read.problem);
     // dbt may have died before writing: then the file still holds the previous attempt's results.
-    const fresh: RunResults | null = read.results !== null && !sameInvocation(read.results, previous) ? read.results : null;
+    const fresh: RunResults | null =
+      read.results !== null && !sameInvocation(read.results, previous) ? read.results : null;
     if (fresh !== null) {
       run.results.push({ chunk: chunk.index, attempt, results: fresh });
       run.dbtVersion ??= fresh.metadata.dbt_version ?? null;
@@ -90,7 +100,10 @@ export async function runChunk(chunk: Chunk, base: DbtInvocationBase, ctx: Chunk
     const passed = res.exitCode === 0 && (fresh?.results.every((r) => isPassing(r.status)) ?? true);
     if (passed) return finish(run, 'success', ctx);
     run.status = 'error';
-    if (attempt <= ctx.retries) ctx.log.note(`chunk ${chunk.index + 1} attempt ${attempt} failed (exit ${res.exitCode ?? res.signal}); retrying what failed or was skipped`);
+    if (attempt <= ctx.retries)
+      ctx.log.note(
+        `chunk ${chunk.index + 1} attempt ${attempt} failed (exit ${res.exitCode ?? res.signal}); retrying what failed or was skipped`,
+      );
   }
   return finish(run, 'error', ctx);
 }
@@ -104,5 +117,7 @@ function finish(run: ChunkRun, status: ChunkRecord['status'], ctx: ChunkContext)
 function sameInvocation(a: RunResults, b: RunResults | null): boolean {
   if (b === null) return false;
   const id = a.metadata.invocation_id;
-  return id !== undefined && id !== null ? id === b.metadata.invocation_id : a.metadata.generated_at === b.metadata.generated_at;
+  return id !== undefined && id !== null
+    ? id === b.metadata.invocation_id
+    : a.metadata.generated_at === b.metadata.generated_at;
 }

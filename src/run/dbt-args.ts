@@ -40,7 +40,8 @@ export function buildArgs(base: DbtInvocationBase, sel: SelectionArgs): string[]
   if (base.target !== null) args.push('--target', base.target);
   args.push('--select', SELECTION_METHOD, '--state', sel.stateDir);
   if (base.fullRefresh) args.push('--full-refresh');
-  if (base.eventTime !== null) args.push('--event-time-start', base.eventTime.start, '--event-time-end', base.eventTime.end);
+  if (base.eventTime !== null)
+    args.push('--event-time-start', base.eventTime.start, '--event-time-end', base.eventTime.end);
   if (base.defer) args.push('--defer');
   args.push(...base.dbtFlags.build);
   return args;

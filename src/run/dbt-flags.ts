@@ -58,16 +58,16 @@ const KNOWN_FLAGS: Readonly<Record<string, KnownFlag>> = {
 
 /** Flags dbt-matrix sets itself, with the input to use instead. */
 const OWN_FLAGS: Readonly<Record<string, string>> = {
-  '--select': 'the plan decides each shard\'s nodes (plan --select)',
-  '-s': 'the plan decides each shard\'s nodes (plan --select)',
-  '--models': 'the plan decides each shard\'s nodes (plan --select)',
-  '-m': 'the plan decides each shard\'s nodes (plan --select)',
-  '--exclude': 'the plan decides each shard\'s nodes (plan --exclude)',
-  '--selector': 'the plan decides each shard\'s nodes (plan --selector)',
-  '--resource-type': 'the plan decides each shard\'s nodes (plan --select resource_type:…)',
-  '--resource-types': 'the plan decides each shard\'s nodes (plan --select resource_type:…)',
-  '--exclude-resource-type': 'the plan decides each shard\'s nodes (plan --exclude resource_type:…)',
-  '--exclude-resource-types': 'the plan decides each shard\'s nodes (plan --exclude resource_type:…)',
+  '--select': "the plan decides each shard's nodes (plan --select)",
+  '-s': "the plan decides each shard's nodes (plan --select)",
+  '--models': "the plan decides each shard's nodes (plan --select)",
+  '-m': "the plan decides each shard's nodes (plan --select)",
+  '--exclude': "the plan decides each shard's nodes (plan --exclude)",
+  '--selector': "the plan decides each shard's nodes (plan --selector)",
+  '--resource-type': "the plan decides each shard's nodes (plan --select resource_type:…)",
+  '--resource-types': "the plan decides each shard's nodes (plan --select resource_type:…)",
+  '--exclude-resource-type': "the plan decides each shard's nodes (plan --exclude resource_type:…)",
+  '--exclude-resource-types': "the plan decides each shard's nodes (plan --exclude resource_type:…)",
   '--indirect-selection': 'the plan places every test (run uses --indirect-selection empty)',
   '--vars': 'use --vars',
   '--threads': 'use plan --threads',
@@ -107,14 +107,28 @@ export function parseDbtFlags(items: readonly string[]): DbtFlags {
     const text = item.trim();
     if (text === '') continue;
     const m = /^(-{1,2}[A-Za-z][A-Za-z0-9-]*)(?:(?:=|\s+)([\s\S]+))?$/.exec(text);
-    if (!m) throw badInput('--dbt-flags', item, 'one dbt flag per item, e.g. --fail-fast or --warn-error-options={"error": "all"}');
+    if (!m)
+      throw badInput(
+        '--dbt-flags',
+        item,
+        'one dbt flag per item, e.g. --fail-fast or --warn-error-options={"error": "all"}',
+      );
     const name = m[1]!;
     const value = m[2]?.trim();
     const own = OWN_FLAGS[name];
-    if (own !== undefined) throw badInput('--dbt-flags', item, `a flag dbt-matrix does not set itself (${name}: ${own})`);
+    if (own !== undefined)
+      throw badInput('--dbt-flags', item, `a flag dbt-matrix does not set itself (${name}: ${own})`);
     const known = KNOWN_FLAGS[name];
-    if (known === undefined) throw badInput('--dbt-flags', item, `one of ${Object.keys(KNOWN_FLAGS).filter((f) => f.startsWith('--')).join(', ')}`);
-    if (known.value && (value === undefined || value === '')) throw badInput('--dbt-flags', item, `${name} with a value (${name}=VALUE)`);
+    if (known === undefined)
+      throw badInput(
+        '--dbt-flags',
+        item,
+        `one of ${Object.keys(KNOWN_FLAGS)
+          .filter((f) => f.startsWith('--'))
+          .join(', ')}`,
+      );
+    if (known.value && (value === undefined || value === ''))
+      throw badInput('--dbt-flags', item, `${name} with a value (${name}=VALUE)`);
     if (!known.value && value !== undefined) throw badInput('--dbt-flags', item, `${name} alone (it takes no value)`);
     const argv = value === undefined ? [name] : [name, value];
     out.build.push(...argv);

@@ -32,7 +32,12 @@ export interface HookWork {
 }
 
 /** The variables for one chunk; the attempt is added per invocation. */
-export function hookEnv(plan: Pick<Plan, 'shards' | 'stages' | 'finalTests'>, work: HookWork, chunk: number, chunks: number): Record<string, string> {
+export function hookEnv(
+  plan: Pick<Plan, 'shards' | 'stages' | 'finalTests'>,
+  work: HookWork,
+  chunk: number,
+  chunks: number,
+): Record<string, string> {
   return {
     [HOOK_ENV.shard]: work.id,
     [HOOK_ENV.stage]: String(work.stage),
@@ -46,6 +51,9 @@ function isLastWork(plan: Pick<Plan, 'shards' | 'stages' | 'finalTests'>, work: 
   if (plan.finalTests.length > 0) return work.kind === 'final';
   if (work.kind === 'final') return false;
   const lastStage = Math.max(0, ...plan.shards.map((s) => s.stage));
-  const last = plan.shards.filter((s) => s.stage === lastStage).sort((a, b) => a.index - b.index).at(-1);
+  const last = plan.shards
+    .filter((s) => s.stage === lastStage)
+    .sort((a, b) => a.index - b.index)
+    .at(-1);
   return last?.id === work.id;
 }

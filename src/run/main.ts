@@ -83,7 +83,11 @@ export interface ShardJob {
 /** Runs one shard (or the final tests) of the plan file `inputs.plan`. */
 export async function runShard(inputs: RunInputs, deps: RunDeps): Promise<RunOutcome> {
   const plan = await readPlan(inputs.plan);
-  return runShardJob({ plan, planDir: planFolderOf(path.resolve(inputs.plan)).dir, work: pickWork(plan, inputs) }, inputs, deps);
+  return runShardJob(
+    { plan, planDir: planFolderOf(path.resolve(inputs.plan)).dir, work: pickWork(plan, inputs) },
+    inputs,
+    deps,
+  );
 }
 
 /** Runs one shard chunk by chunk in time order and writes its artifact folder. */
@@ -96,10 +100,28 @@ export async function runShardJob(job: ShardJob, inputs: RunSettings, deps: RunD
   const deferState = inputs.defer ? await deferStateDir(inputs, job.planDir, deps.log) : null;
   const chunkVars = chunks.map(varsFor); // a reserved var name fails here, before anything is written
   const secretVars = chunkVars.flatMap((v) => secretVarValues(v));
-  const redact = createRedactor({ env: deps.env, secretEnvNames: inputs.secrets, secretValues: [...(deps.secretValues ?? []), ...secretVars] });
+  const redact = createRedactor({
+    env: deps.env,
+    secretEnvNames: inputs.secrets,
+    secretValues: [...(deps.secretValues ?? []), ...secretVars],
+  });
   const folders = await openShardFolders(await planShardFolders(inputs.out, work.id));
   try {
-    return await runInFolders(inputs, deps, { plan, planDir: job.planDir, work, skipped, interval, chunks, chunkVars, varsFor, envFor, deferState, redact, startedAt, folders });
+    return await runInFolders(inputs, deps, {
+      plan,
+      planDir: job.planDir,
+      work,
+      skipped,
+      interval,
+      chunks,
+      chunkVars,
+      varsFor,
+      envFor,
+      deferState,
+      redact,
+      startedAt,
+      folders,
+    });
   } finally {
     await folders.cleanup();
   }
@@ -128,17 +150,33 @@ async function runInFolders(inputs: RunSettings, deps: RunDeps, p: Prepared): Pr
   const { plan, work, skipped, interval, chunks, varsFor, deferState, redact, startedAt } = p;
   const { shardDir, stagingDir, workDir } = p.folders;
   const projectDir = path.resolve(inputs.projectDir);
-  const selection = work.nodes.length > 0 ? await writeSelectionState(path.join(workDir, 'select-state'), work.nodes, deferState && stateFolder(deferState).manifest, startedAt) : null;
+  const selection =
+    work.nodes.length > 0
+      ? await writeSelectionState(
+          path.join(workDir, 'select-state'),
+          work.nodes,
+          deferState && stateFolder(deferState).manifest,
+          startedAt,
+        )
+      : null;
   // microbatch models take the interval as event-time flags; a chunking they cannot follow fails here
   const inWork = new Set(work.nodes);
-  const eventTime = selection === null ? null : eventTimePlan(interval, chunks, (plan.microbatch ?? []).filter((m) => inWork.has(m.uniqueId)));
+  const eventTime =
+    selection === null
+      ? null
+      : eventTimePlan(
+          interval,
+          chunks,
+          (plan.microbatch ?? []).filter((m) => inWork.has(m.uniqueId)),
+        );
   const placed = selection !== null ? await placeParseState(p.planDir, projectDir, path.join(workDir, 'target')) : null;
   const log = await ShardLog.open(shardFolder(stagingDir).dbtLog, redact, deps.log);
   const reparse = new ReparseWatch(log);
 
   const stop = new StopController();
   const disposers: Array<() => void> = [];
-  if (deps.handleProcessSignals ?? true) disposers.push(stopOnProcessSignals(stop, (sig) => log.note(`received ${sig}: stopping dbt`)));
+  if (deps.handleProcessSignals ?? true)
+    disposers.push(stopOnProcessSignals(stop, (sig) => log.note(`received ${sig}: stopping dbt`)));
   if (deps.signal) {
     const onAbort = (): void => stop.request('cancelled');
     if (deps.signal.aborted) onAbort();
@@ -149,10 +187,19 @@ async function runInFolders(inputs: RunSettings, deps: RunDeps, p: Prepared): Pr
   const runs: ChunkRun[] = [];
   let command: string[] = [];
   try {
-    log.note(`${work.kind} ${work.id}: ${work.nodes.length} nodes, interval [${interval.start}, ${interval.end}) from ${interval.source}, ${chunks.length} chunk(s), threads ${plan.threads}`);
-    if (skipped.length > 0) log.note(`${skipped.length} planned node(s) skipped: a node they depend on failed in an earlier stage (${skipped.slice(0, 3).map((s) => s.unique_id).join(', ')}${skipped.length > 3 ? ', …' : ''})`);
+    log.note(
+      `${work.kind} ${work.id}: ${work.nodes.length} nodes, interval [${interval.start}, ${interval.end}) from ${interval.source}, ${chunks.length} chunk(s), threads ${plan.threads}`,
+    );
+    if (skipped.length > 0)
+      log.note(
+        `${skipped.length} planned node(s) skipped: a node they depend on failed in an earlier stage (${skipped
+          .slice(0, 3)
+          .map((s) => s.unique_id)
+          .join(', ')}${skipped.length > 3 ? ', …' : ''})`,
+      );
     if (redact.size > 0) log.note(`redacting the values of ${redact.size} secret(s) in logs and artifacts`);
-    if (placed?.parse) log.note(`dbt starts from the plan's parse (${PLAN_FOLDER.parseState}/${DBT_FILES.partialParse})`);
+    if (placed?.parse)
+      log.note(`dbt starts from the plan's parse (${PLAN_FOLDER.parseState}/${DBT_FILES.partialParse})`);
     if (placed?.packages) log.note(`installed the plan's packages into ${projectDir} (no dbt deps)`);
     if (selection !== null) {
       if (eventTime?.note) log.note(eventTime.note);
@@ -172,7 +219,15 @@ async function runInFolders(inputs: RunSettings, deps: RunDeps, p: Prepared): Pr
       const deadline = inputs.timeoutMinutes === null ? null : startedAt.getTime() + inputs.timeoutMinutes * 60_000;
       for (const chunk of chunks) {
         if (runs.some((r) => r.status !== 'success')) {
-          runs.push({ status: 'skipped', exitCode: null, attempts: 0, results: [], startedAt: null, endedAt: null, dbtVersion: null });
+          runs.push({
+            status: 'skipped',
+            exitCode: null,
+            attempts: 0,
+            results: [],
+            startedAt: null,
+            endedAt: null,
+            dbtVersion: null,
+          });
           continue;
         }
         const title = `chunk ${chunk.index + 1}/${chunks.length} [${chunk.start}, ${chunk.end})`;
@@ -217,7 +272,13 @@ async function runInFolders(inputs: RunSettings, deps: RunDeps, p: Prepared): Pr
     kind: work.kind,
     stage: work.stage,
     attempt: deps.attempt,
-    interval: { start: interval.start, end: interval.end, overlap: interval.overlap, source: interval.source, timezone: interval.timezone },
+    interval: {
+      start: interval.start,
+      end: interval.end,
+      overlap: interval.overlap,
+      source: interval.source,
+      timezone: interval.timezone,
+    },
     vars: varsFor({ index: 0, start: interval.start, end: interval.end }),
     command: command.map((a) => redact(a)),
     dbtVersion: runs.find((r) => r.dbtVersion !== null)?.dbtVersion ?? null,
@@ -232,8 +293,13 @@ async function runInFolders(inputs: RunSettings, deps: RunDeps, p: Prepared): Pr
     reparsed,
   };
   const attempts: AttemptResults[] = runs.flatMap((r) => r.results);
-  const summary = [`${work.kind} ${work.id}: ${status} (exit ${exitCode}) in ${((Date.parse(artifact.endedAt) - startedAt.getTime()) / 1000).toFixed(1)}s`];
-  if (reparsed !== null) log.warn(`dbt parsed the project again instead of using the plan's parse: ${reparsed} (make the plan with the same vars, profile, target, env and dbt version as the shards)`);
+  const summary = [
+    `${work.kind} ${work.id}: ${status} (exit ${exitCode}) in ${((Date.parse(artifact.endedAt) - startedAt.getTime()) / 1000).toFixed(1)}s`,
+  ];
+  if (reparsed !== null)
+    log.warn(
+      `dbt parsed the project again instead of using the plan's parse: ${reparsed} (make the plan with the same vars, profile, target, env and dbt version as the shards)`,
+    );
   log.note(summary[0]!);
   await log.close();
   const written = await writeShardArtifacts(stagingDir, artifact, attempts, redact);
@@ -253,7 +319,12 @@ class ReparseWatch {
   }
 }
 
-function chunkRecord(chunk: Chunk, run: ChunkRun | undefined, vars: Record<string, unknown>, reparsed: string | null): ChunkRecord {
+function chunkRecord(
+  chunk: Chunk,
+  run: ChunkRun | undefined,
+  vars: Record<string, unknown>,
+  reparsed: string | null,
+): ChunkRecord {
   return {
     index: chunk.index,
     start: chunk.start,
@@ -295,7 +366,10 @@ export function pickWork(plan: Plan, inputs: Pick<RunInputs, 'shard' | 'final'>)
   if (inputs.final) return { id: 'final', kind: 'final', stage: plan.stages + 1, nodes: plan.finalTests };
   const shard = plan.shards.find((s) => s.index === inputs.shard);
   if (!shard) {
-    const range = plan.shards.length === 0 ? 'none: the plan has no shards' : `one of ${plan.shards.map((s) => s.index).join(', ')}`;
+    const range =
+      plan.shards.length === 0
+        ? 'none: the plan has no shards'
+        : `one of ${plan.shards.map((s) => s.index).join(', ')}`;
     throw new UserError(`--shard: got ${inputs.shard}, expected ${range}`);
   }
   return { id: shard.id, kind: 'shard', stage: shard.stage, nodes: shard.nodes };

@@ -48,7 +48,12 @@ export function selectionRunResults(nodeIds: readonly string[], generatedAt: str
  * Writes the selection folder `dir` (emptied first): run_results.json, plus manifest.json linked
  * to `deferManifest` when the shard defers (copied where links are not allowed).
  */
-export async function writeSelectionState(dir: string, nodeIds: readonly string[], deferManifest: string | null, now: Date): Promise<string> {
+export async function writeSelectionState(
+  dir: string,
+  nodeIds: readonly string[],
+  deferManifest: string | null,
+  now: Date,
+): Promise<string> {
   await fs.rm(dir, { recursive: true, force: true });
   await fs.mkdir(dir, { recursive: true });
   const state = stateFolder(dir);

@@ -3,7 +3,6 @@ import path from 'node:path';
 import { shardWorkRoot } from '../io/folders/index.js';
 import { checkOutputDir, childDir, makeStagingDir, replaceDir } from '../io/out-dir.js';
 
-
 /**
  * The folders one shard run uses inside --out:
  * - `shardDir` (DIR/<id>/): the artifact. The new one is built in `stagingDir` beside it and
@@ -23,7 +22,10 @@ export interface ShardFolders {
 }
 
 /** Checks --out and the id; creates nothing. */
-export async function planShardFolders(out: string, id: string): Promise<{ out: string; shardDir: string; workDir: string }> {
+export async function planShardFolders(
+  out: string,
+  id: string,
+): Promise<{ out: string; shardDir: string; workDir: string }> {
   const root = await checkOutputDir(out, '--out');
   return {
     out: root,
@@ -32,9 +34,16 @@ export async function planShardFolders(out: string, id: string): Promise<{ out: 
   };
 }
 
-export async function openShardFolders(where: { out: string; shardDir: string; workDir: string }): Promise<ShardFolders> {
+export async function openShardFolders(where: {
+  out: string;
+  shardDir: string;
+  workDir: string;
+}): Promise<ShardFolders> {
   const { out, shardDir, workDir } = where;
-  const madeOut = !(await fs.stat(out).then(() => true, () => false));
+  const madeOut = !(await fs.stat(out).then(
+    () => true,
+    () => false,
+  ));
   const stagingDir = await makeStagingDir(shardDir);
   let committed = false;
   await fs.rm(workDir, { recursive: true, force: true }); // a killed earlier run's leftovers

@@ -33,8 +33,14 @@ export function chunkSummary(title: string, run: ChunkRun): string {
   for (const a of run.results) for (const r of a.results.results) latest.set(r.unique_id, r.status);
   const counts = countStatuses([...latest].map(([unique_id, status]) => ({ unique_id, status })));
   const failed = [...latest.values()].filter((s) => !isPassing(s)).length;
-  const countText = Object.entries(counts).map(([s, n]) => `${n} ${s}`).join(', ') || 'no results';
-  const seconds = run.startedAt && run.endedAt ? ` in ${((Date.parse(run.endedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1)}s` : '';
+  const countText =
+    Object.entries(counts)
+      .map(([s, n]) => `${n} ${s}`)
+      .join(', ') || 'no results';
+  const seconds =
+    run.startedAt && run.endedAt
+      ? ` in ${((Date.parse(run.endedAt) - Date.parse(run.startedAt)) / 1000).toFixed(1)}s`
+      : '';
   const attempts = `${run.attempts} attempt${run.attempts === 1 ? '' : 's'}`;
   return `${title}: ${run.status.toUpperCase()} — ${countText}${failed > 0 ? ` (${failed} not passed)` : ''}${seconds}, ${attempts}`;
 }

@@ -8,7 +8,9 @@ import { SHARD_ID_MAX_LENGTH, SHARD_ID_PATTERN } from '../core/plan/schema.js';
 export const REPORT_ARTIFACT_NAME = 'dbt-matrix-report';
 /** A shard id as a folder or artifact name: the plan's id rule (no `..`, no separators, no hidden names). */
 export const isSafeShardId = (id: string): boolean => id.length <= SHARD_ID_MAX_LENGTH && SHARD_ID_PATTERN.test(id);
-export const SHARD_ARTIFACT_PATTERN = new RegExp(`^dbt-matrix-shard-(${SHARD_ID_PATTERN.source.slice(1, -1)})-attempt-(\\d+)$`);
+export const SHARD_ARTIFACT_PATTERN = new RegExp(
+  `^dbt-matrix-shard-(${SHARD_ID_PATTERN.source.slice(1, -1)})-attempt-(\\d+)$`,
+);
 
 /** GitHub rejects these in artifact names. */
 const FORBIDDEN_NAME_CHARS = /[":<>|*?\r\n\\/]/;

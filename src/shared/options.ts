@@ -56,7 +56,10 @@ export function list(raw: RawOptions, name: string): string[] {
 export type OptionText = Omit<OptionSpec, 'defaultText' | 'multiple'>;
 
 /** A declaration with its own parser of the raw value (undefined when absent). */
-export function custom<T>(spec: OptionText & { defaultText?: string }, parse: (value: string | undefined) => T): Option<T> {
+export function custom<T>(
+  spec: OptionText & { defaultText?: string },
+  parse: (value: string | undefined) => T,
+): Option<T> {
   return { ...spec, read: (raw) => parse(str(raw, spec.name)) };
 }
 
@@ -65,7 +68,11 @@ export function text(spec: OptionText, fallback?: undefined, actionDefault?: str
 export function text(spec: OptionText, fallback: string): Option<string>;
 export function text(spec: OptionText, fallback?: string, actionDefault?: string): Option<string | null> {
   const shown = fallback ?? actionDefault;
-  return { ...spec, ...(shown !== undefined ? { defaultText: shown } : {}), read: (raw) => str(raw, spec.name) ?? fallback ?? null };
+  return {
+    ...spec,
+    ...(shown !== undefined ? { defaultText: shown } : {}),
+    read: (raw) => str(raw, spec.name) ?? fallback ?? null,
+  };
 }
 
 /** A list: CLI repeats, action lines. */
@@ -91,7 +98,8 @@ export function num(spec: OptionText, range: Pick<Range, 'min'>, fallback: numbe
 export function num(spec: OptionText, range: Pick<Range, 'min'>, fallback?: number): Option<number | null> {
   return withDefault(spec, fallback, (value) => {
     const n = Number(value.trim());
-    if (value.trim() === '' || !Number.isFinite(n) || (range.min !== undefined && n < range.min)) throw badInput(`--${spec.name}`, value, `a number ≥ ${range.min ?? '-∞'}`);
+    if (value.trim() === '' || !Number.isFinite(n) || (range.min !== undefined && n < range.min))
+      throw badInput(`--${spec.name}`, value, `a number ≥ ${range.min ?? '-∞'}`);
     return n;
   });
 }
@@ -142,7 +150,8 @@ function parseInteger(name: string, value: string, range: Range): number {
   const expected = `a whole number in ${range.min ?? '-∞'}..${range.max ?? '∞'}`;
   if (!/^-?\d+$/.test(value.trim())) throw badInput(`--${name}`, value, expected);
   const n = Number(value.trim());
-  if ((range.min !== undefined && n < range.min) || (range.max !== undefined && n > range.max)) throw badInput(`--${name}`, value, expected);
+  if ((range.min !== undefined && n < range.min) || (range.max !== undefined && n > range.max))
+    throw badInput(`--${name}`, value, expected);
   return n;
 }
 

@@ -1,4 +1,14 @@
-import { formatDttm, resolveInterval, splitChunks, triggerAtPlanTime, type Chunk, type ChunkUnit, type DatetimeFormat, type ResolvedInterval, type TriggerContext } from '../core/interval/index.js';
+import {
+  formatDttm,
+  resolveInterval,
+  splitChunks,
+  triggerAtPlanTime,
+  type Chunk,
+  type ChunkUnit,
+  type DatetimeFormat,
+  type ResolvedInterval,
+  type TriggerContext,
+} from '../core/interval/index.js';
 import { buildDbtVars, dispatchInputsToForward, type ArrayFormat } from '../core/vars/index.js';
 
 /** The options that decide a shard's interval and vars: run takes them, and plan too (it parses with them). */
@@ -50,13 +60,29 @@ export interface ShardVars {
 export function resolveShardVars(inputs: IntervalInputs, trigger: TriggerContext, planCreatedAt: string): ShardVars {
   const atPlan = triggerAtPlanTime(trigger, planCreatedAt);
   const interval = resolveInterval(
-    { start: inputs.start, end: inputs.end, timezone: inputs.timezone, maxIntervalDays: inputs.maxIntervalDays, ...(inputs.overlap !== undefined ? { overlap: inputs.overlap } : {}) },
+    {
+      start: inputs.start,
+      end: inputs.end,
+      timezone: inputs.timezone,
+      maxIntervalDays: inputs.maxIntervalDays,
+      ...(inputs.overlap !== undefined ? { overlap: inputs.overlap } : {}),
+    },
     atPlan,
   );
-  const forwarded = inputs.forwardInputs && atPlan.eventName === 'workflow_dispatch' ? dispatchInputsToForward(atPlan.dispatchInputs) : {};
+  const forwarded =
+    inputs.forwardInputs && atPlan.eventName === 'workflow_dispatch'
+      ? dispatchInputsToForward(atPlan.dispatchInputs)
+      : {};
   const fmt = (iso: string): string => formatDttm(iso, interval.timezone, inputs.datetimeFormat);
   const varsOf = (span: { start: string; end: string }): Record<string, unknown> =>
-    buildDbtVars({ start: fmt(span.start), end: fmt(span.end), overlap: interval.overlap, extra: inputs.vars, forwarded, arrayFormat: inputs.arrayFormat });
+    buildDbtVars({
+      start: fmt(span.start),
+      end: fmt(span.end),
+      overlap: interval.overlap,
+      extra: inputs.vars,
+      forwarded,
+      arrayFormat: inputs.arrayFormat,
+    });
   return {
     trigger: atPlan,
     interval,

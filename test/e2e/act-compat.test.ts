@@ -39,7 +39,11 @@ describe('the root action (`command: plan`) under act', () => {
     ].join('\n');
     await fs.mkdir(path.join(fixture.workspace, path.dirname(WORKFLOW)), { recursive: true });
     await fs.writeFile(path.join(fixture.workspace, WORKFLOW), workflow);
-    const event = { inputs: {}, ref: 'refs/heads/main', repository: { name: 'shop-demo', full_name: REPO, owner: { login: 'dbt-matrix' }, default_branch: 'main' } };
+    const event = {
+      inputs: {},
+      ref: 'refs/heads/main',
+      repository: { name: 'shop-demo', full_name: REPO, owner: { login: 'dbt-matrix' }, default_branch: 'main' },
+    };
     run = await runAct({ fixture, workflow: WORKFLOW, eventName: 'workflow_dispatch', event, timeoutMs: 4 * 60_000 });
   }, 5 * 60_000);
 
@@ -58,6 +62,8 @@ describe('the root action (`command: plan`) under act', () => {
   });
 
   it('warns in the job log with the sub-action to use instead', () => {
-    expect(run.log).toMatch(/\[compat\/plan\s*\].*::warning::dbt-matrix: `command: plan` is deprecated; use dbt-matrix\/dbt-matrix\/plan@v1 /);
+    expect(run.log).toMatch(
+      /\[compat\/plan\s*\].*::warning::dbt-matrix: `command: plan` is deprecated; use dbt-matrix\/dbt-matrix\/plan@v1 /,
+    );
   });
 });

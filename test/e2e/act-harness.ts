@@ -55,7 +55,8 @@ export async function makeFixture(label: string): Promise<ActFixture> {
   });
   // act executes dist/ (<step>/action.yml → dist/<step>; the root action.yml → dist/action → dist/<step>): it must be built
   for (const entry of ['action', ...STEPS]) {
-    if (!existsSync(path.join(ROOT, 'dist', entry, 'index.js'))) throw new Error(`dist/${entry}/index.js is missing: run node scripts/build.mjs`);
+    if (!existsSync(path.join(ROOT, 'dist', entry, 'index.js')))
+      throw new Error(`dist/${entry}/index.js is missing: run node scripts/build.mjs`);
   }
   await fs.mkdir(action, { recursive: true });
   // dbt-matrix/dbt-matrix@v1 (the `command` front) and dbt-matrix/dbt-matrix/<step>@v1
@@ -64,10 +65,16 @@ export async function makeFixture(label: string): Promise<ActFixture> {
   }
   await fs.cp(path.join(ROOT, 'dist'), path.join(action, 'dist'), { recursive: true });
   // dbt-matrix/dbt-matrix/.github/workflows/dbt-matrix.yml@v1 and .../.github/actions/setup-dbt@v1
-  await fs.cp(path.join(ROOT, '.github', 'workflows', 'dbt-matrix.yml'), path.join(action, '.github', 'workflows', 'dbt-matrix.yml'));
+  await fs.cp(
+    path.join(ROOT, '.github', 'workflows', 'dbt-matrix.yml'),
+    path.join(action, '.github', 'workflows', 'dbt-matrix.yml'),
+  );
   await fs.cp(path.join(ROOT, '.github', 'actions'), path.join(action, '.github', 'actions'), { recursive: true });
   const git = (...args: string[]): void => {
-    execFileSync('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.invalid', ...args], { cwd: workspace, stdio: 'pipe' });
+    execFileSync('git', ['-c', 'user.name=e2e', '-c', 'user.email=e2e@example.invalid', ...args], {
+      cwd: workspace,
+      stdio: 'pipe',
+    });
   };
   git('init', '-q', '-b', 'main');
   git('remote', 'add', 'origin', `https://github.com/${REPO}.git`);
@@ -76,7 +83,14 @@ export async function makeFixture(label: string): Promise<ActFixture> {
   const artifacts = path.join(dir, 'artifacts');
   await fs.mkdir(artifacts);
   await fs.mkdir(path.join(dir, 'db'));
-  return { dir, workspace, action, artifacts, duckdb: path.join(dir, 'db', 'shop.duckdb'), actCache: path.join(dir, 'act-cache') };
+  return {
+    dir,
+    workspace,
+    action,
+    artifacts,
+    duckdb: path.join(dir, 'db', 'shop.duckdb'),
+    actCache: path.join(dir, 'act-cache'),
+  };
 }
 
 /** A loopback port that was free a moment ago (act's artifact server, the closed "API" port). */
@@ -86,7 +100,9 @@ export function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -127,28 +143,42 @@ export async function runAct(opts: ActOptions): Promise<ActRun> {
   const workflowFile = path.basename(opts.workflow);
   const args = [
     opts.eventName,
-    '-W', opts.workflow,
-    '-e', eventFile,
-    '-P', 'ubuntu-latest=-self-hosted',
+    '-W',
+    opts.workflow,
+    '-e',
+    eventFile,
+    '-P',
+    'ubuntu-latest=-self-hosted',
     // act binds its artifact server to a non-loopback address by default; loopback only here
-    '--artifact-server-path', fixture.artifacts,
-    '--artifact-server-addr', '127.0.0.1',
-    '--artifact-server-port', String(artifactPort),
+    '--artifact-server-path',
+    fixture.artifacts,
+    '--artifact-server-addr',
+    '127.0.0.1',
+    '--artifact-server-port',
+    String(artifactPort),
     ...(await cacheServerArgs(opts)),
-    '--action-cache-path', fixture.actCache,
+    '--action-cache-path',
+    fixture.actCache,
     // one job at a time: DuckDB allows one writer per file and every job shares this host
-    '--concurrent-jobs', '1',
+    '--concurrent-jobs',
+    '1',
     ...(await githubActionMappings(opts)),
-    '--local-repository', `dbt-matrix/dbt-matrix@v1=${fixture.action}`,
-    '--env', `DBT_DUCKDB_PATH=${fixture.duckdb}`,
-    '--env', `DBT_MATRIX_E2E_VENV_BIN=${VENV_BIN}`,
+    '--local-repository',
+    `dbt-matrix/dbt-matrix@v1=${fixture.action}`,
+    '--env',
+    `DBT_DUCKDB_PATH=${fixture.duckdb}`,
+    '--env',
+    `DBT_MATRIX_E2E_VENV_BIN=${VENV_BIN}`,
     // GitHub's API is unreachable from here: a closed loopback port fails fast and the same way
     // on every machine (a real DNS lookup could hang or, online, reach GitHub)
-    '--env', `GITHUB_API_URL=http://127.0.0.1:${closedApiPort}`,
+    '--env',
+    `GITHUB_API_URL=http://127.0.0.1:${closedApiPort}`,
     // GitHub sets it; act does not. `--timings github` finds "this workflow" from it.
-    '--env', `GITHUB_WORKFLOW_REF=${REPO}/.github/workflows/${workflowFile}@refs/heads/main`,
+    '--env',
+    `GITHUB_WORKFLOW_REF=${REPO}/.github/workflows/${workflowFile}@refs/heads/main`,
     // GitHub always provides a token; merge's `comment: true` needs one
-    '-s', 'GITHUB_TOKEN=e2e-fake-token',
+    '-s',
+    'GITHUB_TOKEN=e2e-fake-token',
     ...(opts.job ? ['-j', opts.job] : []),
   ];
   const logFile = path.join(fixture.dir, `act-${opts.eventName}-${Date.now()}.log`);
@@ -157,7 +187,13 @@ export async function runAct(opts: ActOptions): Promise<ActRun> {
     cwd: fixture.workspace,
     // act runs `runs.using: node24` actions with the `node` on PATH: Node 24 first. The project's
     // virtualenv leaves PATH: a job's dbt must come from setup-dbt, as on GitHub.
-    env: { ...process.env, PATH: [NODE24_BIN, ...(process.env['PATH'] ?? '').split(':').filter((d) => d && path.resolve(d) !== VENV_BIN)].join(':') },
+    env: {
+      ...process.env,
+      PATH: [
+        NODE24_BIN,
+        ...(process.env['PATH'] ?? '').split(':').filter((d) => d && path.resolve(d) !== VENV_BIN),
+      ].join(':'),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
@@ -184,7 +220,14 @@ export async function runAct(opts: ActOptions): Promise<ActRun> {
 async function cacheServerArgs(opts: ActOptions): Promise<string[]> {
   if (!opts.actionsCache || opts.actionsCache === 'fake') return ['--no-cache-server'];
   const storage = path.join(opts.fixture.dir, 'cache-server');
-  return ['--cache-server-path', storage, '--cache-server-addr', '127.0.0.1', '--cache-server-port', String(await freePort())];
+  return [
+    '--cache-server-path',
+    storage,
+    '--cache-server-addr',
+    '127.0.0.1',
+    '--cache-server-port',
+    String(await freePort()),
+  ];
 }
 
 /**
@@ -192,13 +235,19 @@ async function cacheServerArgs(opts: ActOptions): Promise<string[]> {
  * the workflow files and setup-dbt, nowhere else) to its stand-in here.
  */
 async function githubActionMappings(opts: ActOptions): Promise<string[]> {
-  const cache = !opts.actionsCache || opts.actionsCache === 'fake' ? path.join(FAKES, 'cache') : opts.actionsCache.toolkitActionDir;
-  const targets: Record<string, string> = { checkout: path.join(FAKES, 'checkout'), 'setup-python': path.join(FAKES, 'setup-python'), cache };
+  const cache =
+    !opts.actionsCache || opts.actionsCache === 'fake' ? path.join(FAKES, 'cache') : opts.actionsCache.toolkitActionDir;
+  const targets: Record<string, string> = {
+    checkout: path.join(FAKES, 'checkout'),
+    'setup-python': path.join(FAKES, 'setup-python'),
+    cache,
+  };
   const sources = [opts.workflow, '.github/workflows/dbt-matrix.yml', '.github/actions/setup-dbt/action.yml'];
   const refs = new Set<string>();
   for (const file of sources) {
     const text = await fs.readFile(path.join(file.startsWith('.github') ? ROOT : opts.fixture.workspace, file), 'utf8');
-    for (const m of text.matchAll(/uses:\s*actions\/(checkout|setup-python|cache)@([\w.-]+)/g)) refs.add(`${m[1]}@${m[2]}`);
+    for (const m of text.matchAll(/uses:\s*actions\/(checkout|setup-python|cache)@([\w.-]+)/g))
+      refs.add(`${m[1]}@${m[2]}`);
   }
   return [...refs].flatMap((ref) => ['--local-repository', `actions/${ref}=${targets[ref.split('@')[0]!]!}`]);
 }
@@ -218,10 +267,21 @@ export async function toolkitCacheAction(fixture: ActFixture): Promise<{ toolkit
   await Promise.all(
     ['restore', 'save'].map(async (step) => {
       const out = path.join(dest, 'dist', step);
-      const args = [NCC, 'build', path.join(TOOLKIT_CACHE, `${step}.ts`), '-o', out, '--target', 'es2022', '--transpile-only', '--quiet'];
+      const args = [
+        NCC,
+        'build',
+        path.join(TOOLKIT_CACHE, `${step}.ts`),
+        '-o',
+        out,
+        '--target',
+        'es2022',
+        '--transpile-only',
+        '--quiet',
+      ];
       await promisify(execFile)(process.execPath, args, { cwd: ROOT, maxBuffer: 64 * 2 ** 20 });
       // ncc names ESM output index.mjs (beside a package.json saying "type": "module"); action.yml runs index.js
-      if (existsSync(path.join(out, 'index.mjs'))) await fs.rename(path.join(out, 'index.mjs'), path.join(out, 'index.js'));
+      if (existsSync(path.join(out, 'index.mjs')))
+        await fs.rename(path.join(out, 'index.mjs'), path.join(out, 'index.js'));
     }),
   );
   return { toolkitActionDir: dest };
@@ -247,7 +307,9 @@ export async function extractArtifact(fixture: ActFixture, name: string): Promis
     execFileSync(path.join(VENV_BIN, 'python'), ['-m', 'zipfile', '-e', zip, dest], { stdio: 'pipe' });
     return dest;
   }
-  throw new Error(`artifact ${name} is not on act's artifact server (have: ${(await artifactNames(fixture)).join(', ')})`);
+  throw new Error(
+    `artifact ${name} is not on act's artifact server (have: ${(await artifactNames(fixture)).join(', ')})`,
+  );
 }
 
 export async function readJson<T = unknown>(file: string): Promise<T> {
@@ -263,12 +325,31 @@ export function tail(run: ActRun, lines = 60): string {
 export function dbt(fixture: ActFixture, args: string[]): void {
   const project = path.join(fixture.workspace, 'examples', 'shop');
   const scratch = path.join(fixture.dir, 'dbt-setup');
-  execFileSync(path.join(VENV_BIN, 'dbt'), [...args, '--project-dir', project, '--profiles-dir', project, '--target-path', path.join(scratch, 'target'), '--log-path', path.join(scratch, 'logs')], {
-    cwd: fixture.dir,
-    env: { ...process.env, ...EXAMPLE_EVENT_TIME, DBT_DUCKDB_PATH: fixture.duckdb, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' },
-    stdio: 'pipe',
-    timeout: 300_000,
-  });
+  execFileSync(
+    path.join(VENV_BIN, 'dbt'),
+    [
+      ...args,
+      '--project-dir',
+      project,
+      '--profiles-dir',
+      project,
+      '--target-path',
+      path.join(scratch, 'target'),
+      '--log-path',
+      path.join(scratch, 'logs'),
+    ],
+    {
+      cwd: fixture.dir,
+      env: {
+        ...process.env,
+        ...EXAMPLE_EVENT_TIME,
+        DBT_DUCKDB_PATH: fixture.duckdb,
+        DBT_SEND_ANONYMOUS_USAGE_STATS: 'false',
+      },
+      stdio: 'pipe',
+      timeout: 300_000,
+    },
+  );
 }
 
 export interface RunResultsFile {

@@ -2,7 +2,18 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlanSchema } from '../../src/core/plan/schema.js';
-import { artifactNames, extractArtifact, makeFixture, readJson, REPO, runAct, tail, type ActFixture, type ActRun, type RunResultsFile } from './act-harness.js';
+import {
+  artifactNames,
+  extractArtifact,
+  makeFixture,
+  readJson,
+  REPO,
+  runAct,
+  tail,
+  type ActFixture,
+  type ActRun,
+  type RunResultsFile,
+} from './act-harness.js';
 
 /**
  * examples/workflows/pr-ci.yml, unchanged, under act: plan job → matrix job(s) → merge job, with
@@ -24,7 +35,12 @@ describe('PR CI example workflow under act', () => {
         action: 'synchronize',
         number: 7,
         // the interval is the PR's trigger date: a day inside the seed data
-        pull_request: { number: 7, updated_at: '2024-01-10T12:00:00Z', head: { ref: 'feature' }, base: { ref: 'main' } },
+        pull_request: {
+          number: 7,
+          updated_at: '2024-01-10T12:00:00Z',
+          head: { ref: 'feature' },
+          base: { ref: 'main' },
+        },
         repository: { name: 'shop-demo', full_name: REPO, owner: { login: 'dbt-matrix' }, default_branch: 'main' },
       },
       timeoutMs: 12 * 60_000,
@@ -39,12 +55,16 @@ describe('PR CI example workflow under act', () => {
     expect(run.exitCode, tail(run)).toBe(0);
     const jobs = [...run.jobs.entries()];
     expect(jobs.map(([name]) => name)).toEqual(expect.arrayContaining(['plan', 'merge']));
-    expect(jobs.some(([name]) => name.startsWith('stage 1 ')), tail(run)).toBe(true);
+    expect(
+      jobs.some(([name]) => name.startsWith('stage 1 ')),
+      tail(run),
+    ).toBe(true);
     expect(jobs.filter(([, result]) => result !== 'succeeded')).toEqual([]);
   });
 
   it('runs each step as its sub-action (dbt-matrix/dbt-matrix/<step>@v1), none through the `command` front', () => {
-    for (const step of ['plan', 'run', 'merge']) expect(run.log).toMatch(new RegExp(`✅ {2}Success - Main dbt-matrix/dbt-matrix/${step}@v1`));
+    for (const step of ['plan', 'run', 'merge'])
+      expect(run.log).toMatch(new RegExp(`✅ {2}Success - Main dbt-matrix/dbt-matrix/${step}@v1`));
     expect(run.log).not.toMatch(/is deprecated; use/);
   });
 
@@ -72,8 +92,18 @@ describe('PR CI example workflow under act', () => {
     const planned = [...plan.shards.flatMap((s) => s.nodes), ...plan.finalTests, ...(plan.exposures ?? [])].sort();
     // state:modified+ without production state = every node is new: the whole project
     expect(planned.length).toBeGreaterThan(100);
-    expect(merged.results.map((r) => r.unique_id).filter((id) => !id.startsWith('operation.')).sort()).toEqual(planned);
-    expect(merged.results.filter((r) => !['success', 'pass'].includes(r.status) && !(r.status === 'no-op' && r.unique_id.startsWith('exposure.')))).toEqual([]);
+    expect(
+      merged.results
+        .map((r) => r.unique_id)
+        .filter((id) => !id.startsWith('operation.'))
+        .sort(),
+    ).toEqual(planned);
+    expect(
+      merged.results.filter(
+        (r) =>
+          !['success', 'pass'].includes(r.status) && !(r.status === 'no-op' && r.unique_id.startsWith('exposure.')),
+      ),
+    ).toEqual([]);
 
     const summary = await fs.readFile(path.join(report, 'summary.md'), 'utf8');
     expect(summary).toMatch(/✅ success — \d+ passed · 0 failed/);

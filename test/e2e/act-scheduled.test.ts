@@ -3,7 +3,17 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PlanSchema } from '../../src/core/plan/schema.js';
 import { ShardArtifactSchema } from '../../src/core/report/shard-artifact.js';
-import { artifactNames, extractArtifact, makeFixture, readJson, runAct, tail, type ActFixture, type ActRun, type RunResultsFile } from './act-harness.js';
+import {
+  artifactNames,
+  extractArtifact,
+  makeFixture,
+  readJson,
+  runAct,
+  tail,
+  type ActFixture,
+  type ActRun,
+  type RunResultsFile,
+} from './act-harness.js';
 
 /**
  * examples/workflows/scheduled.yml, unchanged, under act: a few lines that call the reusable
@@ -19,7 +29,13 @@ describe('scheduled example workflow (through the reusable workflow) under act',
     // `uses: dbt-matrix/dbt-matrix/.github/workflows/dbt-matrix.yml@v1` resolves to the fixture's copy of the action
     fixture = await makeFixture('scheduled');
     startedAt = new Date();
-    run = await runAct({ fixture, workflow: 'examples/workflows/scheduled.yml', eventName: 'schedule', event: { schedule: '0 * * * *' }, timeoutMs: 12 * 60_000 });
+    run = await runAct({
+      fixture,
+      workflow: 'examples/workflows/scheduled.yml',
+      eventName: 'schedule',
+      event: { schedule: '0 * * * *' },
+      timeoutMs: 12 * 60_000,
+    });
   }, 13 * 60_000);
 
   afterAll(async () => {
@@ -29,30 +45,54 @@ describe('scheduled example workflow (through the reusable workflow) under act',
   it('runs green through the reusable workflow: plan, shards and merge jobs all succeed', () => {
     expect(run.exitCode, tail(run)).toBe(0);
     const jobs = [...run.jobs.entries()];
-    expect(jobs.some(([name]) => name.endsWith('plan')), tail(run)).toBe(true);
-    expect(jobs.some(([name]) => name.endsWith('merge')), tail(run)).toBe(true);
+    expect(
+      jobs.some(([name]) => name.endsWith('plan')),
+      tail(run),
+    ).toBe(true);
+    expect(
+      jobs.some(([name]) => name.endsWith('merge')),
+      tail(run),
+    ).toBe(true);
     expect(jobs.filter(([, result]) => result !== 'succeeded')).toEqual([]);
   });
 
   it('gives every shard the previous cron interval, with overlap, and merges every planned node', async () => {
     const names = await artifactNames(fixture);
-    const plan = PlanSchema.parse(await readJson(path.join(await extractArtifact(fixture, 'dbt-matrix-plan-attempt-1'), 'plan.json')));
+    const plan = PlanSchema.parse(
+      await readJson(path.join(await extractArtifact(fixture, 'dbt-matrix-plan-attempt-1'), 'plan.json')),
+    );
     for (const shard of plan.shards) {
       const name = `dbt-matrix-shard-${shard.id}-attempt-1`;
       expect(names).toContain(name);
-      const artifact = ShardArtifactSchema.parse(await readJson(path.join(await extractArtifact(fixture, name), 'shard.json')));
+      const artifact = ShardArtifactSchema.parse(
+        await readJson(path.join(await extractArtifact(fixture, name), 'shard.json')),
+      );
       // `0 * * * *`: the run belongs to the last full hour when it started; the interval is the hour before
       const tick = new Date(artifact.startedAt);
       tick.setUTCMinutes(0, 0, 0);
       const iso = (d: Date): string => d.toISOString().replace('.000Z', '+00:00');
       expect(tick.getTime()).toBeGreaterThanOrEqual(new Date(startedAt).setUTCMinutes(0, 0, 0));
       expect(artifact.interval).toMatchObject({ source: 'schedule', overlap: true });
-      expect(artifact.vars).toMatchObject({ start_dttm: iso(new Date(tick.getTime() - 3_600_000)), end_dttm: iso(tick), overlap: true });
+      expect(artifact.vars).toMatchObject({
+        start_dttm: iso(new Date(tick.getTime() - 3_600_000)),
+        end_dttm: iso(tick),
+        overlap: true,
+      });
     }
     const report = await extractArtifact(fixture, 'dbt-matrix-report');
     const merged = await readJson<RunResultsFile>(path.join(report, 'run_results.json'));
-    expect(merged.results.map((r) => r.unique_id).filter((id) => !id.startsWith('operation.')).sort()).toEqual([...plan.shards.flatMap((s) => s.nodes), ...plan.finalTests, ...(plan.exposures ?? [])].sort());
-    expect(merged.results.filter((r) => !['success', 'pass'].includes(r.status) && !(r.status === 'no-op' && r.unique_id.startsWith('exposure.')))).toEqual([]);
+    expect(
+      merged.results
+        .map((r) => r.unique_id)
+        .filter((id) => !id.startsWith('operation.'))
+        .sort(),
+    ).toEqual([...plan.shards.flatMap((s) => s.nodes), ...plan.finalTests, ...(plan.exposures ?? [])].sort());
+    expect(
+      merged.results.filter(
+        (r) =>
+          !['success', 'pass'].includes(r.status) && !(r.status === 'no-op' && r.unique_id.startsWith('exposure.')),
+      ),
+    ).toEqual([]);
     expect(await fs.readFile(path.join(report, 'summary.md'), 'utf8')).toContain('(schedule, UTC, overlap)');
   });
 });

@@ -19,8 +19,19 @@ import { jobLines, stepSeconds } from './act-log.js';
 const SETUP_DBT = 'dbt-matrix/dbt-matrix/.github/actions/setup-dbt@v1';
 const INSTALL_LINES = /install dbt \(cache miss\)|Successfully installed|Collecting /;
 // a seed with no tests on other models: the shard's work is small, the set-up is what is measured
-const inputs = { start_dttm: '2024-01-10', end_dttm: '2024-01-11', chunk: 'none', select: 'countries', vars: '', threads: '' };
-const event = { inputs, ref: 'refs/heads/main', repository: { name: 'shop-demo', full_name: REPO, owner: { login: 'dbt-matrix' }, default_branch: 'main' } };
+const inputs = {
+  start_dttm: '2024-01-10',
+  end_dttm: '2024-01-11',
+  chunk: 'none',
+  select: 'countries',
+  vars: '',
+  threads: '',
+};
+const event = {
+  inputs,
+  ref: 'refs/heads/main',
+  repository: { name: 'shop-demo', full_name: REPO, owner: { login: 'dbt-matrix' }, default_branch: 'main' },
+};
 
 describe('setup-dbt caches the dbt virtualenv (@actions/cache stand-in for actions/cache, act cache server)', () => {
   let fixture: ActFixture;
@@ -31,7 +42,15 @@ describe('setup-dbt caches the dbt virtualenv (@actions/cache stand-in for actio
     fixture = await makeFixture('venv-cache');
     const actionsCache = await toolkitCacheAction(fixture);
     const dispatch = (job?: string) =>
-      runAct({ fixture, workflow: 'examples/workflows/backfill.yml', eventName: 'workflow_dispatch', event, timeoutMs: 10 * 60_000, actionsCache, ...(job ? { job } : {}) });
+      runAct({
+        fixture,
+        workflow: 'examples/workflows/backfill.yml',
+        eventName: 'workflow_dispatch',
+        event,
+        timeoutMs: 10 * 60_000,
+        actionsCache,
+        ...(job ? { job } : {}),
+      });
     first = await dispatch('plan');
     await fs.rm(path.join(fixture.actCache, 'tool_cache', 'dbt-matrix-venv'), { recursive: true, force: true });
     second = await dispatch();
@@ -52,15 +71,23 @@ describe('setup-dbt caches the dbt virtualenv (@actions/cache stand-in for actio
 
   it('run 2 on a machine without the virtualenv: every job restores it, installs nothing, and runs dbt from it', () => {
     expect(second.exitCode, tail(second)).toBe(0);
-    expect([...second.jobs.values()].every((r) => r === 'succeeded'), tail(second)).toBe(true);
+    expect(
+      [...second.jobs.values()].every((r) => r === 'succeeded'),
+      tail(second),
+    ).toBe(true);
     const dbtJobs = [...second.jobs.keys()].filter((job) => job !== 'merge');
     expect(dbtJobs).toEqual(expect.arrayContaining(['plan']));
-    expect(dbtJobs.some((job) => job.startsWith('stage 1 ')), tail(second)).toBe(true);
+    expect(
+      dbtJobs.some((job) => job.startsWith('stage 1 ')),
+      tail(second),
+    ).toBe(true);
     for (const job of dbtJobs) {
       const lines = jobLines(second.log, job);
       // act's cache server answers with the key lower-cased
       expect(lines, job).toMatch(/Cache restored from key: dbt-venv-linux-/i);
-      expect(lines, job).toMatch(/setup-dbt: Python 3\.\d+\.\d+ virtualenv \S+\/tool_cache\/dbt-matrix-venv\/\w+ \(cache hit: true\)/);
+      expect(lines, job).toMatch(
+        /setup-dbt: Python 3\.\d+\.\d+ virtualenv \S+\/tool_cache\/dbt-matrix-venv\/\w+ \(cache hit: true\)/,
+      );
       expect(lines, job).not.toMatch(INSTALL_LINES);
       // dbt ran from it: every job succeeded (plan runs `dbt parse`) and a shard's dbt printed its
       // version, while the project's own virtualenv is not on act's PATH
@@ -73,7 +100,9 @@ describe('setup-dbt caches the dbt virtualenv (@actions/cache stand-in for actio
   it('a restore costs a fraction of an install (set-up seconds, printed)', () => {
     const install = stepSeconds(first.log, 'plan', SETUP_DBT);
     const save = stepSeconds(first.log, 'plan', SETUP_DBT, 'Post');
-    const restores = [...second.jobs.keys()].filter((job) => job !== 'merge').map((job) => [job, stepSeconds(second.log, job, SETUP_DBT)] as const);
+    const restores = [...second.jobs.keys()]
+      .filter((job) => job !== 'merge')
+      .map((job) => [job, stepSeconds(second.log, job, SETUP_DBT)] as const);
     const slowest = Math.max(...restores.map(([, s]) => s));
     console.log(
       `setup-dbt under act: cache miss (venv + pip install) ${install.toFixed(1)} s, then saving it ${save.toFixed(1)} s; ` +

@@ -18,11 +18,18 @@ export interface CliResult {
 }
 
 /** Runs `dbt-matrix ...args`; kills it (SIGKILL) after timeoutMs, so a hang shows as signal SIGKILL. */
-export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; prefix?: string[] } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; prefix?: string[] } = {},
+): Promise<CliResult> {
   const started = Date.now();
   const [file, ...pre] = [...(opts.prefix ?? []), process.execPath];
   return new Promise((resolve, reject) => {
-    const child = spawn(file!, [...pre, '--import', 'tsx', CLI_SOURCE, ...args], { cwd: REPO_ROOT, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(file!, [...pre, '--import', 'tsx', CLI_SOURCE, ...args], {
+      cwd: REPO_ROOT,
+      env: opts.env ?? process.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
@@ -40,9 +47,11 @@ export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutM
 export function expectOneLineRefusal(r: CliResult, input: string | RegExp): void {
   const lines = r.stderr.split('\n').filter((l) => l !== '');
   const where = `exit ${r.code} signal ${r.signal}\nstderr: ${r.stderr}\nstdout: ${r.stdout}`;
-  if (r.code !== 2 || lines.length !== 1 || /\bat .+:\d+:\d+\)?$|unexpected error/m.test(r.stderr)) throw new Error(`expected one line and exit 2:\n${where}`);
+  if (r.code !== 2 || lines.length !== 1 || /\bat .+:\d+:\d+\)?$|unexpected error/m.test(r.stderr))
+    throw new Error(`expected one line and exit 2:\n${where}`);
   const line = lines[0]!;
-  if (typeof input === 'string' ? !line.includes(input) : !input.test(line)) throw new Error(`the line does not name ${String(input)}: ${line}`);
+  if (typeof input === 'string' ? !line.includes(input) : !input.test(line))
+    throw new Error(`the line does not name ${String(input)}: ${line}`);
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0008\u000b-\u001f\u007f]/.test(line)) throw new Error(`raw control bytes in: ${JSON.stringify(line)}`);
 }

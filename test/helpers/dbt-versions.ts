@@ -13,7 +13,10 @@ export interface DbtVersionEnv {
 }
 
 export const DBT_VERSIONS: DbtVersionEnv[] = [
-  ...['1.8', '1.9', '1.10'].map((minor) => ({ minor, dbt: path.join(REPO_ROOT, '.venvs', `dbt-${minor}`, 'bin', 'dbt') })),
+  ...['1.8', '1.9', '1.10'].map((minor) => ({
+    minor,
+    dbt: path.join(REPO_ROOT, '.venvs', `dbt-${minor}`, 'bin', 'dbt'),
+  })),
   { minor: '1.11', dbt: path.join(REPO_ROOT, '.venv', 'bin', 'dbt') },
 ];
 

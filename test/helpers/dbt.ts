@@ -30,7 +30,10 @@ export const EXAMPLE_PROJECT = path.join(REPO_ROOT, 'examples', 'shop');
  * day. Plain dbt runs in tests get the seed data's months instead (dbt reads these env vars on
  * run/build only; an explicit --event-time-start/--event-time-end wins).
  */
-export const EXAMPLE_EVENT_TIME = { DBT_EVENT_TIME_START: '2023-12-01T00:00:00', DBT_EVENT_TIME_END: '2024-03-01T00:00:00' } as const;
+export const EXAMPLE_EVENT_TIME = {
+  DBT_EVENT_TIME_START: '2023-12-01T00:00:00',
+  DBT_EVENT_TIME_END: '2024-03-01T00:00:00',
+} as const;
 
 export interface DbtResult {
   code: number;

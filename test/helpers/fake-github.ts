@@ -50,8 +50,12 @@ export class FakeGitHubApi {
     req.on('end', () => {
       const url = new URL(req.url ?? '/', this.url);
       this.requests.push(`${req.method} ${url.pathname}${url.search}`);
-      const body = chunks.length > 0 ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
-      if (this.deny !== null && !url.pathname.startsWith('/blob/')) return json(res, this.deny, { message: this.deny === 403 ? 'Resource not accessible by integration' : 'Not Found' });
+      const body =
+        chunks.length > 0 ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
+      if (this.deny !== null && !url.pathname.startsWith('/blob/'))
+        return json(res, this.deny, {
+          message: this.deny === 403 ? 'Resource not accessible by integration' : 'Not Found',
+        });
       this.route(req.method ?? 'GET', url, body, res);
     });
   }
@@ -67,12 +71,24 @@ export class FakeGitHubApi {
       if (page < last) {
         const next = new URL(url);
         next.searchParams.set('page', String(page + 1));
-        res.setHeader('link', `<${next.toString()}>; rel="next", <${next.toString().replace(/page=\d+/, `page=${last}`)}>; rel="last"`);
+        res.setHeader(
+          'link',
+          `<${next.toString()}>; rel="next", <${next.toString().replace(/page=\d+/, `page=${last}`)}>; rel="last"`,
+        );
       }
-      return json(res, 200, all.slice((page - 1) * perPage, page * perPage).map((c) => this.commentJson(c)));
+      return json(
+        res,
+        200,
+        all.slice((page - 1) * perPage, page * perPage).map((c) => this.commentJson(c)),
+      );
     }
     if (method === 'POST' && (m = /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/.exec(p))) {
-      const c: FakeComment = { id: this.nextId++, body: String(body['body']), issue: Number(m[1]), user: { login: 'github-actions[bot]', type: 'Bot' } };
+      const c: FakeComment = {
+        id: this.nextId++,
+        body: String(body['body']),
+        issue: Number(m[1]),
+        user: { login: 'github-actions[bot]', type: 'Bot' },
+      };
       this.comments.push(c);
       return json(res, 201, this.commentJson(c));
     }
@@ -82,20 +98,36 @@ export class FakeGitHubApi {
       c.body = String(body['body']);
       return json(res, 200, this.commentJson(c));
     }
-    if (method === 'GET' && /^\/repos\/[^/]+\/[^/]+$/.test(p)) return json(res, 200, { default_branch: this.defaultBranch });
+    if (method === 'GET' && /^\/repos\/[^/]+\/[^/]+$/.test(p))
+      return json(res, 200, { default_branch: this.defaultBranch });
     if (method === 'GET' && (m = /^\/repos\/[^/]+\/[^/]+\/actions\/workflows\/([^/]+)\/runs$/.exec(p))) {
       const branch = url.searchParams.get('branch');
       const status = url.searchParams.get('status');
       const runs = this.runs
-        .filter((r) => r.workflow === decodeURIComponent(m![1]!) && (!branch || r.branch === branch) && (!status || r.status === status))
+        .filter(
+          (r) =>
+            r.workflow === decodeURIComponent(m![1]!) &&
+            (!branch || r.branch === branch) &&
+            (!status || r.status === status),
+        )
         .sort((a, b) => b.id - a.id)
         .slice(0, Number(url.searchParams.get('per_page') ?? 30));
-      return json(res, 200, { total_count: runs.length, workflow_runs: runs.map((r) => ({ id: r.id, head_branch: r.branch, conclusion: r.status, html_url: `${this.url}/runs/${r.id}` })) });
+      return json(res, 200, {
+        total_count: runs.length,
+        workflow_runs: runs.map((r) => ({
+          id: r.id,
+          head_branch: r.branch,
+          conclusion: r.status,
+          html_url: `${this.url}/runs/${r.id}`,
+        })),
+      });
     }
     if (method === 'GET' && (m = /^\/repos\/[^/]+\/[^/]+\/actions\/runs\/(\d+)\/artifacts$/.exec(p))) {
       const run = this.runs.find((r) => r.id === Number(m![1]));
       const name = url.searchParams.get('name');
-      const artifacts = (run?.artifacts ?? []).filter((a) => !name || a.name === name).map((a) => ({ id: a.id, name: a.name, expired: a.expired ?? false }));
+      const artifacts = (run?.artifacts ?? [])
+        .filter((a) => !name || a.name === name)
+        .map((a) => ({ id: a.id, name: a.name, expired: a.expired ?? false }));
       return json(res, 200, { total_count: artifacts.length, artifacts });
     }
     if (method === 'GET' && (m = /^\/repos\/[^/]+\/[^/]+\/actions\/artifacts\/(\d+)\/zip$/.exec(p))) {

@@ -29,10 +29,19 @@ export async function promiseBroken(fn: () => unknown): Promise<{ verdict: Verdi
     await fn();
     return { verdict: 'accepted', broken: null };
   } catch (err) {
-    if (!isUserError(err)) return { verdict: 'refused', broken: `not a user error: ${err instanceof Error ? (err.stack ?? err.message).split('\n').slice(0, 3).join(' | ') : String(err)}` };
+    if (!isUserError(err))
+      return {
+        verdict: 'refused',
+        broken: `not a user error: ${err instanceof Error ? (err.stack ?? err.message).split('\n').slice(0, 3).join(' | ') : String(err)}`,
+      };
     // eslint-disable-next-line no-control-regex
-    if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(err.message)) return { verdict: 'refused', broken: `control bytes or line breaks in: ${JSON.stringify(err.message.slice(0, 200))}` };
-    if (err.message.length > 4000) return { verdict: 'refused', broken: `a message of ${err.message.length} characters` };
+    if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/.test(err.message))
+      return {
+        verdict: 'refused',
+        broken: `control bytes or line breaks in: ${JSON.stringify(err.message.slice(0, 200))}`,
+      };
+    if (err.message.length > 4000)
+      return { verdict: 'refused', broken: `a message of ${err.message.length} characters` };
     return { verdict: 'refused', broken: null };
   }
 }
@@ -51,7 +60,12 @@ const tallies = new Map<string, AreaTally>();
  * Runs `check` on `cases` values drawn from `arb` with the fixed seed, counts them, and fails
  * listing the first few cases that broke the promise (with their input).
  */
-export async function fuzzArea<T>(area: string, arb: fc.Arbitrary<T>, cases: number, check: (value: T) => Promise<{ verdict: Verdict; broken: string | null }>): Promise<void> {
+export async function fuzzArea<T>(
+  area: string,
+  arb: fc.Arbitrary<T>,
+  cases: number,
+  check: (value: T) => Promise<{ verdict: Verdict; broken: string | null }>,
+): Promise<void> {
   const tally: AreaTally = { tried: 0, held: 0, accepted: 0, refused: 0, failures: [] };
   tallies.set(area, tally);
   for (const value of fc.sample(arb, { seed: FUZZ_SEED + hash(area), numRuns: cases })) {
@@ -59,18 +73,30 @@ export async function fuzzArea<T>(area: string, arb: fc.Arbitrary<T>, cases: num
     tally.tried++;
     tally[verdict]++;
     if (broken === null) tally.held++;
-    else if (tally.failures.length < 5) tally.failures.push(`${broken}\n    input: ${JSON.stringify(value, replacer).slice(-300)}`);
+    else if (tally.failures.length < 5)
+      tally.failures.push(`${broken}\n    input: ${JSON.stringify(value, replacer).slice(-300)}`);
   }
   expect(tally.failures, `${area}: ${tally.tried - tally.held} of ${tally.tried} cases broke the promise`).toEqual([]);
 }
 
 /** Prints and saves the tallies (call from afterAll). */
 export function reportTallies(suite: string): void {
-  const rows = [...tallies].map(([area, t]) => ({ area, tried: t.tried, held: t.held, accepted: t.accepted, refused: t.refused }));
-  console.info(`fuzz (${suite}, seed ${FUZZ_SEED}, scale ${FUZZ_SCALE}):\n${rows.map((r) => `  ${r.area}: ${r.held}/${r.tried} held (${r.accepted} accepted, ${r.refused} refused)`).join('\n')}`);
+  const rows = [...tallies].map(([area, t]) => ({
+    area,
+    tried: t.tried,
+    held: t.held,
+    accepted: t.accepted,
+    refused: t.refused,
+  }));
+  console.info(
+    `fuzz (${suite}, seed ${FUZZ_SEED}, scale ${FUZZ_SCALE}):\n${rows.map((r) => `  ${r.area}: ${r.held}/${r.tried} held (${r.accepted} accepted, ${r.refused} refused)`).join('\n')}`,
+  );
   const dir = path.join(REPO_ROOT, 'test-results');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, `fuzz-${suite}.json`), `${JSON.stringify({ seed: FUZZ_SEED, scale: FUZZ_SCALE, areas: rows }, null, 2)}\n`);
+  writeFileSync(
+    path.join(dir, `fuzz-${suite}.json`),
+    `${JSON.stringify({ seed: FUZZ_SEED, scale: FUZZ_SCALE, areas: rows }, null, 2)}\n`,
+  );
 }
 
 const replacer = (_k: string, v: unknown): unknown => (v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v);
@@ -86,6 +112,41 @@ export const hostileString = (): fc.Arbitrary<string> =>
   fc.oneof(
     fc.string({ maxLength: 40 }),
     fc.string({ unit: 'binary', maxLength: 40 }),
-    fc.constantFrom('', ' ', '0', '-1', '1e999', 'NaN', 'Infinity', '9007199254740993', '0x10', '1.5', 'true', 'null', '..', '../..', '/', '/proc/x', '\u0000', '\u001b[31m', 'a\nb', '$(id)', '`id`', "'", '"', '\\', '%s%n', '{{ x }}', '*', '+', '@', ',', ':', 'ü', '😀', '\u2028'),
+    fc.constantFrom(
+      '',
+      ' ',
+      '0',
+      '-1',
+      '1e999',
+      'NaN',
+      'Infinity',
+      '9007199254740993',
+      '0x10',
+      '1.5',
+      'true',
+      'null',
+      '..',
+      '../..',
+      '/',
+      '/proc/x',
+      '\u0000',
+      '\u001b[31m',
+      'a\nb',
+      '$(id)',
+      '`id`',
+      "'",
+      '"',
+      '\\',
+      '%s%n',
+      '{{ x }}',
+      '*',
+      '+',
+      '@',
+      ',',
+      ':',
+      'ü',
+      '😀',
+      '\u2028',
+    ),
     fc.stringMatching(/^-?\d{1,30}(\.\d{0,5})?$/),
   );

@@ -5,7 +5,10 @@ import { GITHUB_MACHINE, type PartitionInput, type PartitionResult } from '../..
 
 /** The plan invariants (every node once, no dependency on a later or same-stage shard, the budget per stage), checked by brute force against the graph. */
 const schedulable = (n: ManifestNode | undefined, selected: Set<string>): boolean =>
-  n !== undefined && selected.has(n.uniqueId) && ['model', 'seed', 'snapshot', 'test', 'unit_test'].includes(n.resourceType) && n.config['materialized'] !== 'ephemeral';
+  n !== undefined &&
+  selected.has(n.uniqueId) &&
+  ['model', 'seed', 'snapshot', 'test', 'unit_test'].includes(n.resourceType) &&
+  n.config['materialized'] !== 'ephemeral';
 
 /** Brute force: nearest schedulable ancestors, through anything else. */
 function effectiveParents(graph: DbtGraph, id: string, selected: Set<string>): Set<string> {
@@ -71,9 +74,13 @@ export function expectPlanInvariants(input: PartitionInput, r: PartitionResult):
   }
 
   const e = r.estimates;
-  expect(e.makespanSeconds).toBeGreaterThanOrEqual(e.lowerBoundSeconds - 1e-6 * Math.max(1, e.lowerBoundSeconds) - 0.002);
+  expect(e.makespanSeconds).toBeGreaterThanOrEqual(
+    e.lowerBoundSeconds - 1e-6 * Math.max(1, e.lowerBoundSeconds) - 0.002,
+  );
   // no worse than everything one after another, plus each job's start and dbt's own CPU for every node
   const machine = input.machine ?? GITHUB_MACHINE;
   const dbtOwn = expected.length * machine.dbtCpuPerNode + (r.shards.length + 1) * machine.startupCpuSeconds;
-  expect(e.makespanSeconds).toBeLessThanOrEqual(e.sequentialSeconds + dbtOwn + (2 * input.maxStages + 1) * input.shardOverheadSeconds + 0.002);
+  expect(e.makespanSeconds).toBeLessThanOrEqual(
+    e.sequentialSeconds + dbtOwn + (2 * input.maxStages + 1) * input.shardOverheadSeconds + 0.002,
+  );
 }

@@ -64,7 +64,11 @@ interface Exec {
   stderr: string;
 }
 
-function run(file: string, args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<Exec> {
+function run(
+  file: string,
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {},
+): Promise<Exec> {
   return new Promise((resolve, reject) => {
     execFile(
       file,
@@ -89,7 +93,10 @@ interface OsUser {
 
 async function lookupOsUser(name: string): Promise<OsUser> {
   const passwd = await readFile('/etc/passwd', 'utf8');
-  const fields = passwd.split('\n').find((line) => line.startsWith(`${name}:`))?.split(':');
+  const fields = passwd
+    .split('\n')
+    .find((line) => line.startsWith(`${name}:`))
+    ?.split(':');
   if (!fields || fields.length < 4) {
     throw new Error(`running as root needs the '${name}' OS user (PostgreSQL refuses to run as root)`);
   }
@@ -109,7 +116,8 @@ function installExitHook(): void {
   process.once('exit', () => {
     for (const server of live) {
       const [file, ...prefix] = server.pgCtl;
-      if (file) spawnSync(file, [...prefix, 'stop', '-D', server.dataDir, '-m', 'immediate', '-w'], { stdio: 'ignore' });
+      if (file)
+        spawnSync(file, [...prefix, 'stop', '-D', server.dataDir, '-m', 'immediate', '-w'], { stdio: 'ignore' });
       rmSync(server.root, { recursive: true, force: true });
     }
   });
@@ -147,8 +155,10 @@ export async function startPostgres(opts: { port?: number } = {}): Promise<PgSer
   try {
     await exec([
       ...serverCmd('initdb'),
-      '-D', dataDir,
-      '-U', SUPERUSER,
+      '-D',
+      dataDir,
+      '-U',
+      SUPERUSER,
       `--pwfile=${pwFile}`,
       '--auth-host=scram-sha-256',
       '--auth-local=scram-sha-256',

@@ -5,7 +5,14 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { EXECUTABLE_TYPES, isEnabled, isEphemeral, isTestLike, type Manifest, type ManifestNode } from '../../src/core/manifest/types.js';
+import {
+  EXECUTABLE_TYPES,
+  isEnabled,
+  isEphemeral,
+  isTestLike,
+  type Manifest,
+  type ManifestNode,
+} from '../../src/core/manifest/types.js';
 import type { Plan } from '../../src/core/plan/schema.js';
 import type { ShardInput } from '../../src/core/report/model.js';
 import type { NodeResult, RunResults } from '../../src/core/report/run-results.js';
@@ -25,7 +32,10 @@ export const INTERVAL: ShardArtifact['interval'] = {
   timezone: 'UTC',
 };
 
-export function planOf(shards: Array<{ id: string; stage: number; nodes: string[]; estimatedSeconds?: number }>, finalTests: string[] = []): Plan {
+export function planOf(
+  shards: Array<{ id: string; stage: number; nodes: string[]; estimatedSeconds?: number }>,
+  finalTests: string[] = [],
+): Plan {
   return {
     version: 1,
     createdAt: iso(T0),
@@ -36,13 +46,33 @@ export function planOf(shards: Array<{ id: string; stage: number; nodes: string[
     maxParallel: 8,
     connectionBudget: 40,
     stages: Math.max(0, ...shards.map((s) => s.stage)),
-    shards: shards.map((s, index) => ({ index, id: s.id, stage: s.stage, nodes: s.nodes, estimatedSeconds: s.estimatedSeconds ?? 10 })),
+    shards: shards.map((s, index) => ({
+      index,
+      id: s.id,
+      stage: s.stage,
+      nodes: s.nodes,
+      estimatedSeconds: s.estimatedSeconds ?? 10,
+    })),
     finalTests,
-    estimates: { sequentialSeconds: 100, makespanSeconds: 60, lowerBoundSeconds: 30, shardOverheadSeconds: 5, nodesWithHistory: 0, nodesEstimated: 0, assumption: 'test' },
+    estimates: {
+      sequentialSeconds: 100,
+      makespanSeconds: 60,
+      lowerBoundSeconds: 30,
+      shardOverheadSeconds: 5,
+      nodesWithHistory: 0,
+      nodesEstimated: 0,
+      assumption: 'test',
+    },
   };
 }
 
-export function resultOf(uniqueId: string, status: string, seconds: number, startMs: number, extra: Partial<NodeResult> = {}): NodeResult {
+export function resultOf(
+  uniqueId: string,
+  status: string,
+  seconds: number,
+  startMs: number,
+  extra: Partial<NodeResult> = {},
+): NodeResult {
   return {
     status,
     timing: [
@@ -52,7 +82,12 @@ export function resultOf(uniqueId: string, status: string, seconds: number, star
     thread_id: 'Thread-1',
     execution_time: seconds,
     adapter_response: {},
-    message: status === 'fail' ? 'Got 1 result, configured to fail if != 0' : status === 'error' ? 'Runtime Error in model\n  boom | pipe' : 'OK',
+    message:
+      status === 'fail'
+        ? 'Got 1 result, configured to fail if != 0'
+        : status === 'error'
+          ? 'Runtime Error in model\n  boom | pipe'
+          : 'OK',
     failures: status === 'fail' ? 1 : status === 'pass' ? 0 : null,
     unique_id: uniqueId,
     compiled: true,
@@ -78,7 +113,13 @@ export function runResultsOf(results: NodeResult[], invocationId: string, elapse
   };
 }
 
-export function artifactOf(id: string, stage: number, startMs: number, endMs: number, over: Partial<ShardArtifact> = {}): ShardArtifact {
+export function artifactOf(
+  id: string,
+  stage: number,
+  startMs: number,
+  endMs: number,
+  over: Partial<ShardArtifact> = {},
+): ShardArtifact {
   return {
     version: 1,
     id,
@@ -93,7 +134,19 @@ export function artifactOf(id: string, stage: number, startMs: number, endMs: nu
     status: 'success',
     startedAt: iso(startMs),
     endedAt: iso(endMs),
-    chunks: [{ index: 0, start: INTERVAL.start, end: INTERVAL.end, vars: {}, exitCode: 0, status: 'success', attempts: 1, startedAt: iso(startMs), endedAt: iso(endMs) }],
+    chunks: [
+      {
+        index: 0,
+        start: INTERVAL.start,
+        end: INTERVAL.end,
+        vars: {},
+        exitCode: 0,
+        status: 'success',
+        attempts: 1,
+        startedAt: iso(startMs),
+        endedAt: iso(endMs),
+      },
+    ],
     nodes: [],
     ...over,
   };
@@ -121,13 +174,22 @@ export function syntheticShards(shards: number, perShard: number): { plan: Plan;
       results.push(resultOf(uid, status, ((k * 37) % 1000) / 100, start + n * 10));
     }
     planned.push({ id, stage, nodes });
-    inputs.push({ id, artifact: artifactOf(id, stage, start, start + 50_000 + (s % 5) * 1000, { nodes }), results: runResultsOf(results, `inv-${s}`), problems: [] });
+    inputs.push({
+      id,
+      artifact: artifactOf(id, stage, start, start + 50_000 + (s % 5) * 1000, { nodes }),
+      results: runResultsOf(results, `inv-${s}`),
+      problems: [],
+    });
   }
   return { plan: planOf(planned), inputs };
 }
 
 /** Writes one shard folder as the runner does: shard.json, run_results.json, dbt.log. */
-export async function writeShardFolder(dir: string, id: string, files: { artifact?: ShardArtifact | string; results?: RunResults | string; log?: string }): Promise<string> {
+export async function writeShardFolder(
+  dir: string,
+  id: string,
+  files: { artifact?: ShardArtifact | string; results?: RunResults | string; log?: string },
+): Promise<string> {
   const folder = path.join(dir, id);
   await fs.mkdir(folder, { recursive: true });
   const text = (v: unknown): string => (typeof v === 'string' ? v : `${JSON.stringify(v, null, 2)}\n`);
@@ -138,7 +200,6 @@ export async function writeShardFolder(dir: string, id: string, files: { artifac
 }
 
 // ───────────────────────── real shard folders (real dbt on examples/shop) ─────────────────────────
-
 
 export interface RealProject {
   projectDir: string;
@@ -159,7 +220,9 @@ export interface RealProject {
  */
 export async function prepareRealProject(): Promise<RealProject> {
   const projectDir = await copyExampleProject();
-  const parsed = await runDbt(['parse', '--project-dir', projectDir, '--profiles-dir', projectDir], { cwd: projectDir });
+  const parsed = await runDbt(['parse', '--project-dir', projectDir, '--profiles-dir', projectDir], {
+    cwd: projectDir,
+  });
   if (parsed.code !== 0) throw new Error(`dbt parse failed:\n${parsed.stdout}\n${parsed.stderr}`);
   const planDir = path.join(projectDir, 'dbt-matrix-plan');
   await fs.mkdir(planDir, { recursive: true });
@@ -174,7 +237,9 @@ export async function prepareRealProject(): Promise<RealProject> {
 
 function splitByHand(manifest: Manifest): Plan {
   const nodes = manifest.nodes;
-  const work = [...nodes.values()].filter((n) => EXECUTABLE_TYPES.has(n.resourceType) && isEnabled(n) && !isEphemeral(n) && n.packageName === 'shop');
+  const work = [...nodes.values()].filter(
+    (n) => EXECUTABLE_TYPES.has(n.resourceType) && isEnabled(n) && !isEphemeral(n) && n.packageName === 'shop',
+  );
   const builds = work.filter((n) => !isTestLike(n));
   // Executable parents, looking through ephemeral models (compiled into their children).
   const parentsOf = (n: ManifestNode): string[] =>
@@ -196,15 +261,23 @@ function splitByHand(manifest: Manifest): Plan {
   };
   const children = new Map<string, string[]>();
   for (const n of builds) for (const p of parentsOf(n)) children.set(p, [...(children.get(p) ?? []), n.uniqueId]);
-  const finance = closure(builds.filter((n) => n.tags.includes('finance')).map((n) => n.uniqueId), (id) => children.get(id) ?? []);
-  const inventory = closure(builds.filter((n) => n.tags.includes('inventory')).map((n) => n.uniqueId), (id) => parentsOf(nodes.get(id)!));
+  const finance = closure(
+    builds.filter((n) => n.tags.includes('finance')).map((n) => n.uniqueId),
+    (id) => children.get(id) ?? [],
+  );
+  const inventory = closure(
+    builds.filter((n) => n.tags.includes('inventory')).map((n) => n.uniqueId),
+    (id) => parentsOf(nodes.get(id)!),
+  );
   const groupOf = new Map<string, string>();
-  for (const n of builds) groupOf.set(n.uniqueId, finance.has(n.uniqueId) ? 's2-00' : inventory.has(n.uniqueId) ? 's1-01' : 's1-00');
+  for (const n of builds)
+    groupOf.set(n.uniqueId, finance.has(n.uniqueId) ? 's2-00' : inventory.has(n.uniqueId) ? 's1-01' : 's1-00');
   for (const n of builds) {
     const g = groupOf.get(n.uniqueId)!;
     for (const p of parentsOf(n)) {
       const pg = groupOf.get(p)!;
-      if (pg !== g && !(pg.startsWith('s1') && g.startsWith('s2'))) throw new Error(`hand split is not DAG-safe: ${n.uniqueId} (${g}) needs ${p} (${pg})`);
+      if (pg !== g && !(pg.startsWith('s1') && g.startsWith('s2')))
+        throw new Error(`hand split is not DAG-safe: ${n.uniqueId} (${g}) needs ${p} (${pg})`);
     }
   }
   const groups: Record<string, string[]> = { 's1-00': [], 's1-01': [], 's2-00': [] };
@@ -219,7 +292,12 @@ function splitByHand(manifest: Manifest): Plan {
     else finalTests.push(n.uniqueId);
   }
   return planOf(
-    Object.entries(groups).map(([id, ids]) => ({ id, stage: id.startsWith('s2') ? 2 : 1, nodes: ids.sort(), estimatedSeconds: ids.length })),
+    Object.entries(groups).map(([id, ids]) => ({
+      id,
+      stage: id.startsWith('s2') ? 2 : 1,
+      nodes: ids.sort(),
+      estimatedSeconds: ids.length,
+    })),
     finalTests.sort(),
   );
 }
@@ -228,11 +306,18 @@ function splitByHand(manifest: Manifest): Plan {
  * Runs shards of the plan with the real runner (runShard → a dbt subprocess) into `inDir`, in
  * stage order (they share one DuckDB file), the final tests last. `vars` reach dbt as --vars.
  */
-export async function runRealShards(project: RealProject, inDir: string, opts: { only?: string[]; vars?: Record<string, unknown> } = {}): Promise<void> {
+export async function runRealShards(
+  project: RealProject,
+  inDir: string,
+  opts: { only?: string[]; vars?: Record<string, unknown> } = {},
+): Promise<void> {
   // Loaded here so the synthetic fixtures (unit tests, bench) do not pull in the runner.
   const { parseRunInputs } = await import('../../src/run/inputs.js');
   const { runShard } = await import('../../src/run/main.js');
-  const work = [...project.plan.shards.map((s) => ({ id: s.id, index: s.index })), ...(project.plan.finalTests.length > 0 ? [{ id: 'final', index: -1 }] : [])];
+  const work = [
+    ...project.plan.shards.map((s) => ({ id: s.id, index: s.index })),
+    ...(project.plan.finalTests.length > 0 ? [{ id: 'final', index: -1 }] : []),
+  ];
   for (const w of work) {
     if (opts.only && !opts.only.includes(w.id)) continue;
     const inputs = parseRunInputs({

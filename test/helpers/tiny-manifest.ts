@@ -27,7 +27,12 @@ export function tinyManifest(models: readonly string[] = TINY_MODELS): Record<st
     ]),
   );
   return {
-    metadata: { dbt_schema_version: 'https://schemas.getdbt.com/dbt/manifest/v12.json', dbt_version: '1.11.0', project_name: 'tiny', adapter_type: 'duckdb' },
+    metadata: {
+      dbt_schema_version: 'https://schemas.getdbt.com/dbt/manifest/v12.json',
+      dbt_version: '1.11.0',
+      project_name: 'tiny',
+      adapter_type: 'duckdb',
+    },
     nodes,
     sources: {},
     exposures: {},
@@ -47,16 +52,33 @@ export function tinyPlan(shards: Array<{ id: string; index?: number; nodes?: str
     maxParallel: 1,
     connectionBudget: 2,
     stages: 1,
-    shards: shards.map((s, i) => ({ index: s.index ?? i, id: s.id, stage: 1, nodes: s.nodes ?? [], estimatedSeconds: 1 })),
+    shards: shards.map((s, i) => ({
+      index: s.index ?? i,
+      id: s.id,
+      stage: 1,
+      nodes: s.nodes ?? [],
+      estimatedSeconds: 1,
+    })),
     finalTests: [],
-    estimates: { sequentialSeconds: 1, makespanSeconds: 1, lowerBoundSeconds: 1, shardOverheadSeconds: 0, nodesWithHistory: 0, nodesEstimated: 0, assumption: 'test' },
+    estimates: {
+      sequentialSeconds: 1,
+      makespanSeconds: 1,
+      lowerBoundSeconds: 1,
+      shardOverheadSeconds: 0,
+      nodesWithHistory: 0,
+      nodesEstimated: 0,
+      assumption: 'test',
+    },
   };
 }
 
 /** Writes plan.json (and the manifest beside it) into `dir`; returns the plan file. */
 export async function writePlanFolder(dir: string, plan: unknown, manifest: unknown = tinyManifest()): Promise<string> {
   await fs.mkdir(dir, { recursive: true });
-  await fs.writeFile(path.join(dir, 'manifest.json'), typeof manifest === 'string' ? manifest : JSON.stringify(manifest));
+  await fs.writeFile(
+    path.join(dir, 'manifest.json'),
+    typeof manifest === 'string' ? manifest : JSON.stringify(manifest),
+  );
   const file = path.join(dir, 'plan.json');
   await fs.writeFile(file, typeof plan === 'string' ? plan : JSON.stringify(plan));
   return file;

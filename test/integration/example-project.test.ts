@@ -122,8 +122,12 @@ describe('example project on DuckDB', () => {
     const expectedOrders = await seedRowsInInterval('orders', 'ordered_at', THREE_DAYS);
     expect(expectedOrders).toBeGreaterThan(0);
     expect(await countDuckDbRows(dir, 'fct_orders')).toBe(expectedOrders);
-    expect(await countDuckDbRows(dir, 'fct_events')).toBe(await seedRowsInInterval('events', 'occurred_at', THREE_DAYS));
-    expect(await countDuckDbRows(dir, 'fct_payments')).toBe(await seedRowsInInterval('payments', 'paid_at', THREE_DAYS));
+    expect(await countDuckDbRows(dir, 'fct_events')).toBe(
+      await seedRowsInInterval('events', 'occurred_at', THREE_DAYS),
+    );
+    expect(await countDuckDbRows(dir, 'fct_payments')).toBe(
+      await seedRowsInInterval('payments', 'paid_at', THREE_DAYS),
+    );
   }, 240_000);
 
   it('with fail_test exactly the fail-switch test fails', async () => {

@@ -17,7 +17,12 @@ import { memoryLogger } from '../../src/shared/log.js';
 import { DBT_BIN, REPO_ROOT, removeDir, runDbt } from '../helpers/dbt.js';
 
 const FIXTURE = path.join(REPO_ROOT, 'test', 'fixtures', 'failures');
-const trigger: TriggerContext = { eventName: null, schedule: null, dispatchInputs: {}, triggerTime: new Date('2024-01-20T12:00:00Z') };
+const trigger: TriggerContext = {
+  eventName: null,
+  schedule: null,
+  dispatchInputs: {},
+  triggerTime: new Date('2024-01-20T12:00:00Z'),
+};
 
 const dirs: string[] = [];
 let sequential: Map<string, string>;
@@ -32,18 +37,31 @@ async function copyFixture(): Promise<string> {
 }
 
 function env(dir: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false', DBT_PROJECT_DIR: dir, ...extra };
+  const e: NodeJS.ProcessEnv = {
+    ...process.env,
+    DBT_SEND_ANONYMOUS_USAGE_STATS: 'false',
+    DBT_PROJECT_DIR: dir,
+    ...extra,
+  };
   delete e['DBT_DUCKDB_PATH'];
   return { ...e, ...extra };
 }
 
 beforeAll(async () => {
   const [seqDir, localDir] = await Promise.all([copyFixture(), copyFixture()]);
-  const seq = runDbt(['build', '--project-dir', seqDir, '--profiles-dir', seqDir], { env: env(seqDir, { DBT_DUCKDB_PATH: path.join(seqDir, 'seq.duckdb') }) });
+  const seq = runDbt(['build', '--project-dir', seqDir, '--profiles-dir', seqDir], {
+    env: env(seqDir, { DBT_DUCKDB_PATH: path.join(seqDir, 'seq.duckdb') }),
+  });
   const inputs = parseLocalInputs({
-    'project-dir': localDir, 'profiles-dir': localDir, 'dbt-command': DBT_BIN, out: path.join(localDir, 'local-out'),
+    'project-dir': localDir,
+    'profiles-dir': localDir,
+    'dbt-command': DBT_BIN,
+    out: path.join(localDir, 'local-out'),
     // no per-job overhead and room for two shards at once: the planner cuts shards and stages
-    'connection-budget': '4', threads: '1', 'max-stages': '2', 'shard-overhead-seconds': '0',
+    'connection-budget': '4',
+    threads: '1',
+    'max-stages': '2',
+    'shard-overhead-seconds': '0',
   });
   const lines: string[] = [];
   const localEnv = env(localDir);
@@ -58,7 +76,9 @@ beforeAll(async () => {
   screen = lines.join('');
   const done = await seq;
   expect(done.code, done.stdout).toBe(1);
-  const rr = JSON.parse(await readFile(path.join(seqDir, 'target', 'run_results.json'), 'utf8')) as { results: Array<{ unique_id: string; status: string }> };
+  const rr = JSON.parse(await readFile(path.join(seqDir, 'target', 'run_results.json'), 'utf8')) as {
+    results: Array<{ unique_id: string; status: string }>;
+  };
   sequential = new Map(rr.results.map((r) => [r.unique_id, r.status]));
 }, 600_000);
 
@@ -71,10 +91,16 @@ describe('failure semantics: sharded local equals a sequential dbt build', () =>
     expect(local.plan.shards.length, screen).toBeGreaterThanOrEqual(2);
     expect(local.plan.stages + (local.plan.finalTests.length > 0 ? 1 : 0)).toBeGreaterThanOrEqual(2);
     // some skipped node was decided across shards: a later shard left it out, or never started
-    const crossed = local.merge.report.runResults.results.filter((r) => r.status === 'skipped' && r.dbt_matrix.not_run && !r.unique_id.startsWith('exposure.'));
+    const crossed = local.merge.report.runResults.results.filter(
+      (r) => r.status === 'skipped' && r.dbt_matrix.not_run && !r.unique_id.startsWith('exposure.'),
+    );
     expect(crossed.length, JSON.stringify(local.plan.shards.map((s) => [s.id, s.nodes.length]))).toBeGreaterThan(0);
     // and a later shard still ran what dbt build runs after the failures
-    expect(local.shards.some((o) => o.artifact.stage > 1 && (o.artifact.skipped?.length ?? 0) > 0 && o.artifact.nodes.length > 0) || local.notRun.length > 0).toBe(true);
+    expect(
+      local.shards.some(
+        (o) => o.artifact.stage > 1 && (o.artifact.skipped?.length ?? 0) > 0 && o.artifact.nodes.length > 0,
+      ) || local.notRun.length > 0,
+    ).toBe(true);
   });
 
   it('lists the same unique_ids with the same statuses, exposures and skipped nodes included', () => {
@@ -91,7 +117,9 @@ describe('failure semantics: sharded local equals a sequential dbt build', () =>
       return `${type}:${type === 'unit_test' ? sub : name}`;
     };
     const skipped = local.merge.report.runResults.results.filter((r) => r.status === 'skipped');
-    const because = Object.fromEntries(skipped.map((r) => [short(r.unique_id), (r.dbt_matrix.skipped_because ?? []).map(short)]));
+    const because = Object.fromEntries(
+      skipped.map((r) => [short(r.unique_id), (r.dbt_matrix.skipped_because ?? []).map(short)]),
+    );
     const failedTest = ['test:accepted_values_customers_name__ann__bob'];
     expect(because).toEqual({
       'model:broken_child': ['model:broken'],

@@ -21,12 +21,19 @@ import { memoryLogger } from '../../src/shared/log.js';
 import { DBT_BIN, queryDuckDb, removeDir } from '../helpers/dbt.js';
 import { INTERVAL_MACROS } from '../helpers/interval-macros.js';
 
-const manual: TriggerContext = { eventName: null, schedule: null, dispatchInputs: {}, triggerTime: new Date('2024-01-20T12:00:00Z') };
+const manual: TriggerContext = {
+  eventName: null,
+  schedule: null,
+  dispatchInputs: {},
+  triggerTime: new Date('2024-01-20T12:00:00Z'),
+};
 const BACKFILL = { start: '2024-01-10', end: '2024-01-12', chunk: 'day', 'interval-env': 'true' };
 
 const FILES: Record<string, string> = {
-  'dbt_project.yml': 'name: chunks\nversion: "1.0"\nconfig-version: 2\nprofile: chunks\nmodel-paths: ["models"]\nmacro-paths: ["macros"]\n',
-  'profiles.yml': "chunks:\n  target: duckdb\n  outputs:\n    duckdb:\n      type: duckdb\n      path: \"{{ env_var('DBT_DUCKDB_PATH') }}\"\n      threads: 1\n",
+  'dbt_project.yml':
+    'name: chunks\nversion: "1.0"\nconfig-version: 2\nprofile: chunks\nmodel-paths: ["models"]\nmacro-paths: ["macros"]\n',
+  'profiles.yml':
+    'chunks:\n  target: duckdb\n  outputs:\n    duckdb:\n      type: duckdb\n      path: "{{ env_var(\'DBT_DUCKDB_PATH\') }}"\n      threads: 1\n',
   'macros/matrix_interval.sql': INTERVAL_MACROS,
   // one row per chunk: what the macros and the vars said while the chunk ran
   'models/chunk_log.sql': `{{ config(materialized='incremental') }}
@@ -34,7 +41,7 @@ select '{{ matrix_start_dttm() }}' as chunk_start, '{{ matrix_end_dttm() }}' as 
        '{{ var("start_dttm") }}' as var_start, '{{ var("end_dttm") }}' as var_end
 `,
   // reads the env var while parsing too: dbt re-parses this one file when the value changes
-  'models/unguarded.sql': "select '{{ env_var(\"DBT_MATRIX_START_DTTM\", \"unset\") }}' as chunk_start\n",
+  'models/unguarded.sql': 'select \'{{ env_var("DBT_MATRIX_START_DTTM", "unset") }}\' as chunk_start\n',
 };
 
 let scratch: string;
@@ -53,10 +60,24 @@ async function writeProject(dir: string): Promise<string> {
 
 beforeAll(async () => {
   scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'interval-env-'));
-  env = { ...process.env, DBT_DUCKDB_PATH: path.join(scratch, 'chunks.duckdb'), DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' };
+  env = {
+    ...process.env,
+    DBT_DUCKDB_PATH: path.join(scratch, 'chunks.duckdb'),
+    DBT_SEND_ANONYMOUS_USAGE_STATS: 'false',
+  };
   const planProject = await writeProject(path.join(scratch, 'plan-checkout'));
   const planned = await runPlan(
-    parsePlanInputs({ 'project-dir': planProject, 'profiles-dir': planProject, 'dbt-command': DBT_BIN, 'connection-budget': '2', threads: '1', 'max-shards': '1', 'max-stages': '1', out: path.join(scratch, 'plan'), ...BACKFILL }),
+    parsePlanInputs({
+      'project-dir': planProject,
+      'profiles-dir': planProject,
+      'dbt-command': DBT_BIN,
+      'connection-budget': '2',
+      threads: '1',
+      'max-shards': '1',
+      'max-stages': '1',
+      out: path.join(scratch, 'plan'),
+      ...BACKFILL,
+    }),
     { log: memoryLogger(), now: () => new Date(), trigger: manual, parseProject: (req) => parseProject(req, env) },
   );
   // the shard runs on a fresh checkout in another folder, as a matrix job does
@@ -69,8 +90,24 @@ beforeAll(async () => {
     return result;
   };
   outcome = await runShard(
-    parseRunInputs({ plan: planned.planFile, shard: '0', 'project-dir': shardProject, 'profiles-dir': shardProject, 'dbt-command': DBT_BIN, out: path.join(scratch, 'shards'), ...BACKFILL }),
-    { trigger: manual, env, attempt: 1, now: () => new Date(), log: memoryLogger(), handleProcessSignals: false, spawnDbt: keepDebugLog },
+    parseRunInputs({
+      plan: planned.planFile,
+      shard: '0',
+      'project-dir': shardProject,
+      'profiles-dir': shardProject,
+      'dbt-command': DBT_BIN,
+      out: path.join(scratch, 'shards'),
+      ...BACKFILL,
+    }),
+    {
+      trigger: manual,
+      env,
+      attempt: 1,
+      now: () => new Date(),
+      log: memoryLogger(),
+      handleProcessSignals: false,
+      spawnDbt: keepDebugLog,
+    },
   );
 }, 300_000);
 
@@ -78,7 +115,7 @@ afterAll(async () => {
   if (scratch) await removeDir(scratch);
 });
 
-describe('--interval-env: a chunked backfill reuses the plan\'s parse', () => {
+describe("--interval-env: a chunked backfill reuses the plan's parse", () => {
   it('no chunk parses the project again; chunk 2 re-parses only the file that reads the env var while parsing', async () => {
     const log = await fs.readFile(path.join(outcome.shardDir, 'dbt.log'), 'utf8');
     expect(outcome.exitCode, log).toBe(0);
@@ -91,7 +128,7 @@ describe('--interval-env: a chunked backfill reuses the plan\'s parse', () => {
     expect(debugLogs[1]).not.toMatch(/Unable to do partial parsing/);
   });
 
-  it('each chunk\'s model sees its own interval in the env vars, and the whole interval in the vars', async () => {
+  it("each chunk's model sees its own interval in the env vars, and the whole interval in the vars", async () => {
     const rows = await queryDuckDb(env['DBT_DUCKDB_PATH']!, 'select * from main.chunk_log order by chunk_start');
     const whole = { var_start: '2024-01-10T00:00:00+00:00', var_end: '2024-01-12T00:00:00+00:00' };
     expect(rows).toEqual([

@@ -40,7 +40,14 @@ afterAll(async () => {
 const base = () => ({ project, role: 'budget_role', password: PASSWORD, schema: 'budget' });
 /** one shard with budget − 1 threads, cancelled once every thread's query sleeps */
 const cancelledOneShard = (budget: number) =>
-  localUnderBudget(pg, { ...base(), budget, threads: budget - 1, out: path.join(project, `cancel-${budget}`), napSeconds: 900, cancelWhenSleeping: budget - 1 });
+  localUnderBudget(pg, {
+    ...base(),
+    budget,
+    threads: budget - 1,
+    out: path.join(project, `cancel-${budget}`),
+    napSeconds: 900,
+    cancelWhenSleeping: budget - 1,
+  });
 
 describe('the connection budget under load', () => {
   it('budget = CONNECTION LIMIT: a run cancelled while every query sleeps is never refused a connection, and its cancel ends every query', async () => {

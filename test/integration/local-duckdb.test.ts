@@ -19,7 +19,12 @@ import { Progress } from '../../src/local/progress.js';
 import { memoryLogger } from '../../src/shared/log.js';
 import { copyExampleProject, DBT_BIN, queryDuckDb, REPO_ROOT, removeDir, runDbt } from '../helpers/dbt.js';
 
-const trigger: TriggerContext = { eventName: null, schedule: null, dispatchInputs: {}, triggerTime: new Date('2024-01-20T12:00:00Z') };
+const trigger: TriggerContext = {
+  eventName: null,
+  schedule: null,
+  dispatchInputs: {},
+  triggerTime: new Date('2024-01-20T12:00:00Z'),
+};
 const INTERVAL = { start: '2024-01-05', end: '2024-01-25' };
 /** 2 shards at once × (2 threads + 1) = 6; no per-job overhead so the planner uses stages */
 const BUDGET = { 'connection-budget': '6', threads: '2', 'max-stages': '3', 'shard-overhead-seconds': '0' };
@@ -28,7 +33,11 @@ const dirs: string[] = [];
 
 /** the test runner's env; the example profile's database goes inside the project copy */
 function cleanEnv(dir: string): NodeJS.ProcessEnv {
-  return { ...process.env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false', DBT_DUCKDB_PATH: path.join(dir, 'warehouse', 'shop.duckdb') };
+  return {
+    ...process.env,
+    DBT_SEND_ANONYMOUS_USAGE_STATS: 'false',
+    DBT_DUCKDB_PATH: path.join(dir, 'warehouse', 'shop.duckdb'),
+  };
 }
 
 /**
@@ -62,8 +71,20 @@ let local: LocalOutcome;
 let screen: string[];
 let userDatabase: string;
 
-async function runLocalIn(dir: string, raw: Record<string, string>, opts: { signal?: AbortSignal; onProgress?: (text: string) => void } = {}) {
-  const inputs = parseLocalInputs({ 'project-dir': dir, 'profiles-dir': dir, 'dbt-command': DBT_BIN, out: path.join(dir, 'local-out'), ...BUDGET, ...INTERVAL, ...raw });
+async function runLocalIn(
+  dir: string,
+  raw: Record<string, string>,
+  opts: { signal?: AbortSignal; onProgress?: (text: string) => void } = {},
+) {
+  const inputs = parseLocalInputs({
+    'project-dir': dir,
+    'profiles-dir': dir,
+    'dbt-command': DBT_BIN,
+    out: path.join(dir, 'local-out'),
+    ...BUDGET,
+    ...INTERVAL,
+    ...raw,
+  });
   const lines: string[] = [];
   const stream = { write: (t: string) => (lines.push(t), opts.onProgress?.(t), true), isTTY: false };
   const env = cleanEnv(dir);
@@ -115,8 +136,15 @@ describe('dbt-matrix local on DuckDB', () => {
 
     const manifest = await readManifest(path.join(local.reportDir, 'manifest.json'));
     // what dbt build lists: the executable nodes, and exposures (no-op)
-    const selected = [...manifest.nodes.values()].filter((n) => (EXECUTABLE_TYPES.has(n.resourceType) || n.resourceType === 'exposure') && isEnabled(n) && !isEphemeral(n)).map((n) => n.uniqueId);
-    const report = JSON.parse(await fs.readFile(path.join(local.reportDir, 'run_results.json'), 'utf8')) as { results: Array<{ unique_id: string; status: string }> };
+    const selected = [...manifest.nodes.values()]
+      .filter(
+        (n) =>
+          (EXECUTABLE_TYPES.has(n.resourceType) || n.resourceType === 'exposure') && isEnabled(n) && !isEphemeral(n),
+      )
+      .map((n) => n.uniqueId);
+    const report = JSON.parse(await fs.readFile(path.join(local.reportDir, 'run_results.json'), 'utf8')) as {
+      results: Array<{ unique_id: string; status: string }>;
+    };
     const ids = report.results.map((r) => r.unique_id);
     expect(new Set(ids).size).toBe(ids.length);
     // the project's hooks are reported like dbt reports them, beside every selected node
@@ -124,7 +152,12 @@ describe('dbt-matrix local on DuckDB', () => {
     expect(hooks).toHaveLength(3);
     expect(ids.filter((id) => id.startsWith('operation.')).sort()).toEqual(hooks.sort());
     expect(ids.filter((id) => !id.startsWith('operation.')).sort()).toEqual([...selected].sort());
-    expect(report.results.filter((r) => !['success', 'pass'].includes(r.status) && !(r.status === 'no-op' && r.unique_id.startsWith('exposure.')))).toEqual([]);
+    expect(
+      report.results.filter(
+        (r) =>
+          !['success', 'pass'].includes(r.status) && !(r.status === 'no-op' && r.unique_id.startsWith('exposure.')),
+      ),
+    ).toEqual([]);
     // where a plain `dbt build` with this profile writes; every shard ran on a file of its own
     expect(local.database).toBe(userDatabase);
     const derived = await fs.readFile(path.join(project, 'local-out', 'profile', 'profiles.yml'), 'utf8');
@@ -143,10 +176,24 @@ describe('dbt-matrix local on DuckDB', () => {
     await fs.mkdir(path.dirname(seqDb), { recursive: true });
     const vars = local.shards[0]!.artifact.vars;
     const eventTime = ['--event-time-start', '2024-01-05T00:00:00', '--event-time-end', '2024-01-25T00:00:00'];
-    const built = await runDbt(['build', '--project-dir', seqProject, '--profiles-dir', seqProject, '--threads', '2', '--vars', JSON.stringify(vars), ...eventTime], {
-      cwd: seqProject,
-      env: { ...process.env, DBT_DUCKDB_PATH: seqDb, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' },
-    });
+    const built = await runDbt(
+      [
+        'build',
+        '--project-dir',
+        seqProject,
+        '--profiles-dir',
+        seqProject,
+        '--threads',
+        '2',
+        '--vars',
+        JSON.stringify(vars),
+        ...eventTime,
+      ],
+      {
+        cwd: seqProject,
+        env: { ...process.env, DBT_DUCKDB_PATH: seqDb, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' },
+      },
+    );
     expect(built.code, built.stdout).toBe(0);
 
     const listSql = "select table_schema || '.' || table_name as name from information_schema.tables order by 1";
@@ -162,10 +209,15 @@ describe('dbt-matrix local on DuckDB', () => {
     };
     expect(ours).toContain('main_reporting.rpt_daily_overview');
     // hooks ran once per dbt invocation; what they wrote survived the merges of the shards' files
-    const invocations = await queryDuckDb(local.database!, 'select shard, last_invocation from main.audit_invocations order by shard');
+    const invocations = await queryDuckDb(
+      local.database!,
+      'select shard, last_invocation from main.audit_invocations order by shard',
+    );
     const ran = local.shards.map((s) => s.artifact.id).sort();
     expect(invocations.map((r) => r['shard'])).toEqual(ran);
-    expect(invocations.filter((r) => r['last_invocation'] === 'true').map((r) => r['shard'])).toEqual([local.plan.finalTests.length > 0 ? 'final' : ran.at(-1)]);
+    expect(invocations.filter((r) => r['last_invocation'] === 'true').map((r) => r['shard'])).toEqual([
+      local.plan.finalTests.length > 0 ? 'final' : ran.at(-1),
+    ]);
     // the audit hook that runs once per run wrote what the sequential build's wrote
     expect(await rows(local.database!, 'main.audit_runs')).toEqual(await rows(seqDb, 'main.audit_runs'));
     expect(await rows(local.database!, 'main.audit_runs')).toHaveLength(1);
@@ -186,11 +238,35 @@ describe('dbt-matrix local on DuckDB', () => {
     const rel = path.basename(dir);
     // the cwd is not the repository: tsx is named by its file
     const tsx = pathToFileURL(path.join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs')).href;
-    const args = ['--import', tsx, path.join(REPO_ROOT, 'src', 'cli', 'index.ts'), 'local', '--project-dir', rel, '--profiles-dir', rel, '--dbt-command', DBT_BIN];
-    args.push('--out', path.join(rel, 'cli-out'), '--vars', '{"fail_test": true}', '--start', INTERVAL.start, '--end', INTERVAL.end);
+    const args = [
+      '--import',
+      tsx,
+      path.join(REPO_ROOT, 'src', 'cli', 'index.ts'),
+      'local',
+      '--project-dir',
+      rel,
+      '--profiles-dir',
+      rel,
+      '--dbt-command',
+      DBT_BIN,
+    ];
+    args.push(
+      '--out',
+      path.join(rel, 'cli-out'),
+      '--vars',
+      '{"fail_test": true}',
+      '--start',
+      INTERVAL.start,
+      '--end',
+      INTERVAL.end,
+    );
     for (const [k, v] of Object.entries(BUDGET)) args.push(`--${k}`, v);
     const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-      const child = spawn(process.execPath, args, { cwd: path.dirname(dir), env: cleanEnv(dir), stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, args, {
+        cwd: path.dirname(dir),
+        env: cleanEnv(dir),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -212,19 +288,28 @@ describe('dbt-matrix local on DuckDB', () => {
   }, 600_000);
 
   it.each([
-    [':memory:', /--profiles-dir: profile shop, target dev .*: the path is an in-memory database .*set `path:` to a file/],
+    [
+      ':memory:',
+      /--profiles-dir: profile shop, target dev .*: the path is an in-memory database .*set `path:` to a file/,
+    ],
     ['md:my_db', /path md:my_db is MotherDuck, a server/],
-  ])('refuses a profile whose path is %s before any dbt process starts, saying what to change', async (dbPath, message) => {
-    const dir = await copy();
-    const profilesDir = path.join(dir, 'odd-profile');
-    await fs.mkdir(profilesDir);
-    await fs.writeFile(path.join(profilesDir, 'profiles.yml'), `shop:\n  target: dev\n  outputs:\n    dev: { type: duckdb, path: "${dbPath}" }\n`);
-    const started = Date.now();
-    await expect(runLocalIn(dir, { 'profiles-dir': profilesDir })).rejects.toThrow(message);
-    // refused before the plan's dbt parse: nothing was written
-    expect(Date.now() - started).toBeLessThan(5000);
-    await expect(fs.access(path.join(dir, 'local-out', 'plan'))).rejects.toThrow();
-  });
+  ])(
+    'refuses a profile whose path is %s before any dbt process starts, saying what to change',
+    async (dbPath, message) => {
+      const dir = await copy();
+      const profilesDir = path.join(dir, 'odd-profile');
+      await fs.mkdir(profilesDir);
+      await fs.writeFile(
+        path.join(profilesDir, 'profiles.yml'),
+        `shop:\n  target: dev\n  outputs:\n    dev: { type: duckdb, path: "${dbPath}" }\n`,
+      );
+      const started = Date.now();
+      await expect(runLocalIn(dir, { 'profiles-dir': profilesDir })).rejects.toThrow(message);
+      // refused before the plan's dbt parse: nothing was written
+      expect(Date.now() - started).toBeLessThan(5000);
+      await expect(fs.access(path.join(dir, 'local-out', 'plan'))).rejects.toThrow();
+    },
+  );
 
   it('Ctrl-C cancels the running shards, starts nothing else, and still writes the report', async () => {
     const dir = await copy();

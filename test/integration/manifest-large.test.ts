@@ -27,11 +27,17 @@ describe('a manifest over 512 MiB', () => {
       await import(${JSON.stringify(CLI)});
       process.on('exit', () => process.stderr.write('MAXRSS=' + process.resourceUsage().maxRSS + '\\n'));
     `;
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--max-old-space-size=128', '--input-type=module', '-e', script], { maxBuffer: 16 * 2 ** 20 });
+    const { stdout, stderr } = await promisify(execFile)(
+      process.execPath,
+      ['--max-old-space-size=128', '--input-type=module', '-e', script],
+      { maxBuffer: 16 * 2 ** 20 },
+    );
     const outcome = JSON.parse(stdout.trim().split('\n').pop()!) as { hasWork: boolean; stages: number };
     expect(outcome.hasWork).toBe(true);
     const maxRssBytes = Number(/MAXRSS=(\d+)/.exec(stderr)![1]) * 1024;
-    console.log(`manifest ${(bytes / 2 ** 20).toFixed(0)} MiB, ${nodes} nodes: plan peak RSS ${(maxRssBytes / 2 ** 20).toFixed(0)} MiB`);
+    console.log(
+      `manifest ${(bytes / 2 ** 20).toFixed(0)} MiB, ${nodes} nodes: plan peak RSS ${(maxRssBytes / 2 ** 20).toFixed(0)} MiB`,
+    );
     expect(maxRssBytes).toBeLessThan(bytes / 2);
   });
 });

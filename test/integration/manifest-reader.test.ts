@@ -37,16 +37,23 @@ describe.each([
     writeFileSync(f, text);
     return f;
   };
-  const meta = (v: number) => `{"metadata":{"dbt_schema_version":"https://schemas.getdbt.com/dbt/manifest/v${v}.json","dbt_version":"9.9.9"},"nodes":{}}`;
+  const meta = (v: number) =>
+    `{"metadata":{"dbt_schema_version":"https://schemas.getdbt.com/dbt/manifest/v${v}.json","dbt_version":"9.9.9"},"nodes":{}}`;
 
   it('missing file', async () => {
-    await expect(readManifest(path.join(tmp, 'nope.json'))).rejects.toThrow(/^--manifest: cannot read .*nope\.json \(ENOENT\)/);
+    await expect(readManifest(path.join(tmp, 'nope.json'))).rejects.toThrow(
+      /^--manifest: cannot read .*nope\.json \(ENOENT\)/,
+    );
   });
   it('corrupt JSON', async () => {
-    await expect(readManifest(write('corrupt.json', meta(12).slice(0, 40)))).rejects.toThrow(/^--manifest: .* is not valid JSON/);
+    await expect(readManifest(write('corrupt.json', meta(12).slice(0, 40)))).rejects.toThrow(
+      /^--manifest: .* is not valid JSON/,
+    );
   });
   it('a newer schema than supported', async () => {
-    await expect(readManifest(write('v13.json', meta(13)))).rejects.toThrow(/manifest v13 \(dbt 9\.9\.9\), newer than the v12/);
+    await expect(readManifest(write('v13.json', meta(13)))).rejects.toThrow(
+      /manifest v13 \(dbt 9\.9\.9\), newer than the v12/,
+    );
   });
   it('an older schema than supported', async () => {
     await expect(readManifest(write('v3.json', meta(3)))).rejects.toThrow(/older than v4/);

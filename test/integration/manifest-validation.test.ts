@@ -52,17 +52,51 @@ const cases: Array<[string, string, RegExp | null]> = [
   ['a truncated file', good.slice(0, -3), /not valid JSON/],
   // strings the streaming reader skips or leaves out (other sections, fields no plan reads,
   // keys) must follow the rules JSON.parse applies to every string
-  ['a raw newline in a skipped section', rawIn(withSection('macros', { m: { macro_sql: 'a@b' } }), '\n'), /not valid JSON/],
-  ['a raw NUL in a field the reader leaves out', rawIn(withNodeField('raw_code', 'select @1'), '\u0000'), /not valid JSON/],
+  [
+    'a raw newline in a skipped section',
+    rawIn(withSection('macros', { m: { macro_sql: 'a@b' } }), '\n'),
+    /not valid JSON/,
+  ],
+  [
+    'a raw NUL in a field the reader leaves out',
+    rawIn(withNodeField('raw_code', 'select @1'), '\u0000'),
+    /not valid JSON/,
+  ],
   ['a raw tab in a kept field', rawIn(withNodeField('name', 'a@'), '\t'), /not valid JSON/],
   ['a raw ESC in a section name', rawIn(withSection('x@y', {}), '\u001b'), /not valid JSON/],
   ['a raw U+001F in an entry key', rawIn(withSection('docs', { 'doc.a@': {} }), '\u001f'), /not valid JSON/],
-  ['a raw carriage return in the metadata', rawIn(JSON.stringify({ ...tinyManifest(), metadata: { ...(tinyManifest()['metadata'] as object), env: 'a@' } }), '\r'), /not valid JSON/],
-  ['DEL and escaped control characters (JSON allows both)', rawIn(withSection('macros', { m: { macro_sql: '\u0000\n\u001f@' } }), '\u007f'), null],
-  ['an unknown escape in a skipped string', withSection('macros', { m: { macro_sql: 'a@b' } }).replace('@', '\\q'), /not valid JSON/],
+  [
+    'a raw carriage return in the metadata',
+    rawIn(
+      JSON.stringify({ ...tinyManifest(), metadata: { ...(tinyManifest()['metadata'] as object), env: 'a@' } }),
+      '\r',
+    ),
+    /not valid JSON/,
+  ],
+  [
+    'DEL and escaped control characters (JSON allows both)',
+    rawIn(withSection('macros', { m: { macro_sql: '\u0000\n\u001f@' } }), '\u007f'),
+    null,
+  ],
+  [
+    'an unknown escape in a skipped string',
+    withSection('macros', { m: { macro_sql: 'a@b' } }).replace('@', '\\q'),
+    /not valid JSON/,
+  ],
   ['a short \\u escape in a left-out field', withNodeField('raw_code', 'a@"').replace('@', '\\u12'), /not valid JSON/],
-  ['a \\u escape with a non-hex digit', withSection('docs', { d: { block_contents: 'a@' } }).replace('@', '\\u00g0'), /not valid JSON/],
-  ['every escape JSON has, in a skipped string', withSection('docs', { d: { block_contents: '@' } }).replace('@', '\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u00e9 \\uD83D\\uDE80 \\uABCD'), null],
+  [
+    'a \\u escape with a non-hex digit',
+    withSection('docs', { d: { block_contents: 'a@' } }).replace('@', '\\u00g0'),
+    /not valid JSON/,
+  ],
+  [
+    'every escape JSON has, in a skipped string',
+    withSection('docs', { d: { block_contents: '@' } }).replace(
+      '@',
+      '\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u00e9 \\uD83D\\uDE80 \\uABCD',
+    ),
+    null,
+  ],
 ];
 
 async function outcome(file: string, streamFromBytes?: number): Promise<string> {
@@ -85,7 +119,9 @@ describe('whole-file and streamed reading agree', () => {
     if (refused === null) expect(whole).toMatch(/^accepted/);
     else expect(whole).toMatch(refused);
     // the reason in brackets may differ (JSON.parse's words vs the scanner's), the verdict may not
-    expect(streamed.replace(/is not valid JSON.*/, 'is not valid JSON')).toBe(whole.replace(/is not valid JSON.*/, 'is not valid JSON'));
+    expect(streamed.replace(/is not valid JSON.*/, 'is not valid JSON')).toBe(
+      whole.replace(/is not valid JSON.*/, 'is not valid JSON'),
+    );
   });
 
   it('a real 32 MiB manifest with trailing garbage is refused like a small one', async () => {

@@ -25,7 +25,8 @@ class FakeArtifactStore implements ArtifactSource {
   }
   async download(id: number, dir: string) {
     this.downloaded.push(id);
-    for (const [file, text] of Object.entries(this.artifacts.find((a) => a.id === id)!.files)) await fs.writeFile(path.join(dir, file), text);
+    for (const [file, text] of Object.entries(this.artifacts.find((a) => a.id === id)!.files))
+      await fs.writeFile(path.join(dir, file), text);
   }
 }
 
@@ -57,7 +58,9 @@ describe('the shard folder contract', () => {
     const artifact = artifactOf('s1-00', 1, T0, T0 + 1000);
     const results = runResultsOf([resultOf('model.shop.a', 'success', 1, T0)], 'i');
     await writeShardFiles(dir, JSON.stringify(results), artifact);
-    expect((await fs.readdir(dir)).sort()).toEqual([path.basename(shardFolder(dir).runResults), path.basename(shardFolder(dir).shard)].sort());
+    expect((await fs.readdir(dir)).sort()).toEqual(
+      [path.basename(shardFolder(dir).runResults), path.basename(shardFolder(dir).shard)].sort(),
+    );
     const got = await readShardFolder(dir, 's1-00');
     expect(got.problems).toEqual([]);
     expect(got.artifact).toEqual(artifact);
@@ -68,9 +71,18 @@ describe('the shard folder contract', () => {
 describe('readShardFolders', () => {
   it('reads every folder; a missing or malformed file is a problem naming the file', async () => {
     const inDir = path.join(tmp, 'in');
-    await writeShardFolder(inDir, 's1-00', { artifact: artifactOf('s1-00', 1, T0, T0 + 1000), results: runResultsOf([resultOf('model.shop.a', 'success', 1, T0)], 'i') });
-    await writeShardFolder(inDir, 's1-01', { artifact: '{ not json', results: runResultsOf([resultOf('model.shop.b', 'success', 1, T0)], 'j') });
-    await writeShardFolder(inDir, 'x', { artifact: artifactOf('x', 1, T0, T0), results: { ...runResultsOf([], 'k'), results: [{ unique_id: 3 }] } as never });
+    await writeShardFolder(inDir, 's1-00', {
+      artifact: artifactOf('s1-00', 1, T0, T0 + 1000),
+      results: runResultsOf([resultOf('model.shop.a', 'success', 1, T0)], 'i'),
+    });
+    await writeShardFolder(inDir, 's1-01', {
+      artifact: '{ not json',
+      results: runResultsOf([resultOf('model.shop.b', 'success', 1, T0)], 'j'),
+    });
+    await writeShardFolder(inDir, 'x', {
+      artifact: artifactOf('x', 1, T0, T0),
+      results: { ...runResultsOf([], 'k'), results: [{ unique_id: 3 }] } as never,
+    });
     await writeShardFolder(inDir, 'y', { artifact: artifactOf('y', 1, T0, T0) });
     const { shards: got } = await readShardFolders(inDir);
     expect(got.map((s) => [s.id, s.artifact !== null, s.results !== null])).toEqual([
@@ -93,8 +105,13 @@ describe('readShardFolders', () => {
     const rr = runResultsOf([resultOf('model.shop.a', 'success', 1, T0)], 'i');
     rr.metadata.dbt_schema_version = 'https://schemas.getdbt.com/dbt/run-results/v7.json';
     await writeShardFolder(inDir, 's1-00', { artifact: artifactOf('s1-00', 1, T0, T0), results: rr });
-    await writeShardFolder(inDir, 's1-01', { artifact: artifactOf('s1-01', 1, T0, T0), results: { ...rr, results: [{ unique_id: 'model.shop.b', state: 'done' }] } as never });
-    const { shards: [ok, bad] } = await readShardFolders(inDir);
+    await writeShardFolder(inDir, 's1-01', {
+      artifact: artifactOf('s1-01', 1, T0, T0),
+      results: { ...rr, results: [{ unique_id: 'model.shop.b', state: 'done' }] } as never,
+    });
+    const {
+      shards: [ok, bad],
+    } = await readShardFolders(inDir);
     expect(ok!.results?.results.map((r) => r.status)).toEqual(['success']);
     expect(ok!.problems).toEqual([]);
     expect(bad!.results).toBeNull();
@@ -107,18 +124,52 @@ describe('mergeReports', () => {
     const planFile = await writePlan();
     const json = (v: unknown) => JSON.stringify(v);
     const store = new FakeArtifactStore([
-      { id: 1, name: shardArtifactName('s1-00', 1), files: { 'shard.json': json(artifactOf('s1-00', 1, T0, T0 + 5000)), 'run_results.json': json(runResultsOf([resultOf('model.shop.a', 'error', 1, T0)], 'a1')) } },
-      { id: 2, name: shardArtifactName('s1-00', 2), files: { 'shard.json': json(artifactOf('s1-00', 1, T0 + 9000, T0 + 12_000, { attempt: 2 })), 'run_results.json': json(runResultsOf([resultOf('model.shop.a', 'success', 1, T0), resultOf('test.shop.t', 'pass', 1, T0)], 'a2')) } },
-      { id: 3, name: shardArtifactName('s1-01', 1), files: { 'shard.json': json(artifactOf('s1-01', 1, T0 + 1000, T0 + 4000)), 'run_results.json': json(runResultsOf([resultOf('model.shop.b', 'success', 2, T0)], 'b1')) } },
+      {
+        id: 1,
+        name: shardArtifactName('s1-00', 1),
+        files: {
+          'shard.json': json(artifactOf('s1-00', 1, T0, T0 + 5000)),
+          'run_results.json': json(runResultsOf([resultOf('model.shop.a', 'error', 1, T0)], 'a1')),
+        },
+      },
+      {
+        id: 2,
+        name: shardArtifactName('s1-00', 2),
+        files: {
+          'shard.json': json(artifactOf('s1-00', 1, T0 + 9000, T0 + 12_000, { attempt: 2 })),
+          'run_results.json': json(
+            runResultsOf([resultOf('model.shop.a', 'success', 1, T0), resultOf('test.shop.t', 'pass', 1, T0)], 'a2'),
+          ),
+        },
+      },
+      {
+        id: 3,
+        name: shardArtifactName('s1-01', 1),
+        files: {
+          'shard.json': json(artifactOf('s1-01', 1, T0 + 1000, T0 + 4000)),
+          'run_results.json': json(runResultsOf([resultOf('model.shop.b', 'success', 2, T0)], 'b1')),
+        },
+      },
     ]);
     const inputs = parseMergeInputs({ plan: planFile, in: path.join(tmp, 'in'), out: path.join(tmp, 'report') });
     const log = memoryLogger();
-    const outcome = await mergeReports(inputs, { log, readManifest, artifacts: store, now: () => new Date(T0 + 60_000), newInvocationId: () => 'm' });
+    const outcome = await mergeReports(inputs, {
+      log,
+      readManifest,
+      artifacts: store,
+      now: () => new Date(T0 + 60_000),
+      newInvocationId: () => 'm',
+    });
     expect(store.downloaded).toEqual([2, 3]);
     expect(outcome).toMatchObject({ status: 'success', exitCode: 0, totals: { passed: 3, failed: 0 } });
     expect(outcome.report.shards[0]).toMatchObject({ id: 's1-00', attempt: 2 });
     expect(outcome.report.window).toMatchObject({ seconds: 11 }); // s1-01 starts at +1s, s1-00's re-run ends at +12s
-    expect((await fs.readdir(outcome.reportDir)).sort()).toEqual(['junit.xml', 'plan.json', 'run_results.json', 'summary.md']);
+    expect((await fs.readdir(outcome.reportDir)).sort()).toEqual([
+      'junit.xml',
+      'plan.json',
+      'run_results.json',
+      'summary.md',
+    ]);
     // the summary says which attempt of each shard it used
     const rows = (await fs.readFile(path.join(outcome.reportDir, 'summary.md'), 'utf8')).split('\n');
     expect(rows.find((l) => l.includes('`s1-00`'))).toMatch(/\(re-run #2\) \|$/);
@@ -131,10 +182,20 @@ describe('mergeReports', () => {
   it('writes the same files twice for the same inputs (deterministic)', async () => {
     const planFile = await writePlan();
     const inDir = path.join(tmp, 'in');
-    await writeShardFolder(inDir, 's1-00', { artifact: artifactOf('s1-00', 1, T0, T0 + 1000), results: runResultsOf([resultOf('test.shop.t', 'fail', 1, T0), resultOf('model.shop.a', 'success', 1, T0)], 'i') });
+    await writeShardFolder(inDir, 's1-00', {
+      artifact: artifactOf('s1-00', 1, T0, T0 + 1000),
+      results: runResultsOf([resultOf('test.shop.t', 'fail', 1, T0), resultOf('model.shop.a', 'success', 1, T0)], 'i'),
+    });
     const run = async (out: string) => {
-      const o = await mergeReports(parseMergeInputs({ plan: planFile, in: inDir, out: path.join(tmp, out) }), { log: memoryLogger(), readManifest, now: () => new Date(T0), newInvocationId: () => 'm' });
-      return Promise.all(['run_results.json', 'summary.md', 'junit.xml'].map((f) => fs.readFile(path.join(o.reportDir, f), 'utf8')));
+      const o = await mergeReports(parseMergeInputs({ plan: planFile, in: inDir, out: path.join(tmp, out) }), {
+        log: memoryLogger(),
+        readManifest,
+        now: () => new Date(T0),
+        newInvocationId: () => 'm',
+      });
+      return Promise.all(
+        ['run_results.json', 'summary.md', 'junit.xml'].map((f) => fs.readFile(path.join(o.reportDir, f), 'utf8')),
+      );
     };
     expect(await run('r1')).toEqual(await run('r2'));
   });
@@ -142,7 +203,10 @@ describe('mergeReports', () => {
   it('rejects a plan written by a newer dbt-matrix with one clear line', async () => {
     const planFile = path.join(tmp, 'plan.json');
     await fs.writeFile(planFile, JSON.stringify({ ...plan, version: 2 }));
-    const err = await mergeReports(parseMergeInputs({ plan: planFile, in: tmp }), { log: memoryLogger(), readManifest }).catch((e: unknown) => e);
+    const err = await mergeReports(parseMergeInputs({ plan: planFile, in: tmp }), {
+      log: memoryLogger(),
+      readManifest,
+    }).catch((e: unknown) => e);
     expect(isUserError(err)).toBe(true);
     expect((err as Error).message).toMatch(/has version 2, newer than the version 1 this dbt-matrix reads/);
   });
@@ -153,7 +217,10 @@ describe('downloadShardArtifacts', () => {
     const dir = path.join(tmp, 'in');
     await fs.mkdir(path.join(dir, 's1-00'), { recursive: true });
     await fs.writeFile(path.join(dir, 's1-00', 'stale.txt'), 'old');
-    await downloadShardArtifacts(new FakeArtifactStore([{ id: 1, name: shardArtifactName('s1-00', 1), files: { 'run_results.json': '{}' } }]), dir);
+    await downloadShardArtifacts(
+      new FakeArtifactStore([{ id: 1, name: shardArtifactName('s1-00', 1), files: { 'run_results.json': '{}' } }]),
+      dir,
+    );
     expect(await fs.readdir(path.join(dir, 's1-00'))).toEqual(['run_results.json']);
   });
 });

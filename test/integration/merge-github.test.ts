@@ -15,7 +15,8 @@ const api = await new FakeGitHubApi().start();
 process.env['GITHUB_API_URL'] = api.url;
 process.env['NO_PROXY'] = '127.0.0.1';
 const { commentMarker, upsertStickyComment } = await import('../../src/io/comment.js');
-const { findLatestReportTimings, timingsRequestFromEnv, workflowFileFromRef } = await import('../../src/io/timings-github.js');
+const { findLatestReportTimings, timingsRequestFromEnv, workflowFileFromRef } =
+  await import('../../src/io/timings-github.js');
 
 const warnings: string[] = [];
 const log = { info: (_m: string) => {}, warning: (m: string) => warnings.push(m) };
@@ -44,12 +45,17 @@ describe('sticky PR comment', () => {
     await upsertStickyComment(request('nightly'), log);
     const other = await upsertStickyComment(request('other workflow', 'Nightly'), log);
     expect(other.action).toBe('created');
-    expect(api.comments.map((c) => c.body)).toEqual(['LGTM', `${commentMarker('CI')}\nnightly`, `${commentMarker('Nightly')}\nother workflow`]);
+    expect(api.comments.map((c) => c.body)).toEqual([
+      'LGTM',
+      `${commentMarker('CI')}\nnightly`,
+      `${commentMarker('Nightly')}\nother workflow`,
+    ]);
     expect(warnings).toEqual([]);
   });
 
   it('finds its comment past the first page of comments', async () => {
-    for (let i = 0; i < 120; i++) api.comments.push({ id: i + 1, body: `chatter ${i}`, issue: 7, user: { login: 'bob', type: 'User' } });
+    for (let i = 0; i < 120; i++)
+      api.comments.push({ id: i + 1, body: `chatter ${i}`, issue: 7, user: { login: 'bob', type: 'User' } });
     await upsertStickyComment(request('first'), log);
     await upsertStickyComment(request('second'), log);
     expect(api.comments.filter((c) => c.body.startsWith(commentMarker('CI')))).toHaveLength(1);
@@ -83,7 +89,13 @@ describe('--timings github', () => {
     api.defaultBranch = 'trunk';
     api.runs.push(
       { id: 10, workflow: 'ci.yml', branch: 'trunk', status: 'success', artifacts: [report(100)] },
-      { id: 11, workflow: 'ci.yml', branch: 'trunk', status: 'success', artifacts: [report(110, 'dbt-matrix-report', true)] },
+      {
+        id: 11,
+        workflow: 'ci.yml',
+        branch: 'trunk',
+        status: 'success',
+        artifacts: [report(110, 'dbt-matrix-report', true)],
+      },
       { id: 12, workflow: 'ci.yml', branch: 'trunk', status: 'failure', artifacts: [report(120)] },
       { id: 13, workflow: 'ci.yml', branch: 'feature', status: 'success', artifacts: [report(130)] },
       { id: 14, workflow: 'nightly.yml', branch: 'trunk', status: 'success', artifacts: [report(140)] },
@@ -94,7 +106,9 @@ describe('--timings github', () => {
       const file = await findLatestReportTimings({ ...base, workflow: 'ci.yml', downloadDir: dir }, { log });
       expect(file).toBe(path.join(dir, 'run-10', 'run_results.json'));
       expect(JSON.parse(await fs.readFile(file!, 'utf8'))).toEqual({ from: 100 });
-      expect(api.requests).toContain('GET /repos/acme/warehouse/actions/workflows/ci.yml/runs?branch=trunk&status=success&per_page=10');
+      expect(api.requests).toContain(
+        'GET /repos/acme/warehouse/actions/workflows/ci.yml/runs?branch=trunk&status=success&per_page=10',
+      );
       expect(warnings).toEqual([]);
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
@@ -103,7 +117,10 @@ describe('--timings github', () => {
 
   it('returns null with a warning when no run has a report yet', async () => {
     api.runs.push({ id: 20, workflow: 'ci.yml', branch: 'main', status: 'success', artifacts: [] });
-    const file = await findLatestReportTimings({ ...base, workflow: 'ci.yml', branch: 'main', downloadDir: os.tmpdir() }, { log });
+    const file = await findLatestReportTimings(
+      { ...base, workflow: 'ci.yml', branch: 'main', downloadDir: os.tmpdir() },
+      { log },
+    );
     expect(file).toBeNull();
     expect(warnings[0]).toContain('planning without timings');
   });
@@ -118,8 +135,21 @@ describe('--timings github', () => {
   it('reads the workflow file from GITHUB_WORKFLOW_REF', () => {
     expect(workflowFileFromRef('acme/warehouse/.github/workflows/ci.yml@refs/heads/main')).toBe('ci.yml');
     expect(workflowFileFromRef(undefined)).toBeNull();
-    const env = { GITHUB_REPOSITORY: 'acme/warehouse', GITHUB_WORKFLOW_REF: 'acme/warehouse/.github/workflows/dbt.yml@refs/pull/7/merge', GITHUB_API_URL: 'https://ghe.example/api/v3' };
-    expect(timingsRequestFromEnv(env, 't', '/tmp/x')).toEqual({ token: 't', owner: 'acme', repo: 'warehouse', workflow: 'dbt.yml', downloadDir: '/tmp/x', baseUrl: 'https://ghe.example/api/v3' });
-    expect(timingsRequestFromEnv({}, 't', '/tmp/x')).toMatchObject({ error: expect.stringContaining('inside GitHub Actions') });
+    const env = {
+      GITHUB_REPOSITORY: 'acme/warehouse',
+      GITHUB_WORKFLOW_REF: 'acme/warehouse/.github/workflows/dbt.yml@refs/pull/7/merge',
+      GITHUB_API_URL: 'https://ghe.example/api/v3',
+    };
+    expect(timingsRequestFromEnv(env, 't', '/tmp/x')).toEqual({
+      token: 't',
+      owner: 'acme',
+      repo: 'warehouse',
+      workflow: 'dbt.yml',
+      downloadDir: '/tmp/x',
+      baseUrl: 'https://ghe.example/api/v3',
+    });
+    expect(timingsRequestFromEnv({}, 't', '/tmp/x')).toMatchObject({
+      error: expect.stringContaining('inside GitHub Actions'),
+    });
   });
 });

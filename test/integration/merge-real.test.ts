@@ -42,22 +42,60 @@ afterAll(async () => {
   if (tmp) await removeDir(tmp);
 });
 
-async function merge(inDir: string, name: string, extra: Record<string, string> = {}): Promise<{ outcome: MergeOutcome; annotations: string[]; log: string[] }> {
+async function merge(
+  inDir: string,
+  name: string,
+  extra: Record<string, string> = {},
+): Promise<{ outcome: MergeOutcome; annotations: string[]; log: string[] }> {
   const annotations: string[] = [];
-  const annotator: Annotator = { error: (m, p) => annotations.push(`error ${p.file ?? '-'} ${p.title}`), warning: (m, p) => annotations.push(`warning ${p.file ?? '-'} ${p.title}`) };
+  const annotator: Annotator = {
+    error: (m, p) => annotations.push(`error ${p.file ?? '-'} ${p.title}`),
+    warning: (m, p) => annotations.push(`warning ${p.file ?? '-'} ${p.title}`),
+  };
   const log = memoryLogger();
-  const inputs = parseMergeInputs({ plan: project.planFile, in: inDir, out: path.join(tmp, `report-${name}`), 'project-dir': 'examples/shop', ...extra });
-  const outcome = await mergeReports(inputs, { log, readManifest, annotator, now: () => new Date('2024-01-15T12:00:00Z'), newInvocationId: () => 'merged' });
+  const inputs = parseMergeInputs({
+    plan: project.planFile,
+    in: inDir,
+    out: path.join(tmp, `report-${name}`),
+    'project-dir': 'examples/shop',
+    ...extra,
+  });
+  const outcome = await mergeReports(inputs, {
+    log,
+    readManifest,
+    annotator,
+    now: () => new Date('2024-01-15T12:00:00Z'),
+    newInvocationId: () => 'merged',
+  });
   return { outcome, annotations, log: log.lines };
 }
 
 /** `dbt ls --select <selector> --state <report dir>`: the unique ids dbt selects from our report. */
 async function dbtLs(selector: string, stateDir: string, extra: string[] = []): Promise<string[]> {
   const p = project.projectDir;
-  const r = await runDbt(['ls', '--quiet', '--select', selector, ...extra, '--state', stateDir, '--output', 'json', '--output-keys', 'unique_id', '--project-dir', p, '--profiles-dir', p], {
-    cwd: p,
-    env: { ...process.env, DBT_DUCKDB_PATH: project.dbFile },
-  });
+  const r = await runDbt(
+    [
+      'ls',
+      '--quiet',
+      '--select',
+      selector,
+      ...extra,
+      '--state',
+      stateDir,
+      '--output',
+      'json',
+      '--output-keys',
+      'unique_id',
+      '--project-dir',
+      p,
+      '--profiles-dir',
+      p,
+    ],
+    {
+      cwd: p,
+      env: { ...process.env, DBT_DUCKDB_PATH: project.dbFile },
+    },
+  );
   expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
   return r.stdout
     .split('\n')
@@ -99,13 +137,27 @@ describe('merge on real shard folders', () => {
     const shardOf = written.results.map((r) => order.indexOf((r['dbt_matrix'] as { shard: string }).shard));
     expect(shardOf).toEqual([...shardOf].sort((a, b) => a - b));
     const rows = outcome.report.shards;
-    const span = (Date.parse(rows.map((r) => r.endedAt!).sort().at(-1)!) - Date.parse(rows.map((r) => r.startedAt!).sort()[0]!)) / 1000;
+    const span =
+      (Date.parse(
+        rows
+          .map((r) => r.endedAt!)
+          .sort()
+          .at(-1)!,
+      ) -
+        Date.parse(rows.map((r) => r.startedAt!).sort()[0]!)) /
+      1000;
     expect(written.elapsed_time).toBeCloseTo(span, 2);
     expect(outcome.totals).toMatchObject({ failed: 0, nodes: ids.length });
-    for (const f of ['run_results.json', 'summary.md', 'junit.xml', 'manifest.json', 'plan.json']) await fs.access(path.join(outcome.reportDir, f));
+    for (const f of ['run_results.json', 'summary.md', 'junit.xml', 'manifest.json', 'plan.json'])
+      await fs.access(path.join(outcome.reportDir, f));
     expect(await dbtLs('result:fail+', outcome.reportDir)).toEqual([]);
     // `empty`: without it dbt adds the tests of the selected models (eager indirect selection).
-    expect(await dbtLs('result:success', outcome.reportDir, ['--indirect-selection', 'empty'])).toEqual(written.results.filter((r) => r.status === 'success' && !isHook(r.unique_id)).map((r) => r.unique_id).sort());
+    expect(await dbtLs('result:success', outcome.reportDir, ['--indirect-selection', 'empty'])).toEqual(
+      written.results
+        .filter((r) => r.status === 'success' && !isHook(r.unique_id))
+        .map((r) => r.unique_id)
+        .sort(),
+    );
   });
 
   it('one failing test: reported with its file, annotated, exit 1, and `dbt ls result:fail+` lists exactly it and its children', async () => {
@@ -114,13 +166,24 @@ describe('merge on real shard folders', () => {
     expect(outcome.exitCode).toBe(1);
     const failed = outcome.report.runResults.results.filter((r) => r.status === 'fail').map((r) => r.unique_id);
     expect(failed).toEqual([FAIL_TEST]);
-    expect(outcome.totals).toMatchObject({ failingNodes: 1, failedShards: 0, failed: 1, nodes: allPlanned().length + outcome.report.runResults.results.filter((r) => isHook(r.unique_id)).length });
+    expect(outcome.totals).toMatchObject({
+      failingNodes: 1,
+      failedShards: 0,
+      failed: 1,
+      nodes: allPlanned().length + outcome.report.runResults.results.filter((r) => isHook(r.unique_id)).length,
+    });
     expect(annotations).toContain(`error examples/shop/tests/assert_fail_when_requested.sql dbt fail: ${FAIL_TEST}`);
     const summary = await fs.readFile(outcome.files.summary, 'utf8');
     expect(summary).toContain('`tests/assert_fail_when_requested.sql`');
     expect(summary).toContain('```mermaid\ngantt');
-    const junit = create(await fs.readFile(outcome.files.junit, 'utf8')).end({ format: 'object' }) as { testsuites: Record<string, string> };
-    expect(junit.testsuites).toMatchObject({ '@failures': '1', '@errors': '0', '@tests': String(outcome.report.runResults.results.length) });
+    const junit = create(await fs.readFile(outcome.files.junit, 'utf8')).end({ format: 'object' }) as {
+      testsuites: Record<string, string>;
+    };
+    expect(junit.testsuites).toMatchObject({
+      '@failures': '1',
+      '@errors': '0',
+      '@tests': String(outcome.report.runResults.results.length),
+    });
     expect(await dbtLs('result:fail+', outcome.reportDir)).toEqual(failedAndChildren(failed));
     const never = await merge(dirs.fail, 'fail-never', { 'fail-on': 'never' });
     expect(never.outcome.exitCode).toBe(0);
@@ -132,8 +195,12 @@ describe('merge on real shard folders', () => {
     const model = 'model.shop.stg_orders';
     const owner = project.plan.shards.find((s) => s.nodes.includes(model))!;
     const file = path.join(inDir, owner.id, 'run_results.json');
-    const rr = JSON.parse(await fs.readFile(file, 'utf8')) as { results: Array<{ unique_id: string; status: string; message: string }> };
-    for (const r of rr.results) if (r.unique_id === model) Object.assign(r, { status: 'error', message: 'Runtime Error (edited in by the test)' });
+    const rr = JSON.parse(await fs.readFile(file, 'utf8')) as {
+      results: Array<{ unique_id: string; status: string; message: string }>;
+    };
+    for (const r of rr.results)
+      if (r.unique_id === model)
+        Object.assign(r, { status: 'error', message: 'Runtime Error (edited in by the test)' });
     await fs.writeFile(file, JSON.stringify(rr));
     const { outcome } = await merge(inDir, 'model-error');
     expect(outcome.status).toBe('failure');
@@ -151,11 +218,20 @@ describe('merge on real shard folders', () => {
     const lostShard = project.plan.shards.find((s) => s.id === 's1-01')!.nodes;
     const present = allPlanned().filter((id) => !lostShard.includes(id));
     const results = outcome.report.runResults.results;
-    expect(results.filter((r) => !r.dbt_matrix.not_run && !isHook(r.unique_id)).map((r) => r.unique_id).sort()).toEqual(present);
+    expect(
+      results
+        .filter((r) => !r.dbt_matrix.not_run && !isHook(r.unique_id))
+        .map((r) => r.unique_id)
+        .sort(),
+    ).toEqual(present);
     // the lost shard's topmost nodes are named missing; what sits below them is skipped because of them
     const skippedBelow = results.filter((r) => r.dbt_matrix.not_run);
     expect([...missing.missingNodes, ...skippedBelow.map((r) => r.unique_id)].sort()).toEqual([...lostShard].sort());
-    for (const r of skippedBelow) expect(r.dbt_matrix.skipped_because!.every((c) => missing.missingNodes.includes(c)), r.unique_id).toBe(true);
+    for (const r of skippedBelow)
+      expect(
+        r.dbt_matrix.skipped_because!.every((c) => missing.missingNodes.includes(c)),
+        r.unique_id,
+      ).toBe(true);
     expect(outcome.totals).toMatchObject({ failingNodes: 1, failedShards: 1, failed: 2 });
     expect(outcome.report.runResults.metadata.dbt_matrix.missing).toEqual(['s1-01']);
     expect(log.some((l) => l.includes('s1-01 is missing'))).toBe(true);

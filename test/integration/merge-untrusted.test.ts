@@ -27,13 +27,19 @@ afterEach(async () => {
 const SECRET = 'root:x:0:0:very-private-first-bytes';
 
 async function shardWith(id: string): Promise<string> {
-  return writeShardFolder(path.join(tmp, 'in'), id, { artifact: artifactOf(id, 1, T0, T0 + 1000), results: runResultsOf([resultOf('model.shop.a', 'success', 1, T0)], 'i') });
+  return writeShardFolder(path.join(tmp, 'in'), id, {
+    artifact: artifactOf(id, 1, T0, T0 + 1000),
+    results: runResultsOf([resultOf('model.shop.a', 'success', 1, T0)], 'i'),
+  });
 }
 
 async function mergeIn(): Promise<Awaited<ReturnType<typeof mergeReports>>> {
   const planFile = path.join(tmp, 'plan.json');
   await fs.writeFile(planFile, JSON.stringify(planOf([{ id: 's1-00', stage: 1, nodes: ['model.shop.a'] }])));
-  return mergeReports(parseMergeInputs({ plan: planFile, in: path.join(tmp, 'in'), out: path.join(tmp, 'report') }), { log: memoryLogger(), readManifest });
+  return mergeReports(parseMergeInputs({ plan: planFile, in: path.join(tmp, 'in'), out: path.join(tmp, 'report') }), {
+    log: memoryLogger(),
+    readManifest,
+  });
 }
 
 describe('merge reads artifacts as untrusted', () => {
@@ -45,7 +51,9 @@ describe('merge reads artifacts as untrusted', () => {
     await fs.symlink(target, path.join(folder, 'run_results.json'));
     const outcome = await mergeIn();
     expect(outcome.status).toBe('failure');
-    expect(outcome.report.problems.map((p) => p.message)).toContainEqual(expect.stringMatching(/run_results\.json is a symbolic link; artifacts must hold regular files only/));
+    expect(outcome.report.problems.map((p) => p.message)).toContainEqual(
+      expect.stringMatching(/run_results\.json is a symbolic link; artifacts must hold regular files only/),
+    );
     expect(outcome.summaryMarkdown).not.toContain('very-private');
     expect(await fs.readFile(outcome.files.summary, 'utf8')).not.toContain('very-private');
   });
@@ -66,14 +74,18 @@ describe('merge reads artifacts as untrusted', () => {
     await fs.truncate(path.join(folder, 'run_results.json'), 300 * 1024 * 1024); // sparse: no 300 MiB written
     const { shards } = await readShardFolders(path.join(tmp, 'in'));
     expect(shards[0]!.results).toBeNull();
-    expect(shards[0]!.problems[0]!.message).toMatch(/run_results\.json is 300 MiB, over the 256 MiB limit for this file/);
+    expect(shards[0]!.problems[0]!.message).toMatch(
+      /run_results\.json is 300 MiB, over the 256 MiB limit for this file/,
+    );
   });
 
-  it('does not echo a malformed file\'s bytes or control characters', async () => {
+  it("does not echo a malformed file's bytes or control characters", async () => {
     const folder = await shardWith('s1-00');
     await fs.writeFile(path.join(folder, 'run_results.json'), `{"x": "${SECRET}\u001b[2J" oops`);
     const { shards } = await readShardFolders(path.join(tmp, 'in'));
-    expect(shards[0]!.problems[0]!.message).toBe(`shard s1-00: ${path.join(folder, 'run_results.json')} is not valid JSON`);
+    expect(shards[0]!.problems[0]!.message).toBe(
+      `shard s1-00: ${path.join(folder, 'run_results.json')} is not valid JSON`,
+    );
   });
 
   it('ignores, with a warning, a symlinked shard folder, a plain file and a folder name no shard id has', async () => {
@@ -84,17 +96,25 @@ describe('merge reads artifacts as untrusted', () => {
     await fs.mkdir(path.join(inDir, 'bad name;rm'));
     const { shards, ignored } = await readShardFolders(inDir);
     expect(shards.map((s) => s.id)).toEqual(['s1-00']);
-    expect(ignored.map((p) => p.message).sort()).toEqual([
-      '--in: ignored folder "bad name;rm": not a shard id (letters, digits, _ . -, not starting with a dot)',
-      `--in: ignored "notes.txt": not a folder, and shard artifacts are folders of regular files`,
-      `--in: ignored "s1-01": a symbolic link, and shard artifacts are folders of regular files`,
-    ].sort());
+    expect(ignored.map((p) => p.message).sort()).toEqual(
+      [
+        '--in: ignored folder "bad name;rm": not a shard id (letters, digits, _ . -, not starting with a dot)',
+        `--in: ignored "notes.txt": not a folder, and shard artifacts are folders of regular files`,
+        `--in: ignored "s1-01": a symbolic link, and shard artifacts are folders of regular files`,
+      ].sort(),
+    );
   });
 });
 
 describe('artifact names never lead outside --in', () => {
   it('does not take `..` or a path as a shard id (it removed the folder above --in before)', async () => {
-    const names = ['dbt-matrix-shard-..-attempt-1', 'dbt-matrix-shard-.-attempt-1', 'dbt-matrix-shard-a/b-attempt-1', 'dbt-matrix-shard-.hidden-attempt-1', 'dbt-matrix-shard-s1-00-attempt-2'];
+    const names = [
+      'dbt-matrix-shard-..-attempt-1',
+      'dbt-matrix-shard-.-attempt-1',
+      'dbt-matrix-shard-a/b-attempt-1',
+      'dbt-matrix-shard-.hidden-attempt-1',
+      'dbt-matrix-shard-s1-00-attempt-2',
+    ];
     expect(latestShardArtifacts(names.map((name, id) => ({ name, id }))).map((a) => a.shardId)).toEqual(['s1-00']);
     const inDir = path.join(tmp, 'deep', 'in');
     await fs.mkdir(inDir, { recursive: true });

@@ -26,7 +26,12 @@ import { runShard, type RunOutcome } from '../../src/run/main.js';
 import { memoryLogger } from '../../src/shared/log.js';
 import { copyExampleProject, DBT_BIN, removeDir } from '../helpers/dbt.js';
 
-const manual: TriggerContext = { eventName: null, schedule: null, dispatchInputs: {}, triggerTime: new Date('2024-01-20T12:00:00Z') };
+const manual: TriggerContext = {
+  eventName: null,
+  schedule: null,
+  dispatchInputs: {},
+  triggerTime: new Date('2024-01-20T12:00:00Z'),
+};
 const INTERVAL = { start: '2024-01-10', end: '2024-01-12' };
 
 let scratch: string;
@@ -34,18 +39,36 @@ let planned: PlanOutcome;
 const planLog = memoryLogger();
 const dirs: string[] = [];
 
-const envWith = (db: string): NodeJS.ProcessEnv => ({ ...process.env, DBT_DUCKDB_PATH: path.join(scratch, db), DBT_THREADS: '2', DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' });
+const envWith = (db: string): NodeJS.ProcessEnv => ({
+  ...process.env,
+  DBT_DUCKDB_PATH: path.join(scratch, db),
+  DBT_THREADS: '2',
+  DBT_SEND_ANONYMOUS_USAGE_STATS: 'false',
+});
 
 beforeAll(async () => {
   scratch = await fs.mkdtemp(path.join(os.tmpdir(), 'parse-once-'));
   const project = await copyExampleProject({ installPackages: false });
   dirs.push(project);
   const inputs = parsePlanInputs({
-    'project-dir': project, 'profiles-dir': project, 'dbt-command': DBT_BIN, 'connection-budget': '3', threads: '2',
-    'max-shards': '1', 'max-stages': '1', select: ['+fin_kpis'], out: path.join(scratch, 'plan'), ...INTERVAL,
+    'project-dir': project,
+    'profiles-dir': project,
+    'dbt-command': DBT_BIN,
+    'connection-budget': '3',
+    threads: '2',
+    'max-shards': '1',
+    'max-stages': '1',
+    select: ['+fin_kpis'],
+    out: path.join(scratch, 'plan'),
+    ...INTERVAL,
   });
   const env = envWith('shop.duckdb');
-  planned = await runPlan(inputs, { log: planLog, now: () => new Date(), trigger: manual, parseProject: (req) => parseProject(req, env) });
+  planned = await runPlan(inputs, {
+    log: planLog,
+    now: () => new Date(),
+    trigger: manual,
+    parseProject: (req) => parseProject(req, env),
+  });
 }, 300_000);
 
 afterAll(async () => {
@@ -53,11 +76,23 @@ afterAll(async () => {
 });
 
 /** Runs the plan's shard on a fresh copy of the project (packages not installed). */
-async function shardOnFreshCopy(name: string, env: NodeJS.ProcessEnv, planFile = planned.planFile): Promise<{ outcome: RunOutcome; shard: ShardArtifact; log: string; dbtDebugLog: string; project: string }> {
+async function shardOnFreshCopy(
+  name: string,
+  env: NodeJS.ProcessEnv,
+  planFile = planned.planFile,
+): Promise<{ outcome: RunOutcome; shard: ShardArtifact; log: string; dbtDebugLog: string; project: string }> {
   const project = await copyExampleProject({ installPackages: false });
   dirs.push(project);
   const out = path.join(scratch, name);
-  const inputs = parseRunInputs({ plan: planFile, shard: '0', 'project-dir': project, 'profiles-dir': project, 'dbt-command': DBT_BIN, out, ...INTERVAL });
+  const inputs = parseRunInputs({
+    plan: planFile,
+    shard: '0',
+    'project-dir': project,
+    'profiles-dir': project,
+    'dbt-command': DBT_BIN,
+    out,
+    ...INTERVAL,
+  });
   // dbt's own debug log lives in the shard's .work folder, which the run removes when it ends: keep a
   // copy of it as each real dbt invocation finishes
   let dbtDebugLog = '';
@@ -67,15 +102,32 @@ async function shardOnFreshCopy(name: string, env: NodeJS.ProcessEnv, planFile =
     dbtDebugLog += await fs.readFile(path.join(logPath, 'dbt.log'), 'utf8').catch(() => '');
     return result;
   };
-  const outcome = await runShard(inputs, { trigger: manual, env, attempt: 1, now: () => new Date(), log: memoryLogger(), handleProcessSignals: false, spawnDbt: keepDebugLog });
-  const shard = ShardArtifactSchema.parse(JSON.parse(await fs.readFile(path.join(outcome.shardDir, 'shard.json'), 'utf8')));
+  const outcome = await runShard(inputs, {
+    trigger: manual,
+    env,
+    attempt: 1,
+    now: () => new Date(),
+    log: memoryLogger(),
+    handleProcessSignals: false,
+    spawnDbt: keepDebugLog,
+  });
+  const shard = ShardArtifactSchema.parse(
+    JSON.parse(await fs.readFile(path.join(outcome.shardDir, 'shard.json'), 'utf8')),
+  );
   const log = await fs.readFile(path.join(outcome.shardDir, 'dbt.log'), 'utf8');
   return { outcome, shard, log, dbtDebugLog, project };
 }
 
 async function mergedSummary(shardsDir: string, planFile = planned.planFile): Promise<string> {
   const merge = await mergeReports(
-    { planFile, inDir: shardsDir, outDir: path.join(shardsDir, '..', `${path.basename(shardsDir)}-report`), failOn: 'error', projectDir: '.', slowest: 3 },
+    {
+      planFile,
+      inDir: shardsDir,
+      outDir: path.join(shardsDir, '..', `${path.basename(shardsDir)}-report`),
+      failOn: 'error',
+      projectDir: '.',
+      slowest: 3,
+    },
     { log: memoryLogger(), readManifest },
   );
   expect(merge.exitCode).toBe(0);
@@ -105,16 +157,20 @@ describe('parse once, install once', () => {
     expect(r.shard.reparsed).toBeNull();
     expect(r.shard.command).not.toContain('deps');
     expect(r.outcome.results.results.find((x) => x.unique_id === 'model.shop.fin_kpis')?.status).toBe('success');
-    expect((await fs.lstat(path.join(r.project, 'dbt_packages', 'shop_utils', 'macros', 'safe_divide.sql'))).isFile()).toBe(true);
+    expect(
+      (await fs.lstat(path.join(r.project, 'dbt_packages', 'shop_utils', 'macros', 'safe_divide.sql'))).isFile(),
+    ).toBe(true);
     expect(await mergedSummary(path.dirname(r.outcome.shardDir))).not.toMatch(/parsed the project again/);
   }, 300_000);
 
-  it('a changed profile is detected from dbt\'s log, recorded and warned in the merge; the run passes', async () => {
+  it("a changed profile is detected from dbt's log, recorded and warned in the merge; the run passes", async () => {
     const r = await shardOnFreshCopy('profile', envWith('other.duckdb'));
     expect(r.outcome.exitCode, r.log).toBe(0);
     expect(r.shard.reparsed).toBe('profile has changed');
     expect(r.shard.chunks[0]!.reparsed).toBe('profile has changed');
-    expect(await mergedSummary(path.dirname(r.outcome.shardDir))).toContain(`shard ${r.shard.id} parsed the project again: profile has changed`);
+    expect(await mergedSummary(path.dirname(r.outcome.shardDir))).toContain(
+      `shard ${r.shard.id} parsed the project again: profile has changed`,
+    );
   }, 300_000);
 
   it('a plan parsed by another dbt version is detected the same way', async () => {
@@ -126,14 +182,17 @@ describe('parse once, install once', () => {
     const version = Buffer.from(planned.plan.dbtVersion);
     const other = Buffer.from(planned.plan.dbtVersion.replace(/\d/g, '9'));
     let replaced = 0;
-    for (let at = bytes.indexOf(version); at >= 0; at = bytes.indexOf(version, at + 1), replaced++) other.copy(bytes, at);
+    for (let at = bytes.indexOf(version); at >= 0; at = bytes.indexOf(version, at + 1), replaced++)
+      other.copy(bytes, at);
     expect(replaced).toBeGreaterThan(0);
     await fs.writeFile(msgpack, bytes);
     const planFile = path.join(planDir, 'plan.json');
     const r = await shardOnFreshCopy('version', envWith('shop.duckdb'), planFile);
     expect(r.outcome.exitCode, r.log).toBe(0);
     expect(r.shard.reparsed).toBe('of a version mismatch');
-    expect(await mergedSummary(path.dirname(r.outcome.shardDir), planFile)).toContain(`shard ${r.shard.id} parsed the project again: of a version mismatch`);
+    expect(await mergedSummary(path.dirname(r.outcome.shardDir), planFile)).toContain(
+      `shard ${r.shard.id} parsed the project again: of a version mismatch`,
+    );
   }, 300_000);
 });
 
@@ -141,7 +200,10 @@ describe('a parse that holds a secret stays home', () => {
   it("dbt's saved parse keeps the value of an env var a model reads: the plan does not ship it, and says why", async () => {
     const project = await copyExampleProject({ installPackages: false });
     dirs.push(project);
-    await fs.writeFile(path.join(project, 'models', 'reads_token.sql'), "{% set token = env_var('SHOP_API_TOKEN', '') %}\nselect 1 as x\n");
+    await fs.writeFile(
+      path.join(project, 'models', 'reads_token.sql'),
+      "{% set token = env_var('SHOP_API_TOKEN', '') %}\nselect 1 as x\n",
+    );
     const secret = 'tok-3f9a1c77e2b84d05';
     const before = process.env['SHOP_API_TOKEN'];
     process.env['SHOP_API_TOKEN'] = secret;
@@ -149,16 +211,31 @@ describe('a parse that holds a secret stays home', () => {
       const log = memoryLogger();
       const out = path.join(scratch, 'plan-secret');
       const inputs = parsePlanInputs({
-        'project-dir': project, 'profiles-dir': project, 'dbt-command': DBT_BIN, 'connection-budget': '3', threads: '2',
-        'max-shards': '1', 'max-stages': '1', select: ['reads_token'], out, ...INTERVAL,
+        'project-dir': project,
+        'profiles-dir': project,
+        'dbt-command': DBT_BIN,
+        'connection-budget': '3',
+        threads: '2',
+        'max-shards': '1',
+        'max-stages': '1',
+        select: ['reads_token'],
+        out,
+        ...INTERVAL,
       });
       const env = envWith('secret.duckdb');
-      await runPlan(inputs, { log, now: () => new Date(), trigger: manual, parseProject: (req) => parseProject(req, env) });
+      await runPlan(inputs, {
+        log,
+        now: () => new Date(),
+        trigger: manual,
+        parseProject: (req) => parseProject(req, env),
+      });
       // dbt did keep it: the saved parse in the project's target folder holds the value
       expect((await fs.readFile(path.join(project, 'target', DBT_FILES.partialParse))).includes(secret)).toBe(true);
       await expect(fs.access(path.join(out, PLAN_FOLDER.parseState, DBT_FILES.partialParse))).rejects.toThrow();
       const said = log.lines.join('\n');
-      expect(said).toMatch(/holds the value of environment variable SHOP_API_TOKEN .*each shard parses the project itself/);
+      expect(said).toMatch(
+        /holds the value of environment variable SHOP_API_TOKEN .*each shard parses the project itself/,
+      );
       expect(said).not.toContain(secret);
     } finally {
       if (before === undefined) delete process.env['SHOP_API_TOKEN'];

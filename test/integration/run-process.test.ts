@@ -11,7 +11,12 @@ const node = process.execPath;
 function collect() {
   const lines: string[] = [];
   const signals: string[] = [];
-  return { lines, signals, onLine: (l: string, s: string) => lines.push(`${s}:${l}`), onSignal: (sig: string) => signals.push(sig) };
+  return {
+    lines,
+    signals,
+    onLine: (l: string, s: string) => lines.push(`${s}:${l}`),
+    onSignal: (sig: string) => signals.push(sig),
+  };
 }
 
 describe('runDbtProcess', () => {
@@ -20,7 +25,11 @@ describe('runDbtProcess', () => {
     const tricky = `it's "q" $(echo pwned) \`x\`\nnext`;
     const res = await runDbtProcess({
       command: node,
-      args: ['-e', 'console.log(JSON.stringify(process.argv[1])); console.error("err line"); process.stdout.write("a\\nb"); process.exit(3)', tricky],
+      args: [
+        '-e',
+        'console.log(JSON.stringify(process.argv[1])); console.error("err line"); process.stdout.write("a\\nb"); process.exit(3)',
+        tricky,
+      ],
       env: process.env,
       onLine: c.onLine,
     });
@@ -32,8 +41,17 @@ describe('runDbtProcess', () => {
 
   it('on timeout sends SIGINT first and lets the child finish its own cleanup', async () => {
     const c = collect();
-    const script = 'process.on("SIGINT", () => { console.log("cancelling queries"); setTimeout(() => process.exit(2), 200); }); setInterval(() => {}, 1000); console.log("ready")';
-    const res = await runDbtProcess({ command: node, args: ['-e', script], env: process.env, onLine: c.onLine, timeoutMs: 500, graceMs: 5000, onSignal: c.onSignal });
+    const script =
+      'process.on("SIGINT", () => { console.log("cancelling queries"); setTimeout(() => process.exit(2), 200); }); setInterval(() => {}, 1000); console.log("ready")';
+    const res = await runDbtProcess({
+      command: node,
+      args: ['-e', script],
+      env: process.env,
+      onLine: c.onLine,
+      timeoutMs: 500,
+      graceMs: 5000,
+      onSignal: c.onSignal,
+    });
     expect(res).toMatchObject({ exitCode: 2, outcome: 'timeout' });
     expect(c.signals).toEqual(['SIGINT']);
     expect(c.lines).toContain('stdout:cancelling queries');
@@ -41,9 +59,18 @@ describe('runDbtProcess', () => {
 
   it('escalates to SIGTERM then SIGKILL when the child ignores SIGINT and SIGTERM', async () => {
     const c = collect();
-    const script = 'process.on("SIGINT", () => {}); process.on("SIGTERM", () => {}); setInterval(() => {}, 1000); console.log("ready")';
+    const script =
+      'process.on("SIGINT", () => {}); process.on("SIGTERM", () => {}); setInterval(() => {}, 1000); console.log("ready")';
     const started = Date.now();
-    const res = await runDbtProcess({ command: node, args: ['-e', script], env: process.env, onLine: c.onLine, timeoutMs: 300, graceMs: 300, onSignal: c.onSignal });
+    const res = await runDbtProcess({
+      command: node,
+      args: ['-e', script],
+      env: process.env,
+      onLine: c.onLine,
+      timeoutMs: 300,
+      graceMs: 300,
+      onSignal: c.onSignal,
+    });
     expect(res).toMatchObject({ exitCode: null, signal: 'SIGKILL', outcome: 'timeout' });
     expect(c.signals).toEqual(['SIGINT', 'SIGTERM', 'SIGKILL']);
     expect(Date.now() - started).toBeLessThan(5000);
@@ -53,7 +80,21 @@ describe('runDbtProcess', () => {
     const c = collect();
     const stop = new StopController();
     const script = 'process.on("SIGINT", () => {}); setInterval(() => {}, 1000); console.log("ready")';
-    const done = runDbtProcess({ command: node, args: ['-e', script], env: process.env, onLine: (l, s) => { c.onLine(l, s); if (l === 'ready') { stop.request('cancelled'); setTimeout(() => stop.request('cancelled'), 100); } }, graceMs: 60_000, stop, onSignal: c.onSignal });
+    const done = runDbtProcess({
+      command: node,
+      args: ['-e', script],
+      env: process.env,
+      onLine: (l, s) => {
+        c.onLine(l, s);
+        if (l === 'ready') {
+          stop.request('cancelled');
+          setTimeout(() => stop.request('cancelled'), 100);
+        }
+      },
+      graceMs: 60_000,
+      stop,
+      onSignal: c.onSignal,
+    });
     const res = await done;
     expect(res).toMatchObject({ signal: 'SIGTERM', outcome: 'cancelled' });
     expect(c.signals).toEqual(['SIGINT', 'SIGTERM']);
@@ -62,7 +103,13 @@ describe('runDbtProcess', () => {
   it('does not start when a stop was requested before, and reports a missing executable', async () => {
     const stop = new StopController();
     stop.request('cancelled');
-    const res = await runDbtProcess({ command: node, args: ['-e', 'setTimeout(() => console.log("ran"), 2000)'], env: process.env, onLine: () => {}, stop });
+    const res = await runDbtProcess({
+      command: node,
+      args: ['-e', 'setTimeout(() => console.log("ran"), 2000)'],
+      env: process.env,
+      onLine: () => {},
+      stop,
+    });
     expect(res.outcome).toBe('cancelled');
     expect(res.durationMs).toBeLessThan(1500);
     const missing = await runDbtProcess({ command: '/nonexistent/dbt', args: [], env: process.env, onLine: () => {} });

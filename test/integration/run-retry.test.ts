@@ -25,7 +25,12 @@ const STEADY_SQL = `{{ config(materialized='table', pre_hook=before_begin("creat
 select case when (select count(*) from steady_runs) > 1 then error('steady was run again') else 1 end as one
 `;
 
-const trigger: TriggerContext = { eventName: null, schedule: null, dispatchInputs: {}, triggerTime: new Date('2024-01-15T12:00:00Z') };
+const trigger: TriggerContext = {
+  eventName: null,
+  schedule: null,
+  dispatchInputs: {},
+  triggerTime: new Date('2024-01-15T12:00:00Z'),
+};
 let project: string;
 
 beforeAll(async () => {
@@ -54,15 +59,41 @@ describe('retries: 1 on a flaky model', () => {
     await fs.mkdir(planDir, { recursive: true });
     await fs.copyFile(path.join(project, 'target', 'manifest.json'), path.join(planDir, 'manifest.json'));
     const nodes = ['model.shop.flaky', 'model.shop.after_flaky', 'model.shop.steady'];
-    await fs.writeFile(path.join(planDir, 'plan.json'), JSON.stringify({ ...tinyPlan([{ id: 's1-00', nodes }]), threads: 1 }));
+    await fs.writeFile(
+      path.join(planDir, 'plan.json'),
+      JSON.stringify({ ...tinyPlan([{ id: 's1-00', nodes }]), threads: 1 }),
+    );
     const out = path.join(project, 'out');
-    const env = { ...process.env, DBT_DUCKDB_PATH: path.join(project, 'flaky.duckdb'), DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' };
-    const inputs = parseRunInputs({ plan: path.join(planDir, 'plan.json'), shard: '0', 'project-dir': project, 'profiles-dir': project, 'dbt-command': DBT_BIN, out, retries: '1', start: '2024-01-10', end: '2024-01-11' });
+    const env = {
+      ...process.env,
+      DBT_DUCKDB_PATH: path.join(project, 'flaky.duckdb'),
+      DBT_SEND_ANONYMOUS_USAGE_STATS: 'false',
+    };
+    const inputs = parseRunInputs({
+      plan: path.join(planDir, 'plan.json'),
+      shard: '0',
+      'project-dir': project,
+      'profiles-dir': project,
+      'dbt-command': DBT_BIN,
+      out,
+      retries: '1',
+      start: '2024-01-10',
+      end: '2024-01-11',
+    });
     const log = memoryLogger();
-    const outcome = await runShard(inputs, { trigger, env, attempt: 1, now: () => new Date(), log, handleProcessSignals: false });
+    const outcome = await runShard(inputs, {
+      trigger,
+      env,
+      attempt: 1,
+      now: () => new Date(),
+      log,
+      handleProcessSignals: false,
+    });
     expect(outcome.status, log.lines.slice(-30).join('\n')).toBe('success');
     expect(outcome.artifact.chunks[0]).toMatchObject({ status: 'success', attempts: 2 });
-    const combined = JSON.parse(await fs.readFile(path.join(outcome.shardDir, 'run_results.json'), 'utf8')) as { results: Array<{ unique_id: string; status: string; dbt_matrix: { attempt: number } }> };
+    const combined = JSON.parse(await fs.readFile(path.join(outcome.shardDir, 'run_results.json'), 'utf8')) as {
+      results: Array<{ unique_id: string; status: string; dbt_matrix: { attempt: number } }>;
+    };
     const byNode = Object.fromEntries(combined.results.map((r) => [r.unique_id, r]));
     expect(byNode['model.shop.flaky']).toMatchObject({ status: 'success', dbt_matrix: { attempt: 2 } });
     expect(byNode['model.shop.after_flaky']).toMatchObject({ status: 'success', dbt_matrix: { attempt: 2 } });

@@ -66,10 +66,24 @@ afterAll(async () => {
   await fs.rm(root, { recursive: true, force: true });
 });
 
-async function runAndSignal(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string; out: string }> {
+async function runAndSignal(
+  signal: NodeJS.Signals,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string; out: string }> {
   const out = path.join(root, `out-${signal}`);
-  const inputs = { plan: planFile, shard: '0', out, start: '2024-01-10', end: '2024-01-11', 'dbt-command': standInDbt, 'grace-seconds': '20' };
-  const child = spawn(process.execPath, ['--import', 'tsx', runner], { cwd: REPO_ROOT, env: { ...process.env, RUN_INPUTS: JSON.stringify(inputs) }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const inputs = {
+    plan: planFile,
+    shard: '0',
+    out,
+    start: '2024-01-10',
+    end: '2024-01-11',
+    'dbt-command': standInDbt,
+    'grace-seconds': '20',
+  };
+  const child = spawn(process.execPath, ['--import', 'tsx', runner], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, RUN_INPUTS: JSON.stringify(inputs) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   let sent = false;
   const onData = (b: Buffer): void => {
@@ -82,7 +96,9 @@ async function runAndSignal(signal: NodeJS.Signals): Promise<{ code: number | nu
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
   const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  const [code, sig] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
+  const [code, sig] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+    child.on('close', (c, s) => resolve([c, s])),
+  );
   clearTimeout(killer);
   return { code, signal: sig, output, out };
 }
@@ -103,8 +119,12 @@ describe('one cancel path for every signal', () => {
       const shardDir = path.join(r.out, 's1-00');
       const shard = ShardArtifactSchema.parse(JSON.parse(await fs.readFile(path.join(shardDir, 'shard.json'), 'utf8')));
       expect(shard).toMatchObject({ status: 'cancelled', exitCode: 130 });
-      const results = JSON.parse(await fs.readFile(path.join(shardDir, 'run_results.json'), 'utf8')) as { results: Array<{ unique_id: string; message: string }> };
-      expect(results.results).toEqual([expect.objectContaining({ unique_id: 'model.tiny.a', message: 'stand-in dbt got SIGINT' })]);
+      const results = JSON.parse(await fs.readFile(path.join(shardDir, 'run_results.json'), 'utf8')) as {
+        results: Array<{ unique_id: string; message: string }>;
+      };
+      expect(results.results).toEqual([
+        expect.objectContaining({ unique_id: 'model.tiny.a', message: 'stand-in dbt got SIGINT' }),
+      ]);
     }
   }, 120_000);
 });

@@ -24,7 +24,12 @@ import { memoryLogger } from '../../src/shared/log.js';
 import { expectOneLineRefusal, listTree, runCli } from '../helpers/cli.js';
 import { tinyManifest, tinyPlan, writePlanFolder } from '../helpers/tiny-manifest.js';
 
-const trigger: TriggerContext = { eventName: null, schedule: null, dispatchInputs: {}, triggerTime: new Date('2024-01-15T12:00:00Z') };
+const trigger: TriggerContext = {
+  eventName: null,
+  schedule: null,
+  dispatchInputs: {},
+  triggerTime: new Date('2024-01-15T12:00:00Z'),
+};
 // made at collection time: the table of --out cases below names paths inside it
 const root = mkdtempSync(path.join(os.tmpdir(), 'dbt-matrix-paths-'));
 afterAll(async () => {
@@ -35,20 +40,31 @@ afterAll(async () => {
 async function sandbox(name: string, plan: unknown): Promise<{ dir: string; out: string; planFile: string }> {
   const dir = path.join(root, name);
   await fs.mkdir(path.join(dir, 'out'), { recursive: true });
-  await fs.writeFile(path.join(dir, 'keep.txt'), 'the user\'s file\n');
+  await fs.writeFile(path.join(dir, 'keep.txt'), "the user's file\n");
   const planFile = await writePlanFolder(path.join(dir, 'plan'), plan);
   return { dir, out: path.join(dir, 'out'), planFile };
 }
 
 const run = (planFile: string, out: string, extra: Record<string, string> = {}) =>
-  runShard(parseRunInputs({ plan: planFile, shard: '0', out, start: '2024-01-10', end: '2024-01-11', 'dbt-command': '/nonexistent/dbt', ...extra }), {
-    trigger,
-    env: {},
-    attempt: 1,
-    now: () => new Date(),
-    log: memoryLogger(),
-    handleProcessSignals: false,
-  });
+  runShard(
+    parseRunInputs({
+      plan: planFile,
+      shard: '0',
+      out,
+      start: '2024-01-10',
+      end: '2024-01-11',
+      'dbt-command': '/nonexistent/dbt',
+      ...extra,
+    }),
+    {
+      trigger,
+      env: {},
+      attempt: 1,
+      now: () => new Date(),
+      log: memoryLogger(),
+      handleProcessSignals: false,
+    },
+  );
 
 async function refusal(p: Promise<unknown>): Promise<string> {
   const err = await p.then(
@@ -60,30 +76,60 @@ async function refusal(p: Promise<unknown>): Promise<string> {
 }
 
 describe('shard ids from plan.json stay inside --out', () => {
-  it.each(['..', '.', '../..', 'a/../../x', '../out2', '/tmp/x', 'a\\b', '.work', 'final', '', 'x'.repeat(65), 'a..b', '-x', 's1\u0000'])(
-    'a shard id %j is refused and nothing outside (or inside) --out is touched',
-    async (id) => {
-      const s = await sandbox(`id-${Buffer.from(id).toString('hex').slice(0, 40) || 'empty'}`, tinyPlan([{ id }]));
-      const before = await listTree(s.dir);
-      const message = await refusal(run(s.planFile, s.out));
-      expect(message).toMatch(/--plan: .*shards\.0\.id/);
-      // eslint-disable-next-line no-control-regex -- looking for control characters is the point
-      expect(message).not.toMatch(/[\u0000-\u001f]/);
-      expect(await listTree(s.dir)).toEqual(before);
-    },
-  );
+  it.each([
+    '..',
+    '.',
+    '../..',
+    'a/../../x',
+    '../out2',
+    '/tmp/x',
+    'a\\b',
+    '.work',
+    'final',
+    '',
+    'x'.repeat(65),
+    'a..b',
+    '-x',
+    's1\u0000',
+  ])('a shard id %j is refused and nothing outside (or inside) --out is touched', async (id) => {
+    const s = await sandbox(`id-${Buffer.from(id).toString('hex').slice(0, 40) || 'empty'}`, tinyPlan([{ id }]));
+    const before = await listTree(s.dir);
+    const message = await refusal(run(s.planFile, s.out));
+    expect(message).toMatch(/--plan: .*shards\.0\.id/);
+    // eslint-disable-next-line no-control-regex -- looking for control characters is the point
+    expect(message).not.toMatch(/[\u0000-\u001f]/);
+    expect(await listTree(s.dir)).toEqual(before);
+  });
 
   it('two shards with one id (or one index) are refused', async () => {
     const s = await sandbox('dupe', tinyPlan([{ id: 's1-01' }, { id: 's1-01' }]));
     expect(await refusal(run(s.planFile, s.out))).toMatch(/duplicate shard id/);
-    const t = await sandbox('dupe-index', tinyPlan([{ id: 's1-01', index: 0 }, { id: 's1-02', index: 0 }]));
+    const t = await sandbox(
+      'dupe-index',
+      tinyPlan([
+        { id: 's1-01', index: 0 },
+        { id: 's1-02', index: 0 },
+      ]),
+    );
     expect(await refusal(run(t.planFile, t.out))).toMatch(/duplicate shard index/);
   });
 
   it('the CLI refuses a plan whose shard id is ".." in one line, exit 2, leaving the folder above --out alone', async () => {
     const s = await sandbox('cli-dotdot', tinyPlan([{ id: '..' }]));
     const before = await listTree(s.dir);
-    const r = await runCli(['run', '--plan', s.planFile, '--shard', '0', '--out', s.out, '--start', '2024-01-10', '--end', '2024-01-11']);
+    const r = await runCli([
+      'run',
+      '--plan',
+      s.planFile,
+      '--shard',
+      '0',
+      '--out',
+      s.out,
+      '--start',
+      '2024-01-10',
+      '--end',
+      '2024-01-11',
+    ]);
     expectOneLineRefusal(r, '--plan');
     expect(await listTree(s.dir)).toEqual(before);
   });
@@ -98,7 +144,9 @@ describe('the shard folder is replaced whole', () => {
 
     // a reserved var is refused before anything is written: no dbt.log, no .work, old folder intact
     const before = await listTree(s.dir);
-    expect(await refusal(run(s.planFile, s.out, { vars: 'start_dttm: x' }))).toMatch(/--vars: got the key "start_dttm"/);
+    expect(await refusal(run(s.planFile, s.out, { vars: 'start_dttm: x' }))).toMatch(
+      /--vars: got the key "start_dttm"/,
+    );
     expect(await listTree(s.dir)).toEqual(before);
 
     const inode = (await fs.stat(shardDir)).ino;
@@ -120,7 +168,11 @@ describe('--out problems are one line, exit 2, before any work, nothing written'
     await fs.writeFile(path.join(root, 'a-file'), 'not a folder\n');
   });
   const planWith = (out: string) =>
-    runPlan(parsePlanInputs({ manifest, 'connection-budget': '4', out }), { log: memoryLogger(), now: () => new Date(), parseProject: () => Promise.reject(new Error('not used')) });
+    runPlan(parsePlanInputs({ manifest, 'connection-budget': '4', out }), {
+      log: memoryLogger(),
+      now: () => new Date(),
+      parseProject: () => Promise.reject(new Error('not used')),
+    });
 
   const outs: Array<[string, string, RegExp]> = [
     ['a file', path.join(root, 'a-file'), /--out: .*is not a folder/],
@@ -134,13 +186,31 @@ describe('--out problems are one line, exit 2, before any work, nothing written'
     const before = await listTree(root);
     expect(await refusal(planWith(out))).toMatch(why);
     expect(await refusal(run(planFile, out))).toMatch(why);
-    expect(await refusal(mergeReports(parseMergeInputs({ plan: planFile, in: path.join(root, 'no-shards'), out }), { log: memoryLogger(), readManifest }))).toMatch(why);
+    expect(
+      await refusal(
+        mergeReports(parseMergeInputs({ plan: planFile, in: path.join(root, 'no-shards'), out }), {
+          log: memoryLogger(),
+          readManifest,
+        }),
+      ),
+    ).toMatch(why);
     const local = parseLocalInputs({ manifest, 'connection-budget': '4', out });
-    expect(await refusal(runLocal(local, { env: {}, trigger, now: () => new Date(), log: memoryLogger(), progress: new Progress({ write: () => true }), parseProject: () => Promise.reject(new Error('not used')) }))).toMatch(why);
+    expect(
+      await refusal(
+        runLocal(local, {
+          env: {},
+          trigger,
+          now: () => new Date(),
+          log: memoryLogger(),
+          progress: new Progress({ write: () => true }),
+          parseProject: () => Promise.reject(new Error('not used')),
+        }),
+      ),
+    ).toMatch(why);
     expect(await listTree(root)).toEqual(before);
   });
 
-  it('the CLI: plan --out /proc/x returns at once with one line and exit 2 (Node\'s recursive mkdir loops forever there)', async () => {
+  it("the CLI: plan --out /proc/x returns at once with one line and exit 2 (Node's recursive mkdir loops forever there)", async () => {
     const r = await runCli(['plan', '--manifest', manifest, '--connection-budget', '4', '--out', '/proc/dbt-matrix-x']);
     expectOneLineRefusal(r, /--out: "\/proc\/dbt-matrix-x" is on the kernel's proc file system/);
   });
@@ -152,13 +222,16 @@ describe('--out problems are one line, exit 2, before any work, nothing written'
     await fs.chmod(root, 0o755);
     // root may write anywhere: run the CLI as `nobody` then
     const prefix = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
-    const r = await runCli(['plan', '--manifest', manifest, '--connection-budget', '4', '--out', path.join(ro, 'plan')], { prefix });
+    const r = await runCli(
+      ['plan', '--manifest', manifest, '--connection-budget', '4', '--out', path.join(ro, 'plan')],
+      { prefix },
+    );
     expectOneLineRefusal(r, /--out: cannot write to .*no permission to write/);
     expect(await fs.readdir(ro)).toEqual([]);
   });
 });
 
-describe('a re-plan without --state drops the previous plan\'s state', () => {
+describe("a re-plan without --state drops the previous plan's state", () => {
   it('state/ from an earlier plan --state is removed, so run --defer cannot use it', async () => {
     const dir = path.join(root, 'replan');
     const stateDir = path.join(dir, 'prod');
@@ -168,7 +241,11 @@ describe('a re-plan without --state drops the previous plan\'s state', () => {
     await fs.copyFile(manifest, path.join(stateDir, 'manifest.json'));
     const out = path.join(dir, 'plan');
     const plan = (extra: Record<string, string>) =>
-      runPlan(parsePlanInputs({ manifest, 'connection-budget': '4', out, ...extra }), { log: memoryLogger(), now: () => new Date(), parseProject: () => Promise.reject(new Error('not used')) });
+      runPlan(parsePlanInputs({ manifest, 'connection-budget': '4', out, ...extra }), {
+        log: memoryLogger(),
+        now: () => new Date(),
+        parseProject: () => Promise.reject(new Error('not used')),
+      });
     await plan({ state: stateDir });
     expect(await fs.readdir(path.join(out, 'state'))).toEqual(['manifest.json']);
     await plan({});

@@ -11,7 +11,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { DbtGraph } from '../../src/core/graph/graph.js';
-import { selectNodes, selectorsFromManifest, type IndirectSelection, type SelectionSpec } from '../../src/core/select/index.js';
+import {
+  selectNodes,
+  selectorsFromManifest,
+  type IndirectSelection,
+  type SelectionSpec,
+} from '../../src/core/select/index.js';
 import { readManifest } from '../../src/io/manifest-reader.js';
 import { SELECTION_METHOD, writeSelectionState } from '../../src/run/selection.js';
 import { copyExampleProject, removeDir, runDbt } from '../helpers/dbt.js';
@@ -68,7 +73,10 @@ let specBase: Pick<SelectionSpec, 'selectors' | 'projectName'>;
 const fromDbt = new Map<Case, Set<string>>();
 
 async function parse(project: string): Promise<void> {
-  const r = await runDbt(['parse', '--project-dir', project, '--profiles-dir', project], { cwd: project, timeoutMs: 300_000 });
+  const r = await runDbt(['parse', '--project-dir', project, '--profiles-dir', project], {
+    cwd: project,
+    timeoutMs: 300_000,
+  });
   if (r.code !== 0) throw new Error(`dbt parse failed in ${project} (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
 }
 
@@ -78,8 +86,20 @@ async function dbtLs(c: Case, index: number): Promise<Set<string>> {
   const target = path.join(scratch, `ls-${index}`);
   await mkdir(target, { recursive: true });
   await copyFile(path.join(project, 'target', 'partial_parse.msgpack'), path.join(target, 'partial_parse.msgpack'));
-  const args = ['ls', '--project-dir', project, '--profiles-dir', project, '--target-path', target,
-    '--output', 'json', '--output-keys', 'unique_id', '--quiet'];
+  const args = [
+    'ls',
+    '--project-dir',
+    project,
+    '--profiles-dir',
+    project,
+    '--target-path',
+    target,
+    '--output',
+    'json',
+    '--output-keys',
+    'unique_id',
+    '--quiet',
+  ];
   if (c.select) args.push('--select', ...c.select);
   if (c.exclude) args.push('--exclude', ...c.exclude);
   if (c.selector) args.push('--selector', c.selector);
@@ -88,7 +108,10 @@ async function dbtLs(c: Case, index: number): Promise<Set<string>> {
   const env = { ...process.env, DBT_DUCKDB_PATH: path.join(target, 'shop.duckdb') };
   const r = await runDbt(args, { cwd: project, env, timeoutMs: 300_000 });
   if (r.code !== 0) throw new Error(`dbt ${args.join(' ')} failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
-  const ids = r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => (JSON.parse(l) as { unique_id: string }).unique_id);
+  const ids = r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => (JSON.parse(l) as { unique_id: string }).unique_id);
   return new Set(ids);
 }
 
@@ -101,15 +124,46 @@ async function dbtLsShardSelection(ids: ReadonlySet<string>, index: number): Pro
   await mkdir(target, { recursive: true });
   await copyFile(path.join(base, 'target', 'partial_parse.msgpack'), path.join(target, 'partial_parse.msgpack'));
   const state = await writeSelectionState(path.join(scratch, `shard-sel-${index}`), [...ids], null, new Date());
-  const args = ['ls', '--project-dir', base, '--profiles-dir', base, '--target-path', target, '--output', 'json', '--output-keys', 'unique_id', '--quiet',
-    '--select', SELECTION_METHOD, '--state', state, '--indirect-selection', 'empty'];
-  const r = await runDbt(args, { cwd: base, env: { ...process.env, DBT_DUCKDB_PATH: path.join(target, 'shop.duckdb') }, timeoutMs: 300_000 });
+  const args = [
+    'ls',
+    '--project-dir',
+    base,
+    '--profiles-dir',
+    base,
+    '--target-path',
+    target,
+    '--output',
+    'json',
+    '--output-keys',
+    'unique_id',
+    '--quiet',
+    '--select',
+    SELECTION_METHOD,
+    '--state',
+    state,
+    '--indirect-selection',
+    'empty',
+  ];
+  const r = await runDbt(args, {
+    cwd: base,
+    env: { ...process.env, DBT_DUCKDB_PATH: path.join(target, 'shop.duckdb') },
+    timeoutMs: 300_000,
+  });
   if (r.code !== 0) throw new Error(`dbt ${args.join(' ')} failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
-  return new Set(r.stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => (JSON.parse(l) as { unique_id: string }).unique_id));
+  return new Set(
+    r.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => (JSON.parse(l) as { unique_id: string }).unique_id),
+  );
 }
 
 /** Runs `work` over `items` with at most `limit` in flight (dbt is CPU-heavy; CI has 2 cores). */
-async function pool<T>(items: readonly T[], limit: number, work: (item: T, index: number) => Promise<void>): Promise<void> {
+async function pool<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T, index: number) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const lanes = Array.from({ length: limit }, async () => {
     while (next < items.length) {
@@ -122,11 +176,16 @@ async function pool<T>(items: readonly T[], limit: number, work: (item: T, index
 
 async function makeEditedCopy(): Promise<string> {
   const dir = await copyExampleProject();
-  await writeFile(path.join(dir, EDITED_MODEL), `${await readFile(path.join(dir, EDITED_MODEL), 'utf8')}\n-- edited: state:modified.body\n`);
+  await writeFile(
+    path.join(dir, EDITED_MODEL),
+    `${await readFile(path.join(dir, EDITED_MODEL), 'utf8')}\n-- edited: state:modified.body\n`,
+  );
   await writeFile(path.join(dir, NEW_MODEL), 'select 1 as id\n');
   // one config change in dbt_project.yml, for a single model (a key no other layer sets)
   const projectFile = path.join(dir, 'dbt_project.yml');
-  const project = parseYaml(await readFile(projectFile, 'utf8')) as { models: { shop: { marketing: Record<string, unknown> } } };
+  const project = parseYaml(await readFile(projectFile, 'utf8')) as {
+    models: { shop: { marketing: Record<string, unknown> } };
+  };
   project.models.shop.marketing[CONFIG_MODEL] = { '+full_refresh': false };
   await writeFile(projectFile, stringifyYaml(project));
   return dir;
@@ -144,7 +203,10 @@ beforeAll(async () => {
   const editedManifest = await readManifest(path.join(edited, 'target', 'manifest.json'));
   graphs.set('base', DbtGraph.fromManifest(baseManifest));
   graphs.set('edited', DbtGraph.fromManifest(editedManifest));
-  specBase = { selectors: selectorsFromManifest(baseManifest.selectors, 'manifest.json'), projectName: baseManifest.metadata.projectName };
+  specBase = {
+    selectors: selectorsFromManifest(baseManifest.selectors, 'manifest.json'),
+    projectName: baseManifest.metadata.projectName,
+  };
 
   await pool(CASES, 2, async (c, i) => {
     fromDbt.set(c, await dbtLs(c, i));
@@ -156,8 +218,15 @@ afterAll(async () => {
 });
 
 const label = (c: Case): string =>
-  [c.select && `--select ${c.select.join(' ')}`, c.exclude && `--exclude ${c.exclude.join(' ')}`, c.selector && `--selector ${c.selector}`,
-    c.mode && `--indirect-selection ${c.mode}`, c.state && '--state'].filter(Boolean).join(' ') || '(default)';
+  [
+    c.select && `--select ${c.select.join(' ')}`,
+    c.exclude && `--exclude ${c.exclude.join(' ')}`,
+    c.selector && `--selector ${c.selector}`,
+    c.mode && `--indirect-selection ${c.mode}`,
+    c.state && '--state',
+  ]
+    .filter(Boolean)
+    .join(' ') || '(default)';
 
 describe('selectNodes matches dbt ls on examples/shop', () => {
   it.each(CASES.map((c) => [label(c), c] as const))('%s', (_label, c) => {
@@ -176,14 +245,19 @@ describe('selectNodes matches dbt ls on examples/shop', () => {
   // a shard's exact selection: the sets dbt selected for these cases, handed back to dbt as a
   // shard's node list, come back unchanged (tests included, nothing pulled in indirectly)
   const SHARD_CASES = [0, 6, 9];
-  it.each(SHARD_CASES.map((i) => [label(CASES[i]!), i] as const))("a shard's selection (result:success) of %s gives exactly those nodes", async (_label, i) => {
-    const want = fromDbt.get(CASES[i]!)!;
-    expect([...(await dbtLsShardSelection(want, i))].sort()).toEqual([...want].sort());
-  }, 300_000);
+  it.each(SHARD_CASES.map((i) => [label(CASES[i]!), i] as const))(
+    "a shard's selection (result:success) of %s gives exactly those nodes",
+    async (_label, i) => {
+      const want = fromDbt.get(CASES[i]!)!;
+      expect([...(await dbtLsShardSelection(want, i))].sort()).toEqual([...want].sort());
+    },
+    300_000,
+  );
 
   it('the state cases see the edits (the comparison is not vacuous)', () => {
     const modified = fromDbt.get(CASES.find((c) => c.state)!)!;
-    for (const id of ['model.shop.stg_orders', `model.shop.${CONFIG_MODEL}`, 'model.shop.mkt_state_new']) expect(modified).toContain(id);
+    for (const id of ['model.shop.stg_orders', `model.shop.${CONFIG_MODEL}`, 'model.shop.mkt_state_new'])
+      expect(modified).toContain(id);
     expect(CASES.filter((c) => c.state).every((c) => fromDbt.get(c)!.size > 0)).toBe(true);
     expect(fromDbt.get(CASES[0]!)!.size).toBeGreaterThan(50);
   });

@@ -27,11 +27,21 @@ describe('CLI boolean flags take true/false like the action', () => {
   });
 
   it('refuses anything else with the option named', () => {
-    expect(() => runInputsFrom(['--plan', 'p.json', '--final', 'maybe'])).toThrow(/^--final: got "maybe", expected true or false$/);
+    expect(() => runInputsFrom(['--plan', 'p.json', '--final', 'maybe'])).toThrow(
+      /^--final: got "maybe", expected true or false$/,
+    );
   });
 
   it('--dbt-flags repeats, each value one flag, dashes included', () => {
-    const i = runInputsFrom(['--plan', 'p.json', '--shard', '0', '--dbt-flags', '--fail-fast', '--dbt-flags=--warn-error']);
+    const i = runInputsFrom([
+      '--plan',
+      'p.json',
+      '--shard',
+      '0',
+      '--dbt-flags',
+      '--fail-fast',
+      '--dbt-flags=--warn-error',
+    ]);
     expect(i.dbtFlags.build).toEqual(['--fail-fast', '--warn-error']);
   });
 
@@ -46,6 +56,8 @@ describe('CLI boolean flags take true/false like the action', () => {
   it('local --duckdb-result takes a .duckdb file, and refuses anything else with one line', () => {
     const parse = (v: string) => parseLocalInputs({ 'connection-budget': '4', 'duckdb-result': v });
     expect(parse('out/shop.duckdb').duckdbResult).toMatch(/\/out\/shop\.duckdb$/);
-    expect(() => parse('out/shop.db')).toThrow(/^--duckdb-result: got "out\/shop\.db", expected a file path ending in \.duckdb$/);
+    expect(() => parse('out/shop.db')).toThrow(
+      /^--duckdb-result: got "out\/shop\.db", expected a file path ending in \.duckdb$/,
+    );
   });
 });

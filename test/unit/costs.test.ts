@@ -8,20 +8,42 @@ import { DBT_SECONDS_PER_NODE } from '../../src/core/partition/machine.js';
 function node(uniqueId: string, deps: string[] = [], config: Record<string, unknown> = {}): ManifestNode {
   const resourceType = uniqueId.split('.')[0]!;
   return {
-    uniqueId, resourceType, name: uniqueId, packageName: 'p', fqn: [uniqueId], path: '', originalFilePath: '', tags: [],
-    config, dependsOn: deps, checksum: null, testMetadata: null, sourceName: null, relationName: null,
+    uniqueId,
+    resourceType,
+    name: uniqueId,
+    packageName: 'p',
+    fqn: [uniqueId],
+    path: '',
+    originalFilePath: '',
+    tags: [],
+    config,
+    dependsOn: deps,
+    checksum: null,
+    testMetadata: null,
+    sourceName: null,
+    relationName: null,
   };
 }
 const runResults = (results: Array<[string, number, string?]>, version = 6): RunResults =>
   RunResultsSchema.parse({
     metadata: { dbt_schema_version: `https://schemas.getdbt.com/dbt/run-results/v${version}.json` },
-    results: results.map(([unique_id, execution_time, status]) => ({ unique_id, execution_time, status: status ?? 'success', compiled_code: 'x' })),
+    results: results.map(([unique_id, execution_time, status]) => ({
+      unique_id,
+      execution_time,
+      status: status ?? 'success',
+      compiled_code: 'x',
+    })),
   });
 
 const graph = new DbtGraph([
-  node('model.p.a'), node('model.p.b', ['model.p.a']), node('model.p.c', ['model.p.a']),
-  node('model.p.eph', ['model.p.a'], { materialized: 'ephemeral' }), node('seed.p.s'),
-  node('test.p.t1', ['model.p.a']), node('test.p.t2', ['model.p.b']), node('source.p.src'),
+  node('model.p.a'),
+  node('model.p.b', ['model.p.a']),
+  node('model.p.c', ['model.p.a']),
+  node('model.p.eph', ['model.p.a'], { materialized: 'ephemeral' }),
+  node('seed.p.s'),
+  node('test.p.t1', ['model.p.a']),
+  node('test.p.t2', ['model.p.b']),
+  node('source.p.src'),
 ]);
 
 describe('RunResultsSchema', () => {
@@ -34,8 +56,20 @@ describe('RunResultsSchema', () => {
 describe('costsFromRunResults', () => {
   it('takes the median of a node over several files, independent of their order', () => {
     const files = [
-      { file: 'r1.json', data: runResults([['model.p.a', 10], ['model.p.b', 1]]) },
-      { file: 'r2.json', data: runResults([['model.p.a', 30], ['model.p.b', 3]]) },
+      {
+        file: 'r1.json',
+        data: runResults([
+          ['model.p.a', 10],
+          ['model.p.b', 1],
+        ]),
+      },
+      {
+        file: 'r2.json',
+        data: runResults([
+          ['model.p.a', 30],
+          ['model.p.b', 3],
+        ]),
+      },
       { file: 'r3.json', data: runResults([['model.p.a', 11]]) },
     ];
     const costs = costsFromRunResults(files, graph);
@@ -46,7 +80,17 @@ describe('costsFromRunResults', () => {
 
   it('ignores skipped results and uses errored ones only without a successful sample', () => {
     const costs = costsFromRunResults(
-      [{ file: 'r.json', data: runResults([['model.p.a', 0, 'skipped'], ['model.p.b', 0.5, 'error'], ['model.p.b', 8], ['model.p.c', 0.2, 'error']]) }],
+      [
+        {
+          file: 'r.json',
+          data: runResults([
+            ['model.p.a', 0, 'skipped'],
+            ['model.p.b', 0.5, 'error'],
+            ['model.p.b', 8],
+            ['model.p.c', 0.2, 'error'],
+          ]),
+        },
+      ],
       graph,
     );
     expect(costs.seconds.get('model.p.b')).toBe(8);
@@ -56,7 +100,19 @@ describe('costsFromRunResults', () => {
   });
 
   it('estimates nodes without history per resource type and says so', () => {
-    const costs = costsFromRunResults([{ file: 'r.json', data: runResults([['model.p.a', 4], ['model.p.b', 6], ['test.p.t1', 0.3]]) }], graph);
+    const costs = costsFromRunResults(
+      [
+        {
+          file: 'r.json',
+          data: runResults([
+            ['model.p.a', 4],
+            ['model.p.b', 6],
+            ['test.p.t1', 0.3],
+          ]),
+        },
+      ],
+      graph,
+    );
     expect(costs.seconds.get('model.p.c')).toBe(5); // median of 4 and 6
     expect(costs.seconds.get('test.p.t2')).toBe(0.3);
     expect(costs.seconds.get('seed.p.s')).toBe(DBT_SECONDS_PER_NODE); // no seed timed: dbt's own measured time
@@ -65,7 +121,9 @@ describe('costsFromRunResults', () => {
     expect(costs.withHistory).toBe(3);
     expect(costs.estimated).toBe(3);
     expect(costs.assumption).toMatch(/3 node\(s\) timed from 1 run_results file/);
-    expect(costs.assumption).toContain(`seed ${DBT_SECONDS_PER_NODE} s (dbt's own time per node measured on dbt 1.11 + DuckDB; warehouse time unknown: pass --timings)`);
+    expect(costs.assumption).toContain(
+      `seed ${DBT_SECONDS_PER_NODE} s (dbt's own time per node measured on dbt 1.11 + DuckDB; warehouse time unknown: pass --timings)`,
+    );
     expect(costs.assumption).toMatch(/model 5 s \(median of 2 timed models\)/);
   });
 
@@ -79,9 +137,34 @@ describe('costsFromRunResults', () => {
   });
 
   it('warns about some unknown ids (nodes removed since) but rejects a file naming none of ours', () => {
-    const some = costsFromRunResults([{ file: 'r.json', data: runResults([['model.p.a', 1], ['model.p.gone', 2]]) }], graph);
-    expect(some.warnings).toEqual([expect.stringContaining('1 result(s) for nodes not in the manifest ignored (e.g. model.p.gone)')]);
-    const none = () => costsFromRunResults([{ file: 'other.json', data: runResults([['model.x.z', 1], ['model.x.y', 2]]) }], graph);
+    const some = costsFromRunResults(
+      [
+        {
+          file: 'r.json',
+          data: runResults([
+            ['model.p.a', 1],
+            ['model.p.gone', 2],
+          ]),
+        },
+      ],
+      graph,
+    );
+    expect(some.warnings).toEqual([
+      expect.stringContaining('1 result(s) for nodes not in the manifest ignored (e.g. model.p.gone)'),
+    ]);
+    const none = () =>
+      costsFromRunResults(
+        [
+          {
+            file: 'other.json',
+            data: runResults([
+              ['model.x.z', 1],
+              ['model.x.y', 2],
+            ]),
+          },
+        ],
+        graph,
+      );
     expect(none).toThrow(UserError);
     expect(none).toThrow(/^--timings: other\.json names no node of the manifest \(e\.g\. "model\.x\.y"\)/);
   });
@@ -89,10 +172,17 @@ describe('costsFromRunResults', () => {
   it('falls back to the timing span when execution_time is 0', () => {
     const data = RunResultsSchema.parse({
       metadata: { dbt_schema_version: 'https://schemas.getdbt.com/dbt/run-results/v4.json' },
-      results: [{ unique_id: 'model.p.a', status: 'success', execution_time: 0, timing: [
-        { name: 'compile', started_at: '2024-01-01T00:00:00Z', completed_at: '2024-01-01T00:00:01Z' },
-        { name: 'execute', started_at: '2024-01-01T00:00:01Z', completed_at: '2024-01-01T00:00:03.5Z' },
-      ] }],
+      results: [
+        {
+          unique_id: 'model.p.a',
+          status: 'success',
+          execution_time: 0,
+          timing: [
+            { name: 'compile', started_at: '2024-01-01T00:00:00Z', completed_at: '2024-01-01T00:00:01Z' },
+            { name: 'execute', started_at: '2024-01-01T00:00:01Z', completed_at: '2024-01-01T00:00:03.5Z' },
+          ],
+        },
+      ],
     });
     expect(costsFromRunResults([{ file: 'r.json', data }], graph).seconds.get('model.p.a')).toBe(3.5);
   });

@@ -11,18 +11,33 @@ import { renderEndSummary } from '../../src/local/summary.js';
 import { artifactOf, planOf, resultOf, runResultsOf, T0 } from '../helpers/shard-fixtures.js';
 
 /** dbt 1.11's message for the failing model of test/fixtures/failures, as it wrote it */
-const DBT_MESSAGE = 'Runtime Error in model broken (models/broken.sql)\n  Binder Error: Referenced column "no_such_column" not found in FROM clause!\n  Candidate bindings: "customer_id"\n  \n  LINE 11: select no_such_column from "failures"."main"."orders"\n                  ^^^^^^^^^^^^^^';
+const DBT_MESSAGE =
+  'Runtime Error in model broken (models/broken.sql)\n  Binder Error: Referenced column "no_such_column" not found in FROM clause!\n  Candidate bindings: "customer_id"\n  \n  LINE 11: select no_such_column from "failures"."main"."orders"\n                  ^^^^^^^^^^^^^^';
 
 function reportWith(message: string) {
   const plan = planOf([{ id: 's1-00', stage: 1, nodes: ['model.failures.broken'] }]);
   const results = runResultsOf([resultOf('model.failures.broken', 'error', 1, T0, { message })], 'i');
-  return mergeShardResults({ plan, shards: [{ id: 's1-00', artifact: artifactOf('s1-00', 1, T0, T0 + 1000), results, problems: [] }], generatedAt: 'x', invocationId: 'y' });
+  return mergeShardResults({
+    plan,
+    shards: [{ id: 's1-00', artifact: artifactOf('s1-00', 1, T0, T0 + 1000), results, problems: [] }],
+    generatedAt: 'x',
+    invocationId: 'y',
+  });
 }
 
 describe('failure messages', () => {
-  it('the terminal shows every line of dbt\'s message, the cause included (it showed the first line only before)', () => {
+  it("the terminal shows every line of dbt's message, the cause included (it showed the first line only before)", () => {
     const report = reportWith(DBT_MESSAGE);
-    const screen = renderEndSummary({ report, status: runStatus(report), reportDir: 'r', summaryFile: 's', database: null, wallSeconds: 1, shardSeconds: 1, stopped: null });
+    const screen = renderEndSummary({
+      report,
+      status: runStatus(report),
+      reportDir: 'r',
+      summaryFile: 's',
+      database: null,
+      wallSeconds: 1,
+      shardSeconds: 1,
+      stopped: null,
+    });
     expect(screen).toContain('Binder Error: Referenced column "no_such_column" not found in FROM clause!');
     expect(screen).toContain('Candidate bindings: "customer_id"');
     expect(screen).toContain('LINE 11: select no_such_column');

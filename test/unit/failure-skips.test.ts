@@ -5,8 +5,20 @@ import type { ManifestNode } from '../../src/core/manifest/types.js';
 
 function node(uniqueId: string, deps: string[] = [], config: Record<string, unknown> = {}): ManifestNode {
   return {
-    uniqueId, resourceType: uniqueId.split('.')[0]!, name: uniqueId, packageName: 'f', fqn: [uniqueId], path: '', originalFilePath: '',
-    tags: [], config, dependsOn: deps, checksum: null, testMetadata: null, sourceName: null, relationName: null,
+    uniqueId,
+    resourceType: uniqueId.split('.')[0]!,
+    name: uniqueId,
+    packageName: 'f',
+    fqn: [uniqueId],
+    path: '',
+    originalFilePath: '',
+    tags: [],
+    config,
+    dependsOn: deps,
+    checksum: null,
+    testMetadata: null,
+    sourceName: null,
+    relationName: null,
   };
 }
 
@@ -53,31 +65,57 @@ describe('skippedBy (dbt build semantics)', () => {
     });
   });
 
-  it('keeps the tested model\'s sibling tests, a two-parent test on it, and an exposure right on it running', () => {
+  it("keeps the tested model's sibling tests, a two-parent test on it, and an exposure right on it running", () => {
     const s = skipsOf(G, 'test.f.accepted_values_customers_name');
-    for (const id of ['test.f.not_null_customers_id', 'test.f.relationships_orders_customer_id', 'exposure.f.customers_export', 'model.f.customers']) expect(s.has(id), id).toBe(false);
+    for (const id of [
+      'test.f.not_null_customers_id',
+      'test.f.relationships_orders_customer_id',
+      'exposure.f.customers_export',
+      'model.f.customers',
+    ])
+      expect(s.has(id), id).toBe(false);
   });
 
   it('a failed multi-parent test skips only nodes below all of its parents', () => {
     expect([...skipsOf(G, 'test.f.relationships_orders_customer_id')].sort()).toEqual([
-      'exposure.f.customer_dashboard', 'model.f.customer_orders', 'model.f.customer_report', 'test.f.unique_customer_orders_id', 'unit_test.f.customer_report.passes_amounts',
+      'exposure.f.customer_dashboard',
+      'model.f.customer_orders',
+      'model.f.customer_report',
+      'test.f.unique_customer_orders_id',
+      'unit_test.f.customer_report.passes_amounts',
     ]);
   });
 
-  it('a failed unit test skips its model and what is below, not the model\'s other unit tests', () => {
-    const g = new DbtGraph([node('model.f.a'), node('model.f.b', ['model.f.a']), node('unit_test.f.a.one', ['model.f.a']), node('unit_test.f.a.two', ['model.f.a'])]);
+  it("a failed unit test skips its model and what is below, not the model's other unit tests", () => {
+    const g = new DbtGraph([
+      node('model.f.a'),
+      node('model.f.b', ['model.f.a']),
+      node('unit_test.f.a.one', ['model.f.a']),
+      node('unit_test.f.a.two', ['model.f.a']),
+    ]);
     expect([...skipsOf(g, 'unit_test.f.a.one')].sort()).toEqual(['model.f.a', 'model.f.b']);
     expect([...skipsOf(g, 'model.f.a')].sort()).toEqual(['model.f.b']);
   });
 
   it('on_error: continue skips nothing; several causes are all named', () => {
-    const g = new DbtGraph([node('model.f.a', [], { on_error: 'continue' }), node('model.f.b'), node('model.f.c', ['model.f.a', 'model.f.b'])]);
+    const g = new DbtGraph([
+      node('model.f.a', [], { on_error: 'continue' }),
+      node('model.f.b'),
+      node('model.f.c', ['model.f.a', 'model.f.b']),
+    ]);
     expect(skippedBy(g, ['model.f.a']).size).toBe(0);
     const g2 = new DbtGraph([node('model.f.a'), node('model.f.b'), node('model.f.c', ['model.f.a', 'model.f.b'])]);
     expect(skippedBy(g2, ['model.f.b', 'model.f.a']).get('model.f.c')).toEqual(['model.f.a', 'model.f.b']);
   });
 
   it('starts skips from error, fail and partial success only', () => {
-    expect(failedNodes(['error', 'fail', 'partial success', 'skipped', 'warn', 'success', 'reused', 'no-op'].map((status, i) => ({ unique_id: `n${i}`, status })))).toEqual(['n0', 'n1', 'n2']);
+    expect(
+      failedNodes(
+        ['error', 'fail', 'partial success', 'skipped', 'warn', 'success', 'reused', 'no-op'].map((status, i) => ({
+          unique_id: `n${i}`,
+          status,
+        })),
+      ),
+    ).toEqual(['n0', 'n1', 'n2']);
   });
 });

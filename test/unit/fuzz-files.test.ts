@@ -33,20 +33,33 @@ afterAll(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-const trigger: TriggerContext = { eventName: null, schedule: null, dispatchInputs: {}, triggerTime: new Date('2024-01-15T12:00:00Z') };
+const trigger: TriggerContext = {
+  eventName: null,
+  schedule: null,
+  dispatchInputs: {},
+  triggerTime: new Date('2024-01-15T12:00:00Z'),
+};
 let caseNo = 0;
 
 /** Every path to a value inside `value` (object keys and array indices). */
-function pathsOf(value: unknown, at: Array<string | number> = [], out: Array<Array<string | number>> = []): Array<Array<string | number>> {
+function pathsOf(
+  value: unknown,
+  at: Array<string | number> = [],
+  out: Array<Array<string | number>> = [],
+): Array<Array<string | number>> {
   out.push(at);
   if (Array.isArray(value)) value.forEach((v, i) => pathsOf(v, [...at, i], out));
-  else if (value !== null && typeof value === 'object') for (const [k, v] of Object.entries(value)) pathsOf(v, [...at, k], out);
+  else if (value !== null && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) pathsOf(v, [...at, k], out);
   return out;
 }
 
 function setAt(value: unknown, at: ReadonlyArray<string | number>, replacement: unknown, remove: boolean): unknown {
   if (at.length === 0) return replacement;
-  const copy = (Array.isArray(value) ? [...(value as unknown[])] : { ...(value as Record<string, unknown>) }) as Record<string | number, unknown>;
+  const copy = (Array.isArray(value) ? [...(value as unknown[])] : { ...(value as Record<string, unknown>) }) as Record<
+    string | number,
+    unknown
+  >;
   const [head, ...rest] = at;
   if (rest.length === 0 && remove) {
     if (Array.isArray(copy)) (copy as unknown[]).splice(head as number, 1);
@@ -58,15 +71,33 @@ function setAt(value: unknown, at: ReadonlyArray<string | number>, replacement: 
 /** A valid JSON document, mutated: the file text a hostile or broken producer could leave. */
 function mutated(base: unknown): fc.Arbitrary<string> {
   const paths = pathsOf(base);
-  const hostileValue = fc.oneof(fc.jsonValue({ maxDepth: 3 }), hostileString(), fc.constantFrom('..', '../x', '/etc', 'final', '.work', -1, 1e308, 2 ** 53 + 1, '2024-13-45', 'v999', [], {}, null));
+  const hostileValue = fc.oneof(
+    fc.jsonValue({ maxDepth: 3 }),
+    hostileString(),
+    fc.constantFrom('..', '../x', '/etc', 'final', '.work', -1, 1e308, 2 ** 53 + 1, '2024-13-45', 'v999', [], {}, null),
+  );
   const structural = fc
     .array(fc.tuple(fc.constantFrom(...paths), hostileValue, fc.boolean()), { minLength: 1, maxLength: 3 })
     .map((edits) => JSON.stringify(edits.reduce<unknown>((doc, [at, v, remove]) => setAt(doc, at, v, remove), base)));
   const text = JSON.stringify(base);
   const textual = fc.oneof(
     fc.nat({ max: text.length }).map((n) => text.slice(0, n)),
-    fc.tuple(fc.nat({ max: text.length }), fc.string({ unit: 'binary', maxLength: 8 })).map(([n, s]) => text.slice(0, n) + s + text.slice(n)),
-    fc.constantFrom(`${text} garbage`, `${text}{}`, `\ufeff${text}`, `${text}\u0000`, text.replace(/"/g, "'"), '', 'null', '[]', '"x"', '{', '}'),
+    fc
+      .tuple(fc.nat({ max: text.length }), fc.string({ unit: 'binary', maxLength: 8 }))
+      .map(([n, s]) => text.slice(0, n) + s + text.slice(n)),
+    fc.constantFrom(
+      `${text} garbage`,
+      `${text}{}`,
+      `\ufeff${text}`,
+      `${text}\u0000`,
+      text.replace(/"/g, "'"),
+      '',
+      'null',
+      '[]',
+      '"x"',
+      '{',
+      '}',
+    ),
   );
   return fc.oneof({ weight: 3, arbitrary: structural }, { weight: 2, arbitrary: textual });
 }
@@ -78,28 +109,57 @@ async function freshDir(): Promise<string> {
 }
 
 /** The promise, plus: a refused case leaves `watched` exactly as it was. */
-async function heldWritingNothing(watched: string, fn: () => unknown): Promise<{ verdict: Verdict; broken: string | null }> {
+async function heldWritingNothing(
+  watched: string,
+  fn: () => unknown,
+): Promise<{ verdict: Verdict; broken: string | null }> {
   const before = await listTree(watched);
   const r = await promiseBroken(fn);
   if (r.broken === null && r.verdict === 'refused') {
     const after = await listTree(watched);
-    if (JSON.stringify(after) !== JSON.stringify(before)) return { verdict: r.verdict, broken: `refused but wrote: ${after.filter((f) => !before.includes(f)).join(', ')}` };
+    if (JSON.stringify(after) !== JSON.stringify(before))
+      return {
+        verdict: r.verdict,
+        broken: `refused but wrote: ${after.filter((f) => !before.includes(f)).join(', ')}`,
+      };
   }
   return r;
 }
 
-const planInputs = (dir: string, extra: Record<string, string | string[]> = {}) => parsePlanInputs({ manifest: path.join(dir, 'manifest.json'), 'connection-budget': '4', out: path.join(dir, 'out'), ...extra });
-const planDeps = { log: memoryLogger(), now: () => new Date(), parseProject: () => Promise.reject(new Error('not used')) };
+const planInputs = (dir: string, extra: Record<string, string | string[]> = {}) =>
+  parsePlanInputs({
+    manifest: path.join(dir, 'manifest.json'),
+    'connection-budget': '4',
+    out: path.join(dir, 'out'),
+    ...extra,
+  });
+const planDeps = {
+  log: memoryLogger(),
+  now: () => new Date(),
+  parseProject: () => Promise.reject(new Error('not used')),
+};
 
 describe('fuzz: files we read', () => {
   it('plan.json, as run reads it (a shard with no nodes: no dbt)', async () => {
-    const base = tinyPlan([{ id: 's1-00', nodes: [] }, { id: 's1-01', nodes: [] }]);
+    const base = tinyPlan([
+      { id: 's1-00', nodes: [] },
+      { id: 's1-01', nodes: [] },
+    ]);
     await fuzzArea('plan.json (run)', mutated(base), casesFor(150), async (text) => {
       const dir = await freshDir();
       await fs.writeFile(path.join(dir, 'plan.json'), text);
       const out = path.join(dir, 'out');
       return heldWritingNothing(dir, () =>
-        runShard(parseRunInputs({ plan: path.join(dir, 'plan.json'), shard: '0', out, start: '2024-01-10', end: '2024-01-11' }), { trigger, env: {}, attempt: 1, now: () => new Date(), log: memoryLogger(), handleProcessSignals: false }),
+        runShard(
+          parseRunInputs({
+            plan: path.join(dir, 'plan.json'),
+            shard: '0',
+            out,
+            start: '2024-01-10',
+            end: '2024-01-11',
+          }),
+          { trigger, env: {}, attempt: 1, now: () => new Date(), log: memoryLogger(), handleProcessSignals: false },
+        ),
       );
     });
   });
@@ -111,46 +171,89 @@ describe('fuzz: files we read', () => {
       await fs.writeFile(file, text);
       const whole = await promiseBroken(() => readManifest(file));
       const streamed = await promiseBroken(() => readManifest(file, { streamFromBytes: 0 }));
-      if (whole.verdict !== streamed.verdict) return { verdict: whole.verdict, broken: `whole-file reader ${whole.verdict}, streaming reader ${streamed.verdict}` };
+      if (whole.verdict !== streamed.verdict)
+        return {
+          verdict: whole.verdict,
+          broken: `whole-file reader ${whole.verdict}, streaming reader ${streamed.verdict}`,
+        };
       if (streamed.broken !== null) return streamed;
       return heldWritingNothing(dir, () => runPlan(planInputs(dir), planDeps));
     });
   });
 
   it('run_results.json of earlier runs (--timings)', async () => {
-    const base = runResultsOf([resultOf('model.tiny.a', 'success', 3, T0), resultOf('model.tiny.b', 'error', 1, T0)], 'inv-1');
+    const base = runResultsOf(
+      [resultOf('model.tiny.a', 'success', 3, T0), resultOf('model.tiny.b', 'error', 1, T0)],
+      'inv-1',
+    );
     await fuzzArea('run_results.json (--timings)', mutated(base), casesFor(150), async (text) => {
       const dir = await freshDir();
       await fs.writeFile(path.join(dir, 'manifest.json'), JSON.stringify(tinyManifest()));
       await fs.writeFile(path.join(dir, 'timings.json'), text);
-      return heldWritingNothing(dir, () => runPlan(planInputs(dir, { timings: [path.join(dir, 'timings.json')] }), planDeps));
+      return heldWritingNothing(dir, () =>
+        runPlan(planInputs(dir, { timings: [path.join(dir, 'timings.json')] }), planDeps),
+      );
     });
   });
 
   it('shard folders, as merge reads them (shard.json, run_results.json)', async () => {
     const artifact = artifactOf('s1-00', 1, T0, T0 + 5000, { nodes: ['model.tiny.a'] });
     const results = runResultsOf([resultOf('model.tiny.a', 'success', 3, T0)], 'inv-1');
-    const arb = fc.tuple(fc.oneof(mutated(artifact), fc.constant(JSON.stringify(artifact))), fc.oneof(mutated(results), fc.constant(JSON.stringify(results))));
+    const arb = fc.tuple(
+      fc.oneof(mutated(artifact), fc.constant(JSON.stringify(artifact))),
+      fc.oneof(mutated(results), fc.constant(JSON.stringify(results))),
+    );
     await fuzzArea('shard folder (merge)', arb, casesFor(100), async ([shardJson, resultsJson]) => {
       const dir = await freshDir();
-      await fs.writeFile(path.join(dir, 'plan.json'), JSON.stringify(tinyPlan([{ id: 's1-00', nodes: ['model.tiny.a'] }])));
+      await fs.writeFile(
+        path.join(dir, 'plan.json'),
+        JSON.stringify(tinyPlan([{ id: 's1-00', nodes: ['model.tiny.a'] }])),
+      );
       await fs.writeFile(path.join(dir, 'manifest.json'), JSON.stringify(tinyManifest()));
       const shardDir = path.join(dir, 'in', 's1-00');
       await fs.mkdir(shardDir, { recursive: true });
       await fs.writeFile(path.join(shardDir, 'shard.json'), shardJson);
       await fs.writeFile(path.join(shardDir, 'run_results.json'), resultsJson);
       await fs.writeFile(path.join(shardDir, 'dbt.log'), 'log\n');
-      return promiseBroken(() => mergeReports(parseMergeInputs({ plan: path.join(dir, 'plan.json'), in: path.join(dir, 'in'), out: path.join(dir, 'report') }), { log: memoryLogger(), readManifest }));
+      return promiseBroken(() =>
+        mergeReports(
+          parseMergeInputs({
+            plan: path.join(dir, 'plan.json'),
+            in: path.join(dir, 'in'),
+            out: path.join(dir, 'report'),
+          }),
+          { log: memoryLogger(), readManifest },
+        ),
+      );
     });
   });
 
   it('the GitHub event payload', async () => {
-    const base = { schedule: '0 * * * *', inputs: { start_dttm: '2024-01-01', flag: 'x' }, pull_request: { updated_at: '2024-01-15T00:00:00Z' }, repository: { pushed_at: 1705276800 }, head_commit: { timestamp: '2024-01-15T00:00:00Z' } };
-    const arb = fc.tuple(mutated(base), fc.constantFrom('schedule', 'workflow_dispatch', 'push', 'pull_request', 'pull_request_target', 'other'), fc.oneof(hostileString(), fc.constant('1')));
+    const base = {
+      schedule: '0 * * * *',
+      inputs: { start_dttm: '2024-01-01', flag: 'x' },
+      pull_request: { updated_at: '2024-01-15T00:00:00Z' },
+      repository: { pushed_at: 1705276800 },
+      head_commit: { timestamp: '2024-01-15T00:00:00Z' },
+    };
+    const arb = fc.tuple(
+      mutated(base),
+      fc.constantFrom('schedule', 'workflow_dispatch', 'push', 'pull_request', 'pull_request_target', 'other'),
+      fc.oneof(hostileString(), fc.constant('1')),
+    );
     await fuzzArea('GitHub event payload', arb, casesFor(150), async ([text, eventName, attempt]) => {
       const dir = await freshDir();
       await fs.writeFile(path.join(dir, 'event.json'), text);
-      return promiseBroken(() => readGithubContext({ GITHUB_EVENT_NAME: eventName, GITHUB_EVENT_PATH: path.join(dir, 'event.json'), GITHUB_RUN_ATTEMPT: attempt }, () => new Date()));
+      return promiseBroken(() =>
+        readGithubContext(
+          {
+            GITHUB_EVENT_NAME: eventName,
+            GITHUB_EVENT_PATH: path.join(dir, 'event.json'),
+            GITHUB_RUN_ATTEMPT: attempt,
+          },
+          () => new Date(),
+        ),
+      );
     });
   });
 });

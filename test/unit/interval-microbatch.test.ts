@@ -1,9 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { eventTimePlan, microbatchModels, resolveInterval, splitChunks, type MicrobatchModel } from '../../src/core/interval/index.js';
+import {
+  eventTimePlan,
+  microbatchModels,
+  resolveInterval,
+  splitChunks,
+  type MicrobatchModel,
+} from '../../src/core/interval/index.js';
 
 const trigger = { eventName: null, schedule: null, dispatchInputs: {}, triggerTime: new Date('2024-03-01T00:00:00Z') };
-const interval = (start: string, end: string, timezone = 'UTC') => resolveInterval({ start, end, timezone, maxIntervalDays: 400 }, trigger);
+const interval = (start: string, end: string, timezone = 'UTC') =>
+  resolveInterval({ start, end, timezone, maxIntervalDays: 400 }, trigger);
 const day: MicrobatchModel[] = [{ uniqueId: 'model.shop.daily', batchSize: 'day' }];
 
 describe('microbatch models', () => {
@@ -14,14 +21,23 @@ describe('microbatch models', () => {
       { uniqueId: 'test.c', resourceType: 'test', config: { incremental_strategy: 'microbatch' } },
     ];
     expect(microbatchModels(nodes)).toEqual([{ uniqueId: 'model.a', batchSize: 'day' }]);
-    expect(() => microbatchModels([{ uniqueId: 'model.x', resourceType: 'model', config: { incremental_strategy: 'microbatch', batch_size: 'week' } }])).toThrow(
-      /^model\.x: a microbatch model with batch_size "week"; expected one of hour, day, month, year$/,
-    );
+    expect(() =>
+      microbatchModels([
+        {
+          uniqueId: 'model.x',
+          resourceType: 'model',
+          config: { incremental_strategy: 'microbatch', batch_size: 'week' },
+        },
+      ]),
+    ).toThrow(/^model\.x: a microbatch model with batch_size "week"; expected one of hour, day, month, year$/);
   });
 
   it('get the interval as naive UTC event-time flags, with nothing to say when it is aligned', () => {
     const i = interval('2024-01-05', '2024-01-25');
-    expect(eventTimePlan(i, splitChunks(i, 'none'), day)).toEqual({ windows: [{ start: '2024-01-05T00:00:00', end: '2024-01-25T00:00:00' }], note: null });
+    expect(eventTimePlan(i, splitChunks(i, 'none'), day)).toEqual({
+      windows: [{ start: '2024-01-05T00:00:00', end: '2024-01-25T00:00:00' }],
+      note: null,
+    });
     expect(eventTimePlan(i, splitChunks(i, 'none'), [])).toBeNull();
   });
 
@@ -29,7 +45,9 @@ describe('microbatch models', () => {
     const i = interval('2024-01-05T06:00:00+00:00', '2024-01-07T12:00:00+00:00');
     const p = eventTimePlan(i, splitChunks(i, 'none'), day)!;
     expect(p.windows).toEqual([{ start: '2024-01-05T00:00:00', end: '2024-01-08T00:00:00' }]);
-    expect(p.note).toMatch(/not on day batch boundaries \(UTC\); microbatch models build the whole batches \[2024-01-05T00:00:00, 2024-01-08T00:00:00\) UTC/);
+    expect(p.note).toMatch(
+      /not on day batch boundaries \(UTC\); microbatch models build the whole batches \[2024-01-05T00:00:00, 2024-01-08T00:00:00\) UTC/,
+    );
   });
 
   it('cut chunks at batch boundaries so two chunks never write one batch (days in Berlin, batches in UTC)', () => {
@@ -45,7 +63,10 @@ describe('microbatch models', () => {
 
   it('follow the coarsest batch size of the shard', () => {
     const i = interval('2024-01-10', '2024-03-10');
-    const p = eventTimePlan(i, splitChunks(i, 'month'), [...day, { uniqueId: 'model.shop.monthly', batchSize: 'month' }])!;
+    const p = eventTimePlan(i, splitChunks(i, 'month'), [
+      ...day,
+      { uniqueId: 'model.shop.monthly', batchSize: 'month' },
+    ])!;
     expect(p.windows).toEqual([
       { start: '2024-01-01T00:00:00', end: '2024-02-01T00:00:00' },
       { start: '2024-02-01T00:00:00', end: '2024-03-01T00:00:00' },
@@ -55,7 +76,9 @@ describe('microbatch models', () => {
 
   it('refuse chunks smaller than a batch, naming the model and what to use instead', () => {
     const i = interval('2024-01-05', '2024-01-06');
-    expect(() => eventTimePlan(i, splitChunks(i, 'hour'), day)).toThrow(/^--chunk: chunk 1 .* holds no whole day batch of microbatch model model\.shop\.daily .*use a coarser --chunk, or none$/);
+    expect(() => eventTimePlan(i, splitChunks(i, 'hour'), day)).toThrow(
+      /^--chunk: chunk 1 .* holds no whole day batch of microbatch model model\.shop\.daily .*use a coarser --chunk, or none$/,
+    );
   });
 
   it('always tile [floor(start), ceil(end)) with consecutive, non-empty windows (any zone, any chunking)', () => {
@@ -70,7 +93,11 @@ describe('microbatch models', () => {
         (offsetMin, lengthMin, zone, unit, size) => {
           const start = new Date(Date.UTC(2024, 0, 1) + offsetMin * 60_000);
           const end = new Date(start.getTime() + lengthMin * 60_000);
-          const i = interval(start.toISOString().replace(/\.\d+Z$/, '+00:00'), end.toISOString().replace(/\.\d+Z$/, '+00:00'), zone);
+          const i = interval(
+            start.toISOString().replace(/\.\d+Z$/, '+00:00'),
+            end.toISOString().replace(/\.\d+Z$/, '+00:00'),
+            zone,
+          );
           const chunks = splitChunks(i, unit);
           let p;
           try {

@@ -9,13 +9,29 @@ import { SchemaGate } from '../../src/local/schema-gate.js';
 import { builtRelations, parseRelationName, projectDatabase } from '../../src/local/relations.js';
 
 const node = (uniqueId: string, resourceType: string, relationName: string | null): ManifestNode => ({
-  uniqueId, resourceType, name: uniqueId.split('.').pop()!, packageName: 'shop', fqn: [], path: '', originalFilePath: '', tags: [],
-  config: {}, dependsOn: [], checksum: null, testMetadata: null, sourceName: null, relationName,
+  uniqueId,
+  resourceType,
+  name: uniqueId.split('.').pop()!,
+  packageName: 'shop',
+  fqn: [],
+  path: '',
+  originalFilePath: '',
+  tags: [],
+  config: {},
+  dependsOn: [],
+  checksum: null,
+  testMetadata: null,
+  sourceName: null,
+  relationName,
 });
 
 describe('parseRelationName', () => {
   it('splits quoted and bare three-, two- and one-part names', () => {
-    expect(parseRelationName('"shop"."main"."fct_orders"')).toEqual({ database: 'shop', schema: 'main', name: 'fct_orders' });
+    expect(parseRelationName('"shop"."main"."fct_orders"')).toEqual({
+      database: 'shop',
+      schema: 'main',
+      name: 'fct_orders',
+    });
     expect(parseRelationName('"we""ird"."sch.ema"."t"')).toEqual({ database: 'we"ird', schema: 'sch.ema', name: 't' });
     expect(parseRelationName('main.orders')).toEqual({ database: null, schema: 'main', name: 'orders' });
     expect(parseRelationName('orders')).toEqual({ database: null, schema: null, name: 'orders' });
@@ -69,11 +85,21 @@ describe('skipsAfter', () => {
   ]);
   const nodes = ['seed.s', 'model.a', 'test.t_a', 'model.d'];
   it('skips nothing when everything passed (warn passes, as in dbt)', () => {
-    const ok = new Map([['seed.s', 'success'], ['model.a', 'success'], ['test.t_a', 'warn'], ['model.d', 'success']]);
+    const ok = new Map([
+      ['seed.s', 'success'],
+      ['model.a', 'success'],
+      ['test.t_a', 'warn'],
+      ['model.d', 'success'],
+    ]);
     expect(skipsAfter(graph, [{ nodes, statuses: ok }])).toEqual(new Map());
   });
   it("skips the tested model's descendants when its test fails, naming the test; not the model, its other test or its siblings", () => {
-    const failed = new Map([['seed.s', 'success'], ['model.a', 'success'], ['test.t_a', 'fail'], ['model.d', 'success']]);
+    const failed = new Map([
+      ['seed.s', 'success'],
+      ['model.a', 'success'],
+      ['test.t_a', 'fail'],
+      ['model.d', 'success'],
+    ]);
     const got = skipsAfter(graph, [{ nodes, statuses: failed }]);
     expect(Object.fromEntries(got)).toEqual({ 'model.b': ['test.t_a'], 'model.c': ['test.t_a'] });
   });
@@ -87,7 +113,12 @@ describe('skipsAfter', () => {
 describe('projectDatabase', () => {
   it("is the most common database of the project's relations", () => {
     const nodes = new Map(
-      [node('model.a', 'model', '"shop"."main"."a"'), node('seed.b', 'seed', '"shop"."main"."b"'), node('model.c', 'model', '"lake"."x"."c"'), node('test.t', 'test', '"other"."x"."t"')].map((n) => [n.uniqueId, n]),
+      [
+        node('model.a', 'model', '"shop"."main"."a"'),
+        node('seed.b', 'seed', '"shop"."main"."b"'),
+        node('model.c', 'model', '"lake"."x"."c"'),
+        node('test.t', 'test', '"other"."x"."t"'),
+      ].map((n) => [n.uniqueId, n]),
     );
     expect(projectDatabase({ nodes })).toBe('shop');
     expect(projectDatabase({ nodes: new Map() })).toBeNull();
@@ -121,12 +152,14 @@ describe('runPool', () => {
     expect(results).toEqual([0, 10, 20, 30, 40]);
     expect(done).toHaveLength(5);
     const settled: number[] = [];
-    await expect(runPool([1, 2, 3], 3, async (x) => {
-      await new Promise((r) => setTimeout(r, x * 5));
-      settled.push(x);
-      if (x === 1) throw new Error('boom');
-      return x;
-    })).rejects.toThrow('boom');
+    await expect(
+      runPool([1, 2, 3], 3, async (x) => {
+        await new Promise((r) => setTimeout(r, x * 5));
+        settled.push(x);
+        if (x === 1) throw new Error('boom');
+        return x;
+      }),
+    ).rejects.toThrow('boom');
     expect(settled.sort()).toEqual([1, 2, 3]);
   });
 });
@@ -135,7 +168,8 @@ describe('parseLocalInputs', () => {
   it('takes the options of plan and run under one name each and lays out DIR', () => {
     const names = LOCAL_OPTIONS.map((o) => o.name);
     expect(new Set(names).size).toBe(names.length);
-    for (const n of ['select', 'connection-budget', 'start', 'vars', 'retries', 'state', 'out', 'fail-on']) expect(names).toContain(n);
+    for (const n of ['select', 'connection-budget', 'start', 'vars', 'retries', 'state', 'out', 'fail-on'])
+      expect(names).toContain(n);
     for (const n of ['plan', 'shard', 'final']) expect(names).not.toContain(n);
     const i = parseLocalInputs({ 'connection-budget': '6', out: '/tmp/x', select: 'tag:a', vars: '{"k": 1}' });
     expect(i.plan.out).toBe('/tmp/x/plan');

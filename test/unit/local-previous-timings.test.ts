@@ -11,7 +11,8 @@ beforeEach(async () => {
 });
 afterEach(() => rm(out, { recursive: true, force: true }));
 
-const inputs = (extra: Record<string, unknown> = {}) => parsePlanInputs({ 'connection-budget': '8', out: path.join(out, 'plan'), ...extra });
+const inputs = (extra: Record<string, unknown> = {}) =>
+  parsePlanInputs({ 'connection-budget': '8', out: path.join(out, 'plan'), ...extra });
 
 describe('local plans for this machine', () => {
   it("prices nodes by the previous report's run_results.json, kept aside before the report folder is cleared", async () => {

@@ -3,10 +3,21 @@ import { parseResultLine, Progress } from '../../src/local/progress.js';
 
 describe('parseResultLine', () => {
   it("counts dbt's result lines, not its START lines or anything else", () => {
-    expect(parseResultLine('23:01:02  3 of 14 OK created sql table model main.fct_orders ... [OK in 0.11s]')).toEqual({ index: 3, total: 14 });
-    expect(parseResultLine('\u001b[0m23:01:02  12 of 14 \u001b[31mERROR\u001b[0m creating sql view model main.x')).toEqual({ index: 12, total: 14 });
-    expect(parseResultLine('23:01:02  5 of 14 PASS not_null_orders_id ..... [PASS in 0.02s]')).toEqual({ index: 5, total: 14 });
-    expect(parseResultLine('23:01:02  6 of 14 FAIL 1 assert_x ..... [FAIL 1 in 0.02s]')).toEqual({ index: 6, total: 14 });
+    expect(parseResultLine('23:01:02  3 of 14 OK created sql table model main.fct_orders ... [OK in 0.11s]')).toEqual({
+      index: 3,
+      total: 14,
+    });
+    expect(
+      parseResultLine('\u001b[0m23:01:02  12 of 14 \u001b[31mERROR\u001b[0m creating sql view model main.x'),
+    ).toEqual({ index: 12, total: 14 });
+    expect(parseResultLine('23:01:02  5 of 14 PASS not_null_orders_id ..... [PASS in 0.02s]')).toEqual({
+      index: 5,
+      total: 14,
+    });
+    expect(parseResultLine('23:01:02  6 of 14 FAIL 1 assert_x ..... [FAIL 1 in 0.02s]')).toEqual({
+      index: 6,
+      total: 14,
+    });
     expect(parseResultLine('23:01:02  7 of 14 SKIP relation main.y')).toEqual({ index: 7, total: 14 });
     expect(parseResultLine('23:01:02  3 of 14 START sql table model main.fct_orders ..... [RUN]')).toBeNull();
     expect(parseResultLine('23:01:02  Finished running 14 table models in 0 hours')).toBeNull();

@@ -2,7 +2,11 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { JsonSectionSplitter } from '../../src/core/manifest/json-sections.js';
 
-function split(text: string, chunkSize: number, keep?: string[]): { whole: Record<string, unknown>; entries: Array<[string, string, unknown]> } {
+function split(
+  text: string,
+  chunkSize: number,
+  keep?: string[],
+): { whole: Record<string, unknown>; entries: Array<[string, string, unknown]> } {
   const whole: Record<string, unknown> = {};
   const entries: Array<[string, string, unknown]> = [];
   const s = new JsonSectionSplitter({
@@ -19,7 +23,10 @@ function split(text: string, chunkSize: number, keep?: string[]): { whole: Recor
 }
 
 const doc = {
-  metadata: { dbt_schema_version: 'https://schemas.getdbt.com/dbt/manifest/v12.json', note: 'a "quoted" } { [ value \\' },
+  metadata: {
+    dbt_schema_version: 'https://schemas.getdbt.com/dbt/manifest/v12.json',
+    note: 'a "quoted" } { [ value \\',
+  },
   macros: { 'macro.x': { macro_sql: '{% macro x() %}"}"{% endmacro %}', nodes: { fake: 1 } } },
   nodes: {
     'model.p.a': { name: 'a', raw_code: 'select \'}\' as "x\\"y", ünïcödé 🚀', depends_on: { nodes: [] } },
@@ -60,12 +67,20 @@ describe('JsonSectionSplitter', () => {
     );
   });
 
-  const only = (e: Record<string, unknown>, keep: string[]): Record<string, unknown> => Object.fromEntries(Object.entries(e).filter(([k]) => keep.includes(k)));
+  const only = (e: Record<string, unknown>, keep: string[]): Record<string, unknown> =>
+    Object.fromEntries(Object.entries(e).filter(([k]) => keep.includes(k)));
   const byKey = (a: [string, unknown], b: [string, unknown]) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0);
 
   it('leaves out the fields not kept, whatever their value and place, at every chunk size', () => {
     const nodes = {
-      a: { raw_code: 'select "}" -- \\"', columns: { id: { description: 'x' } }, docs: [1, [2]], description: null, config: { description: 'kept' }, name: 'a' },
+      a: {
+        raw_code: 'select "}" -- \\"',
+        columns: { id: { description: 'x' } },
+        docs: [1, [2]],
+        description: null,
+        config: { description: 'kept' },
+        name: 'a',
+      },
       b: { description: 7, name: 'b', raw_code: '', n: -1.5e3, t: true, last: 'x' },
       c: { only: 'dropped' },
       d: { name: 'd' },
@@ -80,45 +95,73 @@ describe('JsonSectionSplitter', () => {
 
   it('agrees with JSON.parse, other fields left out, on random documents at random chunk sizes', () => {
     const keep = ['name', 'x'];
-    const entry = fc.dictionary(fc.constantFrom('raw_code', 'name', 'columns', 'x', 'y'), fc.jsonValue({ maxDepth: 3 }));
+    const entry = fc.dictionary(
+      fc.constantFrom('raw_code', 'name', 'columns', 'x', 'y'),
+      fc.jsonValue({ maxDepth: 3 }),
+    );
     fc.assert(
-      fc.property(fc.dictionary(fc.string({ minLength: 1 }), entry), fc.integer({ min: 1, max: 64 }), fc.boolean(), (nodes, size, pretty) => {
-        const text = JSON.stringify({ metadata: { v: 1 }, nodes }, null, pretty ? 2 : undefined);
-        const { entries } = split(text, size, keep);
-        const got = entries.map(([, k, v]) => [k, v] as [string, unknown]).sort(byKey);
-        const want = Object.entries(JSON.parse(text).nodes as Record<string, Record<string, unknown>>).map(([k, v]) => [k, only(v, keep)] as [string, unknown]).sort(byKey);
-        expect(got).toEqual(want);
-      }),
+      fc.property(
+        fc.dictionary(fc.string({ minLength: 1 }), entry),
+        fc.integer({ min: 1, max: 64 }),
+        fc.boolean(),
+        (nodes, size, pretty) => {
+          const text = JSON.stringify({ metadata: { v: 1 }, nodes }, null, pretty ? 2 : undefined);
+          const { entries } = split(text, size, keep);
+          const got = entries.map(([, k, v]) => [k, v] as [string, unknown]).sort(byKey);
+          const want = Object.entries(JSON.parse(text).nodes as Record<string, Record<string, unknown>>)
+            .map(([k, v]) => [k, only(v, keep)] as [string, unknown])
+            .sort(byKey);
+          expect(got).toEqual(want);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('keeps any Unicode intact when characters straddle chunks next to left-out fields', () => {
     const text = fc.string({ unit: 'binary', maxLength: 12 });
-    const entry = fc.record({ name: text, raw_code: text, meta: fc.jsonValue({ maxDepth: 2, stringUnit: 'binary' }), columns: fc.dictionary(text, text, { maxKeys: 2 }) });
+    const entry = fc.record({
+      name: text,
+      raw_code: text,
+      meta: fc.jsonValue({ maxDepth: 2, stringUnit: 'binary' }),
+      columns: fc.dictionary(text, text, { maxKeys: 2 }),
+    });
     fc.assert(
-      fc.property(fc.dictionary(fc.string({ unit: 'binary', minLength: 1, maxLength: 6 }), entry, { maxKeys: 4 }), fc.integer({ min: 1, max: 48 }), (nodes, size) => {
-        const json = JSON.stringify({ metadata: { v: 'é' }, nodes });
-        const { whole, entries } = split(json, size, ['name', 'meta']);
-        expect(whole['metadata']).toEqual({ v: 'é' });
-        const got = entries.map(([, k, v]) => [k, v] as [string, unknown]).sort(byKey);
-        // as JSON has it: -0 comes back as 0
-        const want = Object.entries(JSON.parse(json).nodes as typeof nodes).map(([k, v]) => [k, { name: v.name, meta: v.meta }] as [string, unknown]).sort(byKey);
-        expect(got).toEqual(want);
-      }),
+      fc.property(
+        fc.dictionary(fc.string({ unit: 'binary', minLength: 1, maxLength: 6 }), entry, { maxKeys: 4 }),
+        fc.integer({ min: 1, max: 48 }),
+        (nodes, size) => {
+          const json = JSON.stringify({ metadata: { v: 'é' }, nodes });
+          const { whole, entries } = split(json, size, ['name', 'meta']);
+          expect(whole['metadata']).toEqual({ v: 'é' });
+          const got = entries.map(([, k, v]) => [k, v] as [string, unknown]).sort(byKey);
+          // as JSON has it: -0 comes back as 0
+          const want = Object.entries(JSON.parse(json).nodes as typeof nodes)
+            .map(([k, v]) => [k, { name: v.name, meta: v.meta }] as [string, unknown])
+            .sort(byKey);
+          expect(got).toEqual(want);
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('keeps fields with names of any length, and only at the top of an entry', () => {
     const long = 'a_field_name_longer_than_thirty_one_characters';
-    const text = JSON.stringify({ metadata: {}, nodes: { a: { [long]: 'x', b: 'dropped', c: { [long]: 'nested: kept with c', b: 1 } } } });
-    expect(split(text, 1 << 20, [long, 'c', 'b_']).entries).toEqual([['nodes', 'a', { [long]: 'x', c: { [long]: 'nested: kept with c', b: 1 } }]]);
+    const text = JSON.stringify({
+      metadata: {},
+      nodes: { a: { [long]: 'x', b: 'dropped', c: { [long]: 'nested: kept with c', b: 1 } } },
+    });
+    expect(split(text, 1 << 20, [long, 'c', 'b_']).entries).toEqual([
+      ['nodes', 'a', { [long]: 'x', c: { [long]: 'nested: kept with c', b: 1 } }],
+    ]);
   });
 
   it('hands over more entries than the scanner logs per call, from one chunk', () => {
     // the WebAssembly scanner's event log holds 16384 events (about 3 per entry): this needs refills
-    const nodes = Object.fromEntries(Array.from({ length: 20000 }, (_, i) => [`n${i}`, { raw_code: 'x', i, columns: {} }]));
+    const nodes = Object.fromEntries(
+      Array.from({ length: 20000 }, (_, i) => [`n${i}`, { raw_code: 'x', i, columns: {} }]),
+    );
     const { entries } = split(JSON.stringify({ metadata: {}, nodes }), 1 << 30, ['i']);
     expect(entries.length).toBe(20000);
     expect(entries[19999]).toEqual(['nodes', 'n19999', { i: 19999 }]);
@@ -129,7 +172,10 @@ describe('JsonSectionSplitter', () => {
     const text = JSON.stringify({ metadata: {}, nodes: { a: { name: big, raw_code: big }, b: { name: 'b' } } });
     for (const size of [1 << 30, 65536, 4093]) {
       const { entries } = split(text, size, ['name']);
-      expect(entries.map(([, k, v]) => [k, Object.keys(v as object), (v as { name: string }).name.length])).toEqual([['a', ['name'], big.length], ['b', ['name'], 1]]);
+      expect(entries.map(([, k, v]) => [k, Object.keys(v as object), (v as { name: string }).name.length])).toEqual([
+        ['a', ['name'], big.length],
+        ['b', ['name'], 1],
+      ]);
     }
   });
 
@@ -144,7 +190,13 @@ describe('JsonSectionSplitter', () => {
 
   it('refuses a raw control character or a bad escape in any string, skipped or kept, at every chunk size', () => {
     const places = ['macros', 'left-out field', 'kept field', 'entry key', 'section key'];
-    for (const [bad, message] of [['\u0000', /raw control character/], ['\n', /raw control character/], ['\u001f', /raw control character/], ['\\x', /escape/], ['\\u12"', /escape/]] as const) {
+    for (const [bad, message] of [
+      ['\u0000', /raw control character/],
+      ['\n', /raw control character/],
+      ['\u001f', /raw control character/],
+      ['\\x', /escape/],
+      ['\\u12"', /escape/],
+    ] as const) {
       for (const place of places) {
         const text = withString(place, `abcdefghijklmnopqrstuvwxyz-${bad}-0123456789`);
         expect(() => JSON.parse(text)).toThrow();
@@ -156,8 +208,27 @@ describe('JsonSectionSplitter', () => {
 
   it('agrees with JSON.parse on strings with raw control characters and escapes of every kind, at random chunk sizes', () => {
     // a string's JSON text from pieces: plain text (escaped as JSON does) or a raw token, good or bad
-    const token = fc.constantFrom('\u0000', '\t', '\n', '\u001f', '\u007f', '\\n', '\\u00e9', '\\uABcd', '\\u12', '\\uzzzz', '\\q', '\\', '\\/', 'é', '🚀');
-    const piece = fc.oneof(fc.string({ unit: 'binary', maxLength: 40 }).map((t) => JSON.stringify(t).slice(1, -1)), token);
+    const token = fc.constantFrom(
+      '\u0000',
+      '\t',
+      '\n',
+      '\u001f',
+      '\u007f',
+      '\\n',
+      '\\u00e9',
+      '\\uABcd',
+      '\\u12',
+      '\\uzzzz',
+      '\\q',
+      '\\',
+      '\\/',
+      'é',
+      '🚀',
+    );
+    const piece = fc.oneof(
+      fc.string({ unit: 'binary', maxLength: 40 }).map((t) => JSON.stringify(t).slice(1, -1)),
+      token,
+    );
     const place = fc.constantFrom('macros', 'left-out field', 'kept field', 'entry key', 'section key');
     fc.assert(
       fc.property(place, fc.array(piece, { maxLength: 8 }), fc.integer({ min: 1, max: 64 }), (where, pieces, size) => {
@@ -184,7 +255,9 @@ describe('JsonSectionSplitter', () => {
 /** A small manifest with `raw` (a string's JSON text, not checked) as one string in `place`. */
 function withString(place: string, raw: string): string {
   const marker = 'MARKER_7f3a';
-  const nodes: Record<string, unknown> = { 'model.p.a': { name: 'a', raw_code: 'select 1', depends_on: { nodes: [] } } };
+  const nodes: Record<string, unknown> = {
+    'model.p.a': { name: 'a', raw_code: 'select 1', depends_on: { nodes: [] } },
+  };
   const d: Record<string, unknown> = { metadata: { v: 1 }, macros: { m: { macro_sql: 'x' } }, nodes, sources: {} };
   if (place === 'macros') d['macros'] = { m: { macro_sql: marker } };
   else if (place === 'left-out field') nodes['model.p.a'] = { name: 'a', raw_code: marker, depends_on: { nodes: [] } };

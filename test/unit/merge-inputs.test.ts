@@ -15,14 +15,34 @@ describe('parseMergeInputs', () => {
     });
   });
 
-  it('keeps the action\'s own inputs apart: download, comment and the token', () => {
-    expect(parseMergeActionInputs({ plan: 'p/plan.json' })).toEqual({ merge: parseMergeInputs({ plan: 'p/plan.json' }), download: true, comment: false, token: null });
+  it("keeps the action's own inputs apart: download, comment and the token", () => {
+    expect(parseMergeActionInputs({ plan: 'p/plan.json' })).toEqual({
+      merge: parseMergeInputs({ plan: 'p/plan.json' }),
+      download: true,
+      comment: false,
+      token: null,
+    });
   });
 
   it('reads action-style strings and CLI booleans alike; empty action inputs are absent', () => {
-    const got = parseMergeActionInputs({ plan: 'plan.json', 'fail-on': 'WARN', comment: 'true', 'github-token': 't', download: 'false', slowest: '', out: '' });
-    expect(got).toMatchObject({ merge: { failOn: 'warn', slowest: 10, outDir: 'dbt-matrix-report' }, comment: true, token: 't', download: false });
-    expect(parseMergeActionInputs({ plan: 'plan.json', comment: true, 'github-token': 't', download: false })).toMatchObject({ comment: true, download: false });
+    const got = parseMergeActionInputs({
+      plan: 'plan.json',
+      'fail-on': 'WARN',
+      comment: 'true',
+      'github-token': 't',
+      download: 'false',
+      slowest: '',
+      out: '',
+    });
+    expect(got).toMatchObject({
+      merge: { failOn: 'warn', slowest: 10, outDir: 'dbt-matrix-report' },
+      comment: true,
+      token: 't',
+      download: false,
+    });
+    expect(
+      parseMergeActionInputs({ plan: 'plan.json', comment: true, 'github-token': 't', download: false }),
+    ).toMatchObject({ comment: true, download: false });
   });
 
   it.each([

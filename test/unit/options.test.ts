@@ -29,7 +29,12 @@ describe('option declarations', () => {
 
   it('booleans: a bare CLI flag, action strings, one clear line otherwise', () => {
     const b = bool({ name: 'b', description: 'b' }, false);
-    expect([b.read({ b: true }), b.read({ b: 'Yes' }), b.read({ b: 'off' }), b.read({})]).toEqual([true, true, false, false]);
+    expect([b.read({ b: true }), b.read({ b: 'Yes' }), b.read({ b: 'off' }), b.read({})]).toEqual([
+      true,
+      true,
+      false,
+      false,
+    ]);
     expect(() => b.read({ b: 'maybe' })).toThrow(/^--b: got "maybe", expected true or false$/);
   });
 

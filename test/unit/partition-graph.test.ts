@@ -4,11 +4,25 @@ import type { ManifestNode } from '../../src/core/manifest/types.js';
 
 function node(uniqueId: string, deps: string[] = [], config: Record<string, unknown> = {}): ManifestNode {
   return {
-    uniqueId, resourceType: uniqueId.split('.')[0]!, name: uniqueId, packageName: 'p', fqn: [uniqueId], path: '', originalFilePath: '',
-    tags: [], config, dependsOn: deps, checksum: null, testMetadata: null, sourceName: null, relationName: null,
+    uniqueId,
+    resourceType: uniqueId.split('.')[0]!,
+    name: uniqueId,
+    packageName: 'p',
+    fqn: [uniqueId],
+    path: '',
+    originalFilePath: '',
+    tags: [],
+    config,
+    dependsOn: deps,
+    checksum: null,
+    testMetadata: null,
+    sourceName: null,
+    relationName: null,
   };
 }
-const slice = (start: Int32Array, list: Int32Array, i: number): number[] => [...list.subarray(start[i]!, start[i + 1]!)];
+const slice = (start: Int32Array, list: Int32Array, i: number): number[] => [
+  ...list.subarray(start[i]!, start[i + 1]!),
+];
 
 describe('DbtGraph (the planner reads its dense form)', () => {
   const graph = new DbtGraph([

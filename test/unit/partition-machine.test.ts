@@ -10,9 +10,20 @@ import { expectPlanInvariants } from '../helpers/plan-invariants.js';
 
 function model(i: number, deps: number[] = []): ManifestNode {
   return {
-    uniqueId: `model.p.m${String(i).padStart(3, '0')}`, resourceType: 'model', name: `m${i}`, packageName: 'p', fqn: ['p', `m${i}`], path: '',
-    originalFilePath: '', tags: [], config: {}, dependsOn: deps.map((d) => `model.p.m${String(d).padStart(3, '0')}`), checksum: null,
-    testMetadata: null, sourceName: null, relationName: null,
+    uniqueId: `model.p.m${String(i).padStart(3, '0')}`,
+    resourceType: 'model',
+    name: `m${i}`,
+    packageName: 'p',
+    fqn: ['p', `m${i}`],
+    path: '',
+    originalFilePath: '',
+    tags: [],
+    config: {},
+    dependsOn: deps.map((d) => `model.p.m${String(d).padStart(3, '0')}`),
+    checksum: null,
+    testMetadata: null,
+    sourceName: null,
+    relationName: null,
   };
 }
 
@@ -22,12 +33,22 @@ function flat(count: number, seconds: number, rest: Partial<PartitionInput> = {}
   const graph = new DbtGraph(nodes);
   const map = new Map(nodes.map((n) => [n.uniqueId, seconds]));
   return {
-    graph, selected: new Set(graph.nodes.keys()), costs: { seconds: map, withHistory: count, estimated: 0, assumption: '', warnings: [] },
-    connectionBudget: 40, maxShards: 256, maxStages: 3, shardOverheadSeconds: 0, ...rest,
+    graph,
+    selected: new Set(graph.nodes.keys()),
+    costs: { seconds: map, withHistory: count, estimated: 0, assumption: '', warnings: [] },
+    connectionBudget: 40,
+    maxShards: 256,
+    maxStages: 3,
+    shardOverheadSeconds: 0,
+    ...rest,
   };
 }
 
-const cpuBound = (cpu: number, sharedCores?: number): Machine => ({ dbtCpuPerNode: cpu, startupCpuSeconds: 0, ...(sharedCores ? { sharedCores } : {}) });
+const cpuBound = (cpu: number, sharedCores?: number): Machine => ({
+  dbtCpuPerNode: cpu,
+  startupCpuSeconds: 0,
+  ...(sharedCores ? { sharedCores } : {}),
+});
 
 describe('the cost model', () => {
   it('never lets one dbt process do its own work faster than one core', () => {
@@ -57,13 +78,18 @@ describe('the cost model', () => {
     const graph = new DbtGraph(nodes);
     const seconds = new Map(nodes.map((n) => [n.uniqueId, 0.3]));
     const r = partition({
-      ...flat(1, 1, { connectionBudget: 20, shardOverheadSeconds: 30 }), graph, selected: new Set(graph.nodes.keys()),
+      ...flat(1, 1, { connectionBudget: 20, shardOverheadSeconds: 30 }),
+      graph,
+      selected: new Set(graph.nodes.keys()),
       costs: { seconds, withHistory: 121, estimated: 0, assumption: '', warnings: [] },
     });
     expect(r.shards).toHaveLength(1);
     expect(r.estimates.oneJobSeconds).toBe(r.estimates.makespanSeconds);
     const plan = {
-      threads: r.threads, connectionBudget: 20, shards: r.shards, finalTests: r.finalTests,
+      threads: r.threads,
+      connectionBudget: 20,
+      shards: r.shards,
+      finalTests: r.finalTests,
       estimates: { ...r.estimates, shardOverheadSeconds: 30 },
     } as unknown as Plan;
     const why = oneShardReason(plan);
@@ -84,7 +110,11 @@ describe('the clustered cut', () => {
     const nodes = [model(0), model(1, [0]), model(2, [1]), model(3), model(4, [3]), model(5, [4]), model(6, [2, 5])];
     const graph = new DbtGraph(nodes);
     const dag = buildWorkDag(graph, new Set(graph.nodes.keys()), {
-      seconds: new Map(nodes.map((n) => [n.uniqueId, 10])), withHistory: 7, estimated: 0, assumption: '', warnings: [],
+      seconds: new Map(nodes.map((n) => [n.uniqueId, 10])),
+      withHistory: 7,
+      estimated: 0,
+      assumption: '',
+      warnings: [],
     });
     const layout = layoutClustered(dag, 2, 1, 2, Infinity);
     const stageOf = (i: number): number => layout.stageOf[dag.ids.indexOf(nodes[i]!.uniqueId)]!;

@@ -5,14 +5,37 @@ import { DbtGraph } from '../../src/core/graph/graph.js';
 import type { ManifestNode } from '../../src/core/manifest/types.js';
 import { partition, type PartitionInput } from '../../src/core/partition/partition.js';
 
-const TYPES = ['model', 'model', 'model', 'ephemeral', 'seed', 'snapshot', 'test', 'test', 'test', 'unit_test', 'source'] as const;
+const TYPES = [
+  'model',
+  'model',
+  'model',
+  'ephemeral',
+  'seed',
+  'snapshot',
+  'test',
+  'test',
+  'test',
+  'unit_test',
+  'source',
+] as const;
 
 function node(i: number, kind: (typeof TYPES)[number], deps: number[]): ManifestNode {
   const resourceType = kind === 'ephemeral' ? 'model' : kind;
   return {
-    uniqueId: `${resourceType}.p.n${String(i).padStart(3, '0')}`, resourceType, name: `n${i}`, packageName: 'p', fqn: [], path: '',
-    originalFilePath: '', tags: [], config: kind === 'ephemeral' ? { materialized: 'ephemeral' } : {},
-    dependsOn: deps.map(String), checksum: null, testMetadata: null, sourceName: null, relationName: null,
+    uniqueId: `${resourceType}.p.n${String(i).padStart(3, '0')}`,
+    resourceType,
+    name: `n${i}`,
+    packageName: 'p',
+    fqn: [],
+    path: '',
+    originalFilePath: '',
+    tags: [],
+    config: kind === 'ephemeral' ? { materialized: 'ephemeral' } : {},
+    dependsOn: deps.map(String),
+    checksum: null,
+    testMetadata: null,
+    sourceName: null,
+    relationName: null,
   };
 }
 
@@ -21,7 +44,10 @@ const scenario = fc
   .record({
     kinds: fc.array(fc.constantFrom(...TYPES), { minLength: 0, maxLength: 45, size: 'max' }),
     edgeSeeds: fc.array(fc.array(fc.nat(), { minLength: 1, maxLength: 3 }), { minLength: 45, maxLength: 45 }),
-    costs: fc.array(fc.nat(1000).map((x) => x / 10), { minLength: 45, maxLength: 45 }),
+    costs: fc.array(
+      fc.nat(1000).map((x) => x / 10),
+      { minLength: 45, maxLength: 45 },
+    ),
     selectedMask: fc.array(fc.boolean(), { minLength: 45, maxLength: 45 }),
     selectAll: fc.boolean(), // or a random subset: ephemeral-like pass-through of unselected nodes
     budget: fc.integer({ min: 2, max: 40 }),
@@ -41,8 +67,14 @@ const scenario = fc
       const candidates = ids.filter((id) => !id.startsWith('test.') && !id.startsWith('unit_test.'));
       // many roots and few edges per model: several components, so tests can span shards
       const seeds = s.edgeSeeds[i]!;
-      const isRoot = kind === 'seed' || kind === 'source' || candidates.length === 0 || (kind !== 'test' && (seeds[0] ?? 0) % 3 === 0);
-      const deps = isRoot ? [] : [...new Set(seeds.slice(0, kind === 'test' ? 3 : 1).map((k) => candidates[k % candidates.length]!))];
+      const isRoot =
+        kind === 'seed' ||
+        kind === 'source' ||
+        candidates.length === 0 ||
+        (kind !== 'test' && (seeds[0] ?? 0) % 3 === 0);
+      const deps = isRoot
+        ? []
+        : [...new Set(seeds.slice(0, kind === 'test' ? 3 : 1).map((k) => candidates[k % candidates.length]!))];
       const n = node(i, kind, []);
       n.dependsOn = deps;
       ids.push(n.uniqueId);
@@ -53,8 +85,15 @@ const scenario = fc
     const seconds = new Map(ids.map((id, i) => [id, s.costs[i]!]));
     const threads = s.threads !== undefined && s.threads + 1 <= s.budget ? s.threads : undefined;
     const input: PartitionInput = {
-      graph, selected, costs: { seconds, withHistory: 0, estimated: 0, assumption: '', warnings: [] },
-      connectionBudget: s.budget, threads, maxThreads: s.maxThreads, maxShards: s.maxShards, maxStages: s.maxStages, shardOverheadSeconds: s.overhead,
+      graph,
+      selected,
+      costs: { seconds, withHistory: 0, estimated: 0, assumption: '', warnings: [] },
+      connectionBudget: s.budget,
+      threads,
+      maxThreads: s.maxThreads,
+      maxShards: s.maxShards,
+      maxStages: s.maxStages,
+      shardOverheadSeconds: s.overhead,
       ...(s.machine ? { machine: s.machine } : {}),
     };
     return { input, nodes };
@@ -73,7 +112,11 @@ describe('partition (property)', () => {
   it('gives the same plan for the same input, whatever the node order', () => {
     fc.assert(
       fc.property(scenario, ({ input, nodes }) => {
-        const reordered = { ...input, graph: new DbtGraph([...nodes].reverse()), selected: new Set([...input.selected].reverse()) };
+        const reordered = {
+          ...input,
+          graph: new DbtGraph([...nodes].reverse()),
+          selected: new Set([...input.selected].reverse()),
+        };
         expect(partition(reordered)).toEqual(partition(input));
       }),
       { numRuns: 100 },

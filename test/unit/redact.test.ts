@@ -2,11 +2,20 @@ import { describe, expect, it } from 'vitest';
 import { createRedactor, REDACTED, secretValuesFrom } from '../../src/io/redact.js';
 
 describe('redaction', () => {
-  const env = { DBT_PG_PASSWORD: 'hunter2-pw', GITHUB_TOKEN: 'ghs_abcdef', API_KEY: 'k', SNOWFLAKE_PRIVATE_KEY: 'line-one\nline-two', PLAIN: 'visible-value', MY_DSN: 'postgres://u:pw@h/db' };
+  const env = {
+    DBT_PG_PASSWORD: 'hunter2-pw',
+    GITHUB_TOKEN: 'ghs_abcdef',
+    API_KEY: 'k',
+    SNOWFLAKE_PRIVATE_KEY: 'line-one\nline-two',
+    PLAIN: 'visible-value',
+    MY_DSN: 'postgres://u:pw@h/db',
+  };
 
   it('hides values of env vars whose names say secret, and of named ones', () => {
     const redact = createRedactor({ env, secretEnvNames: ['MY_DSN'] });
-    expect(redact('connect hunter2-pw with ghs_abcdef to postgres://u:pw@h/db')).toBe(`connect ${REDACTED} with ${REDACTED} to ${REDACTED}`);
+    expect(redact('connect hunter2-pw with ghs_abcdef to postgres://u:pw@h/db')).toBe(
+      `connect ${REDACTED} with ${REDACTED} to ${REDACTED}`,
+    );
     expect(redact('visible-value')).toBe('visible-value');
   });
 
@@ -37,7 +46,10 @@ describe('redaction in every spelling a secret takes', () => {
     ['SQL-escaped', `select '${sql}' as x`],
     ['JSON-escaped', JSON.stringify({ msg: `failed: ${secret}` })],
     ['SQL- then JSON-escaped (compiled SQL in run_results.json)', JSON.stringify({ compiled_code: `select '${sql}'` })],
-    ['JSON-escaped twice (a --vars argument inside shard.json)', JSON.stringify({ command: ['--vars', JSON.stringify({ pw: secret })] })],
+    [
+      'JSON-escaped twice (a --vars argument inside shard.json)',
+      JSON.stringify({ command: ['--vars', JSON.stringify({ pw: secret })] }),
+    ],
     ["Python's repr", `Database Error: '${secret.replaceAll('\\', '\\\\').replaceAll("'", "\\'")}'`],
   ])('%s', (_name, text) => {
     const out = redact(text);

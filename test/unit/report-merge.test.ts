@@ -8,7 +8,13 @@ import { artifactOf, planOf, resultOf, runResultsOf, syntheticShards, T0 } from 
 const merge = (plan: ReturnType<typeof planOf>, shards: ShardInput[]) =>
   mergeShardResults({ plan, shards, generatedAt: '2024-01-15T11:00:00.000Z', invocationId: 'merged-1' });
 
-const shard = (id: string, stage: number, results: ReturnType<typeof resultOf>[], start = T0, end = T0 + 30_000): ShardInput => ({
+const shard = (
+  id: string,
+  stage: number,
+  results: ReturnType<typeof resultOf>[],
+  start = T0,
+  end = T0 + 30_000,
+): ShardInput => ({
   id,
   artifact: artifactOf(id, stage, start, end),
   results: runResultsOf(results, `inv-${id}`),
@@ -35,8 +41,11 @@ describe('status precedence', () => {
 describe('mergeShardResults', () => {
   it('merges a node run in several chunks once: worst status, summed time, spanning timings, chunks kept', () => {
     const plan = planOf([{ id: 's1-00', stage: 1, nodes: ['model.shop.a'] }]);
-    const chunk = (c: number, status: string, secs: number, attempt = 1) => resultOf('model.shop.a', status, secs, T0 + c * 60_000, { dbt_matrix: { shard: 's1-00', chunk: c, attempt } });
-    const report = merge(plan, [shard('s1-00', 1, [chunk(0, 'success', 1), chunk(1, 'error', 2), chunk(2, 'success', 3)])]);
+    const chunk = (c: number, status: string, secs: number, attempt = 1) =>
+      resultOf('model.shop.a', status, secs, T0 + c * 60_000, { dbt_matrix: { shard: 's1-00', chunk: c, attempt } });
+    const report = merge(plan, [
+      shard('s1-00', 1, [chunk(0, 'success', 1), chunk(1, 'error', 2), chunk(2, 'success', 3)]),
+    ]);
     expect(report.runResults.results).toHaveLength(1);
     const r = report.runResults.results[0]!;
     expect(r.status).toBe('error');
@@ -51,7 +60,12 @@ describe('mergeShardResults', () => {
   it('keeps the latest attempt of a chunk (a retry replaces what it re-ran)', () => {
     const plan = planOf([{ id: 's1-00', stage: 1, nodes: ['model.shop.a'] }]);
     const tag = (attempt: number) => ({ dbt_matrix: { shard: 's1-00', chunk: 0, attempt } });
-    const report = merge(plan, [shard('s1-00', 1, [resultOf('model.shop.a', 'error', 5, T0, tag(1)), resultOf('model.shop.a', 'success', 2, T0, tag(2))])]);
+    const report = merge(plan, [
+      shard('s1-00', 1, [
+        resultOf('model.shop.a', 'error', 5, T0, tag(1)),
+        resultOf('model.shop.a', 'success', 2, T0, tag(2)),
+      ]),
+    ]);
     expect(report.runResults.results[0]).toMatchObject({ status: 'success', execution_time: 2 });
   });
 
@@ -60,7 +74,10 @@ describe('mergeShardResults', () => {
       { id: 'b', stage: 1, nodes: ['model.shop.z', 'model.shop.y'] },
       { id: 'a', stage: 2, nodes: ['model.shop.b'] },
     ]);
-    const shards = [shard('a', 2, [resultOf('model.shop.b', 'success', 1, T0)]), shard('b', 1, [resultOf('model.shop.z', 'success', 1, T0), resultOf('model.shop.y', 'success', 1, T0)])];
+    const shards = [
+      shard('a', 2, [resultOf('model.shop.b', 'success', 1, T0)]),
+      shard('b', 1, [resultOf('model.shop.z', 'success', 1, T0), resultOf('model.shop.y', 'success', 1, T0)]),
+    ];
     const one = merge(plan, shards);
     const two = merge(plan, [...shards].reverse());
     expect(one.runResults.results.map((r) => r.unique_id)).toEqual(['model.shop.y', 'model.shop.z', 'model.shop.b']);
@@ -88,7 +105,14 @@ describe('mergeShardResults', () => {
       id: 's1-00',
       artifact: null,
       results: runResultsOf([resultOf('model.shop.a', 'success', 1, T0)], 'x'),
-      problems: [{ level: 'error', shard: 's1-00', file: '/in/s1-00/shard.json', message: 'shard s1-00: /in/s1-00/shard.json is not valid JSON' }],
+      problems: [
+        {
+          level: 'error',
+          shard: 's1-00',
+          file: '/in/s1-00/shard.json',
+          message: 'shard s1-00: /in/s1-00/shard.json is not valid JSON',
+        },
+      ],
     };
     const report = merge(plan, [input]);
     expect(report.runResults.results).toHaveLength(1);
@@ -103,17 +127,32 @@ describe('mergeShardResults', () => {
     ]);
     const timedOut = { ...shard('t', 1, [resultOf('model.shop.a', 'success', 1, T0)]) };
     timedOut.artifact = { ...timedOut.artifact!, status: 'timeout', exitCode: 124 };
-    const compileError: ShardInput = { id: 'c', artifact: artifactOf('c', 1, T0, T0 + 1000, { status: 'error', exitCode: 2 }), results: runResultsOf([], 'c'), problems: [] };
+    const compileError: ShardInput = {
+      id: 'c',
+      artifact: artifactOf('c', 1, T0, T0 + 1000, { status: 'error', exitCode: 2 }),
+      results: runResultsOf([], 'c'),
+      problems: [],
+    };
     const report = merge(plan, [timedOut, compileError]);
-    expect(report.shards.map((s) => [s.id, s.failed])).toEqual([['t', true], ['c', true]]);
+    expect(report.shards.map((s) => [s.id, s.failed])).toEqual([
+      ['t', true],
+      ['c', true],
+    ]);
     expect(report.totals.failed).toBe(2);
   });
 
   it('warns about an unplanned folder and a node reported twice, keeping the worse status', () => {
     const plan = planOf([{ id: 'a', stage: 1, nodes: ['model.shop.x'] }]);
-    const report = merge(plan, [shard('a', 1, [resultOf('model.shop.x', 'success', 1, T0)]), shard('zz', 1, [resultOf('model.shop.x', 'error', 2, T0)])]);
+    const report = merge(plan, [
+      shard('a', 1, [resultOf('model.shop.x', 'success', 1, T0)]),
+      shard('zz', 1, [resultOf('model.shop.x', 'error', 2, T0)]),
+    ]);
     expect(report.runResults.results).toHaveLength(1);
-    expect(report.runResults.results[0]).toMatchObject({ status: 'error', execution_time: 3, dbt_matrix: { shard: 'a', also_in: ['zz'] } });
+    expect(report.runResults.results[0]).toMatchObject({
+      status: 'error',
+      execution_time: 3,
+      dbt_matrix: { shard: 'a', also_in: ['zz'] },
+    });
     expect(report.problems.map((p) => p.level)).toEqual(['warning', 'warning']);
     expect(report.shards[1]).toMatchObject({ id: 'zz', state: 'unplanned' });
   });
@@ -123,19 +162,36 @@ describe('mergeShardResults', () => {
       { id: 'a', stage: 1, nodes: ['model.shop.a'] },
       { id: 'b', stage: 2, nodes: ['model.shop.b'] },
     ]);
-    const report = merge(plan, [shard('a', 1, [resultOf('model.shop.a', 'success', 1, T0)], T0, T0 + 20_000), shard('b', 2, [resultOf('model.shop.b', 'success', 1, T0)], T0 + 25_000, T0 + 61_500)]);
+    const report = merge(plan, [
+      shard('a', 1, [resultOf('model.shop.a', 'success', 1, T0)], T0, T0 + 20_000),
+      shard('b', 2, [resultOf('model.shop.b', 'success', 1, T0)], T0 + 25_000, T0 + 61_500),
+    ]);
     const rr = report.runResults;
     expect(rr.elapsed_time).toBe(61.5);
     expect(report.window).toMatchObject({ seconds: 61.5, startedAt: new Date(T0).toISOString() });
-    expect(rr.metadata).toMatchObject({ dbt_schema_version: 'https://schemas.getdbt.com/dbt/run-results/v6.json', invocation_id: 'merged-1', generated_at: '2024-01-15T11:00:00.000Z', dbt_version: '1.11.0' });
-    expect(rr.metadata.dbt_matrix.shards.map((s) => [s.id, s.invocation_id])).toEqual([['a', 'inv-a'], ['b', 'inv-b']]);
+    expect(rr.metadata).toMatchObject({
+      dbt_schema_version: 'https://schemas.getdbt.com/dbt/run-results/v6.json',
+      invocation_id: 'merged-1',
+      generated_at: '2024-01-15T11:00:00.000Z',
+      dbt_version: '1.11.0',
+    });
+    expect(rr.metadata.dbt_matrix.shards.map((s) => [s.id, s.invocation_id])).toEqual([
+      ['a', 'inv-a'],
+      ['b', 'inv-b'],
+    ]);
     expect(rr.args).toEqual({ which: 'build', threads: 4 });
   });
 
   it('places the final tests job after every shard', () => {
     const plan = planOf([{ id: 's1-00', stage: 1, nodes: ['model.shop.a'] }], ['test.shop.rel']);
-    const report = merge(plan, [shard('final', 2, [resultOf('test.shop.rel', 'pass', 1, T0)]), shard('s1-00', 1, [resultOf('model.shop.a', 'success', 1, T0)])]);
-    expect(report.shards.map((s) => [s.id, s.kind])).toEqual([['s1-00', 'shard'], ['final', 'final']]);
+    const report = merge(plan, [
+      shard('final', 2, [resultOf('test.shop.rel', 'pass', 1, T0)]),
+      shard('s1-00', 1, [resultOf('model.shop.a', 'success', 1, T0)]),
+    ]);
+    expect(report.shards.map((s) => [s.id, s.kind])).toEqual([
+      ['s1-00', 'shard'],
+      ['final', 'final'],
+    ]);
     expect(report.runResults.results.map((r) => r.unique_id)).toEqual(['model.shop.a', 'test.shop.rel']);
   });
 

@@ -24,9 +24,24 @@ const fileOf = (id: string): string | null => FILES[id] ?? null;
 function fixture(): MergedReport {
   const plan = planOf(
     [
-      { id: 's1-00', stage: 1, nodes: ['seed.shop.orders', 'model.shop.stg_orders', 'model.shop.fct_orders', 'test.shop.not_null_fct_orders_id'], estimatedSeconds: 40 },
+      {
+        id: 's1-00',
+        stage: 1,
+        nodes: [
+          'seed.shop.orders',
+          'model.shop.stg_orders',
+          'model.shop.fct_orders',
+          'test.shop.not_null_fct_orders_id',
+        ],
+        estimatedSeconds: 40,
+      },
       { id: 's1-01', stage: 1, nodes: ['model.shop.inv_a', 'model.shop.inv_b'], estimatedSeconds: 20 },
-      { id: 's2-00', stage: 2, nodes: ['model.shop.fin_kpis', 'test.shop.assert_fail_when_requested', 'model.shop.after_error'], estimatedSeconds: 15 },
+      {
+        id: 's2-00',
+        stage: 2,
+        nodes: ['model.shop.fin_kpis', 'test.shop.assert_fail_when_requested', 'model.shop.after_error'],
+        estimatedSeconds: 15,
+      },
     ],
     ['test.shop.relationships_x'],
   );
@@ -38,7 +53,9 @@ function fixture(): MergedReport {
         [
           resultOf('seed.shop.orders', 'success', 1.25, T0 + 1000),
           resultOf('model.shop.stg_orders', 'success', 0.5, T0 + 3000),
-          resultOf('model.shop.fct_orders', 'error', 12.5, T0 + 4000, { message: 'Database Error in model fct_orders (models/sales/fct_orders.sql)\n  column "x" | does not exist' }),
+          resultOf('model.shop.fct_orders', 'error', 12.5, T0 + 4000, {
+            message: 'Database Error in model fct_orders (models/sales/fct_orders.sql)\n  column "x" | does not exist',
+          }),
           resultOf('test.shop.not_null_fct_orders_id', 'skipped', 0, T0 + 20000, { message: null }),
         ],
         'inv-s1-00',
@@ -52,7 +69,9 @@ function fixture(): MergedReport {
         [
           resultOf('model.shop.fin_kpis', 'success', 3, T0 + 46_000),
           resultOf('test.shop.assert_fail_when_requested', 'fail', 0.75, T0 + 50_000),
-          resultOf('model.shop.after_error', 'warn', 0.1, T0 + 51_000, { message: 'Got 3 results, configured to warn if != 0' }),
+          resultOf('model.shop.after_error', 'warn', 0.1, T0 + 51_000, {
+            message: 'Got 3 results, configured to warn if != 0',
+          }),
         ],
         'inv-s2-00',
       ),
@@ -72,7 +91,10 @@ function fixture(): MergedReport {
  * A structural check of Mermaid gantt syntax (no mermaid package here): the header, the
  * directives, sections, and task lines `name :tags, id, start, duration` with unique ids.
  */
-function checkGantt(text: string): { sections: string[]; tasks: Array<{ name: string; tags: string[]; id: string; start: number; seconds: number }> } {
+function checkGantt(text: string): {
+  sections: string[];
+  tasks: Array<{ name: string; tags: string[]; id: string; start: number; seconds: number }>;
+} {
   const lines = text.split('\n');
   expect(lines[0]).toBe('gantt');
   const sections: string[] = [];
@@ -92,10 +114,21 @@ function checkGantt(text: string): { sections: string[]; tasks: Array<{ name: st
       sections.push(m[1]!);
       continue;
     }
-    m = /^([^:#;%\n]+?)\s*:((?:(?:done|crit|active|milestone),\s*)*)([A-Za-z_][A-Za-z0-9_]*),\s*(\d+),\s*(\d+)s$/.exec(t);
+    m = /^([^:#;%\n]+?)\s*:((?:(?:done|crit|active|milestone),\s*)*)([A-Za-z_][A-Za-z0-9_]*),\s*(\d+),\s*(\d+)s$/.exec(
+      t,
+    );
     expect(m, `not a gantt task line: ${JSON.stringify(t)}`).not.toBeNull();
     expect(sections.length, 'a task before any section').toBeGreaterThan(0);
-    tasks.push({ name: m![1]!, tags: m![2]!.split(',').map((s) => s.trim()).filter(Boolean), id: m![3]!, start: Number(m![4]), seconds: Number(m![5]) });
+    tasks.push({
+      name: m![1]!,
+      tags: m![2]!
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+      id: m![3]!,
+      start: Number(m![4]),
+      seconds: Number(m![5]),
+    });
   }
   expect(dateFormat).toBe('x');
   expect(new Set(tasks.map((t) => t.id)).size).toBe(tasks.length);
@@ -121,9 +154,16 @@ describe('summary.md', () => {
 
   it('writes a PR comment with the marker, headline, failures and the run link', () => {
     const report = fixture();
-    const body = renderComment(report, { status: runStatus(report), fileOf, marker: '<!-- dbt-matrix:CI -->', runUrl: 'https://github.com/o/r/actions/runs/1' });
+    const body = renderComment(report, {
+      status: runStatus(report),
+      fileOf,
+      marker: '<!-- dbt-matrix:CI -->',
+      runUrl: 'https://github.com/o/r/actions/runs/1',
+    });
     expect(body.startsWith('<!-- dbt-matrix:CI -->\n')).toBe(true);
-    expect(body).toContain('## dbt-matrix: ❌ failed — 4 passed · 2 failed · 1 warned · 1 skipped · 1 shard failed or missing');
+    expect(body).toContain(
+      '## dbt-matrix: ❌ failed — 4 passed · 2 failed · 1 warned · 1 skipped · 1 shard failed or missing',
+    );
     expect(body).toContain('[Full report](https://github.com/o/r/actions/runs/1)');
     expect(body).not.toContain('mermaid');
   });
@@ -158,13 +198,17 @@ describe('Mermaid gantt', () => {
 describe('junit.xml', () => {
   it('has a suite per shard and a case per node, with failures, errors and skips counted', () => {
     const xml = renderJunit(fixture(), fileOf);
-    const doc = create(xml).end({ format: 'object' }) as { testsuites: Record<string, unknown> & { testsuite: Array<Record<string, unknown>> } };
+    const doc = create(xml).end({ format: 'object' }) as {
+      testsuites: Record<string, unknown> & { testsuite: Array<Record<string, unknown>> };
+    };
     const root = doc.testsuites;
     expect(root).toMatchObject({ '@tests': '9', '@failures': '1', '@errors': '2', '@skipped': '1' });
     expect(root.testsuite.map((s) => s['@name'])).toEqual(['s1-00', 's1-01', 's2-00', 'final']);
     expect(xml).toContain('<failure message="Got 1 result, configured to fail if != 0" type="fail">');
     expect(xml).toContain('file="models/sales/fct_orders.sql"');
-    const cases = root.testsuite.flatMap((s: Record<string, unknown>) => [s['testcase']].flat()) as Array<Record<string, { '#'?: string }>>;
+    const cases = root.testsuite.flatMap((s: Record<string, unknown>) => [s['testcase']].flat()) as Array<
+      Record<string, { '#'?: string }>
+    >;
     const fct = cases.find((c) => (c['@name'] as unknown) === 'model.shop.fct_orders');
     expect(fct?.['error']?.['#']).toContain('column "x" | does not exist');
     expect(root.testsuite[1]).toMatchObject({ '@errors': '1', testcase: { '@name': 'shard s1-01' } });

@@ -2,7 +2,12 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalArtifactStore, GithubArtifactStore, shardArtifactName, type ArtifactUploader } from '../../src/io/artifact-store.js';
+import {
+  LocalArtifactStore,
+  GithubArtifactStore,
+  shardArtifactName,
+  type ArtifactUploader,
+} from '../../src/io/artifact-store.js';
 import { readGithubContext } from '../../src/io/github-context.js';
 
 let dir: string;
@@ -24,12 +29,19 @@ async function event(name: string, payload: unknown): Promise<string> {
 describe('readGithubContext', () => {
   it('outside Actions: a manual run now, attempt 1', async () => {
     const ctx = await readGithubContext({}, now);
-    expect(ctx).toEqual({ trigger: { eventName: null, schedule: null, dispatchInputs: {}, triggerTime: now() }, attempt: 1, runId: null });
+    expect(ctx).toEqual({
+      trigger: { eventName: null, schedule: null, dispatchInputs: {}, triggerTime: now() },
+      attempt: 1,
+      runId: null,
+    });
   });
 
   it('schedule: the cron string, and the attempt', async () => {
     const file = await event('schedule', { schedule: '0 * * * *', repository: { name: 'x' } });
-    const ctx = await readGithubContext({ GITHUB_EVENT_NAME: 'schedule', GITHUB_EVENT_PATH: file, GITHUB_RUN_ATTEMPT: '3', GITHUB_RUN_ID: '42' }, now);
+    const ctx = await readGithubContext(
+      { GITHUB_EVENT_NAME: 'schedule', GITHUB_EVENT_PATH: file, GITHUB_RUN_ATTEMPT: '3', GITHUB_RUN_ID: '42' },
+      now,
+    );
     expect(ctx.trigger).toMatchObject({ eventName: 'schedule', schedule: '0 * * * *', dispatchInputs: {} });
     expect(ctx.trigger.timeFromPayload).toBeUndefined(); // no time in a schedule payload: the shard takes the plan's
     expect(ctx.attempt).toBe(3);
@@ -43,20 +55,42 @@ describe('readGithubContext', () => {
   });
 
   it('push and pull_request: the time in the payload, so a re-run resolves the same day', async () => {
-    const push = await event('push', { repository: { pushed_at: 1705312800 }, head_commit: { timestamp: '2024-01-10T00:00:00Z' } });
-    expect((await readGithubContext({ GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: push }, now)).trigger.triggerTime.toISOString()).toBe('2024-01-15T10:00:00.000Z');
+    const push = await event('push', {
+      repository: { pushed_at: 1705312800 },
+      head_commit: { timestamp: '2024-01-10T00:00:00Z' },
+    });
+    expect(
+      (
+        await readGithubContext({ GITHUB_EVENT_NAME: 'push', GITHUB_EVENT_PATH: push }, now)
+      ).trigger.triggerTime.toISOString(),
+    ).toBe('2024-01-15T10:00:00.000Z');
     const pr = await event('pr', { pull_request: { updated_at: '2024-02-02T23:30:00Z' } });
-    expect((await readGithubContext({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: pr }, now)).trigger.triggerTime.toISOString()).toBe('2024-02-02T23:30:00.000Z');
-    expect((await readGithubContext({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: pr }, now)).trigger.timeFromPayload).toBe(true);
+    expect(
+      (
+        await readGithubContext({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: pr }, now)
+      ).trigger.triggerTime.toISOString(),
+    ).toBe('2024-02-02T23:30:00.000Z');
+    expect(
+      (await readGithubContext({ GITHUB_EVENT_NAME: 'pull_request', GITHUB_EVENT_PATH: pr }, now)).trigger
+        .timeFromPayload,
+    ).toBe(true);
   });
 
   it('bad payloads and attempts are one clear line', async () => {
     const broken = await event('broken', '{nope');
-    await expect(readGithubContext({ GITHUB_EVENT_PATH: broken }, now)).rejects.toThrow(/^GITHUB_EVENT_PATH: .* is not valid JSON/);
+    await expect(readGithubContext({ GITHUB_EVENT_PATH: broken }, now)).rejects.toThrow(
+      /^GITHUB_EVENT_PATH: .* is not valid JSON/,
+    );
     const wrong = await event('wrong', { schedule: 5 });
-    await expect(readGithubContext({ GITHUB_EVENT_PATH: wrong, GITHUB_EVENT_NAME: 'schedule' }, now)).rejects.toThrow(/^GITHUB_EVENT_PATH: .* unexpected schedule/);
-    await expect(readGithubContext({ GITHUB_EVENT_PATH: path.join(dir, 'missing.json') }, now)).rejects.toThrow(/cannot read/);
-    await expect(readGithubContext({ GITHUB_RUN_ATTEMPT: 'two' }, now)).rejects.toThrow(/^GITHUB_RUN_ATTEMPT: got "two"/);
+    await expect(readGithubContext({ GITHUB_EVENT_PATH: wrong, GITHUB_EVENT_NAME: 'schedule' }, now)).rejects.toThrow(
+      /^GITHUB_EVENT_PATH: .* unexpected schedule/,
+    );
+    await expect(readGithubContext({ GITHUB_EVENT_PATH: path.join(dir, 'missing.json') }, now)).rejects.toThrow(
+      /cannot read/,
+    );
+    await expect(readGithubContext({ GITHUB_RUN_ATTEMPT: 'two' }, now)).rejects.toThrow(
+      /^GITHUB_RUN_ATTEMPT: got "two"/,
+    );
   });
 });
 
@@ -73,13 +107,15 @@ describe('artifact stores', () => {
     await fs.writeFile(path.join(src, 'sub', 'x.txt'), 'x');
     const store = new LocalArtifactStore(path.join(dir, 'store'));
     await store.upload('dbt-matrix-shard-a-attempt-1', src);
-    expect(await fs.readFile(path.join(dir, 'store', 'dbt-matrix-shard-a-attempt-1', 'sub', 'x.txt'), 'utf8')).toBe('x');
+    expect(await fs.readFile(path.join(dir, 'store', 'dbt-matrix-shard-a-attempt-1', 'sub', 'x.txt'), 'utf8')).toBe(
+      'x',
+    );
     const empty = path.join(dir, 'empty');
     await fs.mkdir(empty);
     await expect(store.upload('dbt-matrix-shard-b-attempt-1', empty)).rejects.toThrow(/holds no files/);
   });
 
-  it('the GitHub store hands every file to the upload client (a stand-in for GitHub\'s service)', async () => {
+  it("the GitHub store hands every file to the upload client (a stand-in for GitHub's service)", async () => {
     const calls: Array<{ name: string; files: string[]; root: string }> = [];
     const fakeGithubArtifactService: ArtifactUploader = {
       uploadArtifact: async (name, files, root) => {
@@ -89,7 +125,11 @@ describe('artifact stores', () => {
     };
     const src = path.join(dir, 'shard');
     await new GithubArtifactStore({ client: fakeGithubArtifactService }).upload('n', src);
-    expect(calls).toEqual([{ name: 'n', files: [path.join(src, 'shard.json'), path.join(src, 'sub', 'x.txt')], root: src }]);
-    await expect(new GithubArtifactStore({ client: fakeGithubArtifactService }).upload('n', path.join(dir, 'empty'))).rejects.toThrow(/holds no files/);
+    expect(calls).toEqual([
+      { name: 'n', files: [path.join(src, 'shard.json'), path.join(src, 'sub', 'x.txt')], root: src },
+    ]);
+    await expect(
+      new GithubArtifactStore({ client: fakeGithubArtifactService }).upload('n', path.join(dir, 'empty')),
+    ).rejects.toThrow(/holds no files/);
   });
 });

@@ -4,12 +4,52 @@ import { parseRunInputs, RUN_OPTIONS } from '../../src/run/inputs.js';
 describe('parseRunInputs', () => {
   it('applies defaults', () => {
     const i = parseRunInputs({ plan: 'p.json', shard: '3' });
-    expect(i).toMatchObject({ plan: 'p.json', shard: 3, final: false, projectDir: '.', timezone: 'UTC', datetimeFormat: 'offset', chunk: 'none', arrayFormat: 'compat', forwardInputs: true, overlap: undefined, maxIntervalDays: 366, retries: 0, timeoutMinutes: null, graceSeconds: 10, dbtCommand: 'dbt', out: 'dbt-matrix-shards', vars: {} });
+    expect(i).toMatchObject({
+      plan: 'p.json',
+      shard: 3,
+      final: false,
+      projectDir: '.',
+      timezone: 'UTC',
+      datetimeFormat: 'offset',
+      chunk: 'none',
+      arrayFormat: 'compat',
+      forwardInputs: true,
+      overlap: undefined,
+      maxIntervalDays: 366,
+      retries: 0,
+      timeoutMinutes: null,
+      graceSeconds: 10,
+      dbtCommand: 'dbt',
+      out: 'dbt-matrix-shards',
+      vars: {},
+    });
   });
 
   it('reads action-style strings and CLI-style booleans', () => {
-    const i = parseRunInputs({ plan: 'p', final: 'true', 'full-refresh': true, defer: 'yes', state: 'prod', overlap: 'false', 'timeout-minutes': '0.5', vars: 'a: [1, 2]', secrets: 'A\nB\n', 'forward-inputs': 'false' });
-    expect(i).toMatchObject({ final: true, shard: null, fullRefresh: true, defer: true, state: 'prod', overlap: false, timeoutMinutes: 0.5, vars: { a: [1, 2] }, secrets: ['A', 'B'], forwardInputs: false });
+    const i = parseRunInputs({
+      plan: 'p',
+      final: 'true',
+      'full-refresh': true,
+      defer: 'yes',
+      state: 'prod',
+      overlap: 'false',
+      'timeout-minutes': '0.5',
+      vars: 'a: [1, 2]',
+      secrets: 'A\nB\n',
+      'forward-inputs': 'false',
+    });
+    expect(i).toMatchObject({
+      final: true,
+      shard: null,
+      fullRefresh: true,
+      defer: true,
+      state: 'prod',
+      overlap: false,
+      timeoutMinutes: 0.5,
+      vars: { a: [1, 2] },
+      secrets: ['A', 'B'],
+      forwardInputs: false,
+    });
   });
 
   it.each([
@@ -22,7 +62,10 @@ describe('parseRunInputs', () => {
     [{ plan: 'p', shard: '0', 'array-format': 'json' }, /^--array-format: got "json"/],
     [{ plan: 'p', shard: '0', 'datetime-format': 'iso' }, /^--datetime-format: got "iso"/],
     [{ plan: 'p', shard: '0', retries: '-1' }, /^--retries: got "-1"/],
-    [{ plan: 'p', shard: '0', 'timeout-minutes': '0' }, /^--timeout-minutes: got "0", expected a number of minutes > 0/],
+    [
+      { plan: 'p', shard: '0', 'timeout-minutes': '0' },
+      /^--timeout-minutes: got "0", expected a number of minutes > 0/,
+    ],
     [{ plan: 'p', shard: '0', overlap: 'maybe' }, /^--overlap: got "maybe", expected true or false/],
     [{ plan: 'p', shard: '0', vars: '[1, 2]' }, /^--vars: got "\[1, 2\]"/],
     [{ plan: 'p', shard: '0', vars: '{start_dttm: x}' }, null],

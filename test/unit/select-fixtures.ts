@@ -29,7 +29,10 @@ function base(uniqueId: string, resourceType: string, name: string, over: Partia
 }
 
 /** A model in `models/<folder>/<name>.sql`; `deps` are unique ids. */
-export function model(name: string, opts: { folder?: string; deps?: string[] } & Partial<ManifestNode> = {}): ManifestNode {
+export function model(
+  name: string,
+  opts: { folder?: string; deps?: string[] } & Partial<ManifestNode> = {},
+): ManifestNode {
   const { folder, deps, ...over } = opts;
   const dir = folder ? `${folder}/` : '';
   return base(`model.${PKG}.${name}`, 'model', name, {
@@ -42,7 +45,12 @@ export function model(name: string, opts: { folder?: string; deps?: string[] } &
 }
 
 export function seed(name: string, over: Partial<ManifestNode> = {}): ManifestNode {
-  return base(`seed.${PKG}.${name}`, 'seed', name, { originalFilePath: `seeds/${name}.csv`, path: `${name}.csv`, config: { enabled: true, materialized: 'seed' }, ...over });
+  return base(`seed.${PKG}.${name}`, 'seed', name, {
+    originalFilePath: `seeds/${name}.csv`,
+    path: `${name}.csv`,
+    config: { enabled: true, materialized: 'seed' },
+    ...over,
+  });
 }
 
 export function source(src: string, table: string, over: Partial<ManifestNode> = {}): ManifestNode {
@@ -57,7 +65,12 @@ export function source(src: string, table: string, over: Partial<ManifestNode> =
 }
 
 /** A generic test (`testName` like not_null) on `deps`, defined in `yml`. */
-export function genericTest(name: string, testName: string, deps: string[], over: Partial<ManifestNode> = {}): ManifestNode {
+export function genericTest(
+  name: string,
+  testName: string,
+  deps: string[],
+  over: Partial<ManifestNode> = {},
+): ManifestNode {
   return base(`test.${PKG}.${name}.abc123`, 'test', name, {
     originalFilePath: 'models/schema.yml',
     dependsOn: deps,
@@ -88,11 +101,20 @@ export function unitTest(modelName: string, name: string, over: Partial<Manifest
 }
 
 export function exposure(name: string, deps: string[], over: Partial<ManifestNode> = {}): ManifestNode {
-  return base(`exposure.${PKG}.${name}`, 'exposure', name, { originalFilePath: 'models/exposures.yml', dependsOn: deps, checksum: null, config: { enabled: true }, ...over });
+  return base(`exposure.${PKG}.${name}`, 'exposure', name, {
+    originalFilePath: 'models/exposures.yml',
+    dependsOn: deps,
+    checksum: null,
+    config: { enabled: true },
+    ...over,
+  });
 }
 
 export function analysis(name: string, deps: string[]): ManifestNode {
-  return base(`analysis.${PKG}.${name}`, 'analysis', name, { originalFilePath: `analyses/${name}.sql`, dependsOn: deps });
+  return base(`analysis.${PKG}.${name}`, 'analysis', name, {
+    originalFilePath: `analyses/${name}.sql`,
+    dependsOn: deps,
+  });
 }
 
 /**
@@ -110,22 +132,45 @@ export function shopNodes(): ManifestNode[] {
     seed('customers', { tags: ['seed'] }),
     model('stg_orders', { folder: 'staging', deps: ['source.shop.raw.orders'], tags: ['staging', 'nightly'] }),
     model('stg_customers', { folder: 'staging', deps: ['seed.shop.customers'], tags: ['staging'] }),
-    model('int_customers', { folder: 'staging', deps: [id('stg_customers')], config: { enabled: true, materialized: 'ephemeral' } }),
-    model('dim_customers', { folder: 'core', deps: [id('int_customers')], tags: ['core'], config: { enabled: true, materialized: 'table', meta: { owner: 'crm' } } }),
+    model('int_customers', {
+      folder: 'staging',
+      deps: [id('stg_customers')],
+      config: { enabled: true, materialized: 'ephemeral' },
+    }),
+    model('dim_customers', {
+      folder: 'core',
+      deps: [id('int_customers')],
+      tags: ['core'],
+      config: { enabled: true, materialized: 'table', meta: { owner: 'crm' } },
+    }),
     model('fct_orders', {
       folder: 'sales',
       deps: [id('stg_orders'), id('dim_customers')],
       tags: ['sales', 'nightly'],
-      config: { enabled: true, materialized: 'incremental', meta: { owner: 'sales' }, grants: { select: ['analyst', 'bi'] }, full_refresh: false },
+      config: {
+        enabled: true,
+        materialized: 'incremental',
+        meta: { owner: 'sales' },
+        grants: { select: ['analyst', 'bi'] },
+        full_refresh: false,
+      },
       patchPath: 'shop://models/sales/sales.yml',
     }),
-    model('rpt_sales', { folder: 'sales/reports', deps: [id('fct_orders')], config: { enabled: true, materialized: 'table' } }),
+    model('rpt_sales', {
+      folder: 'sales/reports',
+      deps: [id('fct_orders')],
+      config: { enabled: true, materialized: 'table' },
+    }),
     model('old_model', { config: { enabled: false } }),
     exposure('dash', [id('rpt_sales')]),
     analysis('adhoc', [id('fct_orders')]),
     genericTest('not_null_stg_orders_id', 'not_null', [id('stg_orders')]),
-    genericTest('unique_dim_customers_id', 'unique', [id('dim_customers')], { config: { enabled: true, materialized: 'test', severity: 'warn' } }),
-    genericTest('relationships_fct_orders_customer_id', 'relationships', [id('dim_customers'), id('fct_orders')], { tags: ['cross'] }),
+    genericTest('unique_dim_customers_id', 'unique', [id('dim_customers')], {
+      config: { enabled: true, materialized: 'test', severity: 'warn' },
+    }),
+    genericTest('relationships_fct_orders_customer_id', 'relationships', [id('dim_customers'), id('fct_orders')], {
+      tags: ['cross'],
+    }),
     singularTest('assert_orders_positive', [id('fct_orders')]),
     unitTest('fct_orders', 'test_fct_orders_sums', { config: { enabled: true, tags: ['unit'] } }),
   ];

@@ -69,22 +69,48 @@ describe('selectors.yml', () => {
   it('refuses --selector with --select, unknown names, and bad files in one line', () => {
     expect(() => pick('reuse', ['x'])).toThrow(/^--selector: "reuse" cannot be combined with --select/);
     expect(() => pick('nope')).toThrow(/^--selector: got "nope", expected one of staging_nightly, core_down/);
-    expect(() => parseSelectorsYaml('selectors: [{name: a}]', 'selectors.yml')).toThrow(/^selectors.yml: not a dbt selectors file/);
-    expect(() => parseSelectorsYaml('selectors:\n  - name: a\n    definition: {method: selector, value: b}\n', 'sel.yml'))
-      .toThrow(/references selector "b"/);
-    expect(() => parseSelectorsYaml('selectors:\n  - name: a\n    definition: "foo:bar"\n', 'sel.yml'))
-      .toThrow(/^sel.yml: selector "a": unknown selection method "foo"/);
+    expect(() => parseSelectorsYaml('selectors: [{name: a}]', 'selectors.yml')).toThrow(
+      /^selectors.yml: not a dbt selectors file/,
+    );
+    expect(() =>
+      parseSelectorsYaml('selectors:\n  - name: a\n    definition: {method: selector, value: b}\n', 'sel.yml'),
+    ).toThrow(/references selector "b"/);
+    expect(() => parseSelectorsYaml('selectors:\n  - name: a\n    definition: "foo:bar"\n', 'sel.yml')).toThrow(
+      /^sel.yml: selector "a": unknown selection method "foo"/,
+    );
     expect(() => parseSelectorsYaml('selectors: [', 'sel.yml')).toThrow(/^sel.yml: not valid YAML/);
   });
 
-  it('reads the manifest\'s normalised copy the same way', () => {
-    const fromManifest = selectorsFromManifest({
-      staging_nightly: { name: 'staging_nightly', definition: { intersection: [{ method: 'tag', value: 'staging' }, { method: 'tag', value: 'nightly' }] } },
-      up: { name: 'up', definition: { method: 'fqn', value: 'dim_customers', parents: true, parents_depth: '1' } },
-    }, 'manifest.json');
-    expect([...selectNodes(g, { select: [], exclude: [], selector: 'staging_nightly', selectors: fromManifest })]).toContain(M('stg_orders'));
-    expect([...selectNodes(g, { select: [], exclude: [], selector: 'up', selectors: fromManifest, indirectSelection: 'empty' })].sort())
-      .toEqual([M('dim_customers'), M('int_customers')]);
+  it("reads the manifest's normalised copy the same way", () => {
+    const fromManifest = selectorsFromManifest(
+      {
+        staging_nightly: {
+          name: 'staging_nightly',
+          definition: {
+            intersection: [
+              { method: 'tag', value: 'staging' },
+              { method: 'tag', value: 'nightly' },
+            ],
+          },
+        },
+        up: { name: 'up', definition: { method: 'fqn', value: 'dim_customers', parents: true, parents_depth: '1' } },
+      },
+      'manifest.json',
+    );
+    expect([
+      ...selectNodes(g, { select: [], exclude: [], selector: 'staging_nightly', selectors: fromManifest }),
+    ]).toContain(M('stg_orders'));
+    expect(
+      [
+        ...selectNodes(g, {
+          select: [],
+          exclude: [],
+          selector: 'up',
+          selectors: fromManifest,
+          indirectSelection: 'empty',
+        }),
+      ].sort(),
+    ).toEqual([M('dim_customers'), M('int_customers')]);
   });
 });
 
@@ -93,11 +119,14 @@ describe('state:', () => {
     nodes.map((n) => (n.uniqueId === id ? { ...n, ...change } : n));
   const prod = new DbtGraph(shopNodes());
   let current = edit(shopNodes(), M('stg_orders'), { checksum: 'edited' });
-  current = edit(current, M('dim_customers'), { config: { enabled: true, materialized: 'view', meta: { owner: 'crm' } } });
+  current = edit(current, M('dim_customers'), {
+    config: { enabled: true, materialized: 'view', meta: { owner: 'crm' } },
+  });
   current = edit(current, M('rpt_sales'), { tags: ['new-tag'] }); // tags are not a modification
   current = [...current, model('brand_new', { deps: [M('fct_orders')] })];
   const graph = new DbtGraph(current);
-  const pick = (select: string) => [...selectNodes(graph, { select: [select], exclude: [], state: prod, indirectSelection: 'empty' })].sort();
+  const pick = (select: string) =>
+    [...selectNodes(graph, { select: [select], exclude: [], state: prod, indirectSelection: 'empty' })].sort();
 
   it('modified = body or config changed, or new', () => {
     expect(pick('state:modified')).toEqual([M('brand_new'), M('dim_customers'), M('stg_orders')]);
@@ -114,13 +143,19 @@ describe('state:', () => {
   });
 
   it('compares the unrendered config when both manifests carry it', () => {
-    const a = new DbtGraph([model('m', { config: { materialized: 'table' }, unrenderedConfig: { materialized: "{{ 'table' }}" } })]);
-    const b = new DbtGraph([model('m', { config: { materialized: 'view' }, unrenderedConfig: { materialized: "{{ 'table' }}" } })]);
+    const a = new DbtGraph([
+      model('m', { config: { materialized: 'table' }, unrenderedConfig: { materialized: "{{ 'table' }}" } }),
+    ]);
+    const b = new DbtGraph([
+      model('m', { config: { materialized: 'view' }, unrenderedConfig: { materialized: "{{ 'table' }}" } }),
+    ]);
     expect([...selectNodes(b, { select: ['state:modified'], exclude: [], state: a })]).toEqual([]);
   });
 
   it('needs --state, and names unsupported sub-selectors', () => {
-    expect(() => selectNodes(graph, { select: ['state:modified'], exclude: [] })).toThrow('--select: state:modified needs --state DIR (a production manifest)');
+    expect(() => selectNodes(graph, { select: ['state:modified'], exclude: [] })).toThrow(
+      '--select: state:modified needs --state DIR (a production manifest)',
+    );
     expect(() => pick('state:modified.macros')).toThrow(/not supported/);
     expect(() => pick('state:changed')).toThrow(/unknown state selector "changed"/);
   });

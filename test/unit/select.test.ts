@@ -23,28 +23,51 @@ const ids = (...xs: string[]) => [...xs].sort();
 describe('parseSelector', () => {
   it('reads graph operators, depths and method arguments like dbt', () => {
     const ast = parseSelector('2+config.meta.owner:sales+3');
-    expect(ast).toMatchObject({ kind: 'union', components: [{ kind: 'intersection', components: [{
-      method: 'config', methodArgs: ['meta', 'owner'], value: 'sales', parents: true, parentsDepth: 2, children: true, childrenDepth: 3,
-    }] }] });
+    expect(ast).toMatchObject({
+      kind: 'union',
+      components: [
+        {
+          kind: 'intersection',
+          components: [
+            {
+              method: 'config',
+              methodArgs: ['meta', 'owner'],
+              value: 'sales',
+              parents: true,
+              parentsDepth: 2,
+              children: true,
+              childrenDepth: 3,
+            },
+          ],
+        },
+      ],
+    });
   });
 
   it('splits unions on spaces and intersections on commas', () => {
     const ast = parseSelector('tag:a,tag:b +x');
-    expect(ast.kind === 'union' && ast.components.map((c) => c.kind === 'intersection' && c.components.length)).toEqual([2, 1]);
+    expect(ast.kind === 'union' && ast.components.map((c) => c.kind === 'intersection' && c.components.length)).toEqual(
+      [2, 1],
+    );
   });
 
   it('picks the default method from the value shape', () => {
     const methods = ['models/staging', 'stg_orders.sql', 'shop.staging.stg_orders'].map((e) => {
       const u = parseSelector(e);
-      return u.kind === 'union' && u.components[0]?.kind === 'intersection' && u.components[0].components[0]?.kind === 'criteria'
-        ? u.components[0].components[0].method : null;
+      return u.kind === 'union' &&
+        u.components[0]?.kind === 'intersection' &&
+        u.components[0].components[0]?.kind === 'criteria'
+        ? u.components[0].components[0].method
+        : null;
     });
     expect(methods).toEqual(['path', 'file', 'fqn']);
   });
 
   it('rejects unknown methods in one line naming --select and the expression', () => {
     expect(() => parseSelector('foo:bar')).toThrow(UserError);
-    expect(() => parseSelector('foo:bar')).toThrow(/^--select: unknown selection method "foo" in "foo:bar" \(expected one of fqn, tag, /);
+    expect(() => parseSelector('foo:bar')).toThrow(
+      /^--select: unknown selection method "foo" in "foo:bar" \(expected one of fqn, tag, /,
+    );
     expect(() => parseSelector('@x+')).toThrow(/"@" prefix and a "\+" suffix/);
   });
 });
@@ -108,8 +131,19 @@ describe('methods', () => {
   it('source and exposure, with operators', () => {
     expect(sel('source:raw')).toEqual(['source.shop.raw.orders']);
     // descendants include the tests below them: `+` walks test edges too
-    expect(sel('source:raw.orders+', { indirectSelection: 'empty' })).toEqual(ids('source.shop.raw.orders', M('stg_orders'), M('fct_orders'),
-      M('rpt_sales'), 'exposure.shop.dash', T.notNull, T.rel, T.singular, T.unit));
+    expect(sel('source:raw.orders+', { indirectSelection: 'empty' })).toEqual(
+      ids(
+        'source.shop.raw.orders',
+        M('stg_orders'),
+        M('fct_orders'),
+        M('rpt_sales'),
+        'exposure.shop.dash',
+        T.notNull,
+        T.rel,
+        T.singular,
+        T.unit,
+      ),
+    );
     expect(sel('source:shop.raw.ord*')).toEqual(['source.shop.raw.orders']);
     expect(sel('+exposure:dash', { indirectSelection: 'empty' })).toContain('seed.shop.customers');
     expect(() => sel('source:a.b.c.d')).toThrow(/invalid source selector/);
@@ -131,24 +165,51 @@ describe('methods', () => {
     expect(all).not.toContain('analysis.shop.adhoc');
     expect(all).toContain('source.shop.raw.orders');
     expect(all).toContain('exposure.shop.dash');
-    expect(all).toHaveLength(shopNodes().filter((n) => n.config['enabled'] !== false && n.resourceType !== 'analysis').length);
+    expect(all).toHaveLength(
+      shopNodes().filter((n) => n.config['enabled'] !== false && n.resourceType !== 'analysis').length,
+    );
   });
 });
 
 describe('graph and set operators', () => {
   const empty = { indirectSelection: 'empty' as const };
   it('+x, x+, n+x, x+n', () => {
-    expect(sel('+dim_customers', empty)).toEqual(ids('seed.shop.customers', M('stg_customers'), M('int_customers'), M('dim_customers')));
+    expect(sel('+dim_customers', empty)).toEqual(
+      ids('seed.shop.customers', M('stg_customers'), M('int_customers'), M('dim_customers')),
+    );
     expect(sel('1+dim_customers', empty)).toEqual(ids(M('int_customers'), M('dim_customers')));
     expect(sel('stg_orders+1', empty)).toEqual(ids(M('stg_orders'), M('fct_orders'), T.notNull));
-    expect(sel('dim_customers+', empty)).toEqual(ids(M('dim_customers'), M('fct_orders'), M('rpt_sales'), 'exposure.shop.dash',
-      T.unique, T.rel, T.singular, T.unit));
+    expect(sel('dim_customers+', empty)).toEqual(
+      ids(
+        M('dim_customers'),
+        M('fct_orders'),
+        M('rpt_sales'),
+        'exposure.shop.dash',
+        T.unique,
+        T.rel,
+        T.singular,
+        T.unit,
+      ),
+    );
   });
 
   it('@x adds the ancestors of every descendant', () => {
     expect(sel('@stg_orders', empty)).toEqual(
-      ids('source.shop.raw.orders', 'seed.shop.customers', M('stg_orders'), M('stg_customers'), M('int_customers'), M('dim_customers'),
-        M('fct_orders'), M('rpt_sales'), 'exposure.shop.dash', T.notNull, T.rel, T.singular, T.unit),
+      ids(
+        'source.shop.raw.orders',
+        'seed.shop.customers',
+        M('stg_orders'),
+        M('stg_customers'),
+        M('int_customers'),
+        M('dim_customers'),
+        M('fct_orders'),
+        M('rpt_sales'),
+        'exposure.shop.dash',
+        T.notNull,
+        T.rel,
+        T.singular,
+        T.unit,
+      ),
     );
   });
 
@@ -172,17 +233,26 @@ describe('indirect selection of tests', () => {
   });
   it('buildable: parents selected or ancestors of the selection', () => {
     const nodes = [...shopNodes(), model('fct_more', { deps: [M('fct_orders')] })];
-    const extra = { uniqueId: 'test.shop.rel_more.x', resourceType: 'test', name: 'rel_more', dependsOn: [M('fct_more'), M('dim_customers')],
-      testMetadata: { name: 'relationships', namespace: null } };
+    const extra = {
+      uniqueId: 'test.shop.rel_more.x',
+      resourceType: 'test',
+      name: 'rel_more',
+      dependsOn: [M('fct_more'), M('dim_customers')],
+      testMetadata: { name: 'relationships', namespace: null },
+    };
     const graph = new DbtGraph([...nodes, { ...nodes.find((n) => n.resourceType === 'test')!, ...extra }]);
-    const pick = (mode: SelectionSpec['indirectSelection']) => [...selectNodes(graph, { select: ['fct_more'], exclude: [], indirectSelection: mode })];
+    const pick = (mode: SelectionSpec['indirectSelection']) => [
+      ...selectNodes(graph, { select: ['fct_more'], exclude: [], indirectSelection: mode }),
+    ];
     expect(pick('buildable')).toContain('test.shop.rel_more.x');
     expect(pick('cautious')).not.toContain('test.shop.rel_more.x');
     expect(pick('eager')).toContain('test.shop.rel_more.x');
   });
-  it('--exclude removes the excluded node\'s tests too (eager), even multi-parent ones', () => {
+  it("--exclude removes the excluded node's tests too (eager), even multi-parent ones", () => {
     expect(sel('fct_orders', { exclude: ['dim_customers'] })).toEqual(ids(M('fct_orders'), T.singular, T.unit));
-    expect(sel('fct_orders', { exclude: ['dim_customers'], indirectSelection: 'cautious' })).toEqual(ids(M('fct_orders'), T.singular, T.unit));
+    expect(sel('fct_orders', { exclude: ['dim_customers'], indirectSelection: 'cautious' })).toEqual(
+      ids(M('fct_orders'), T.singular, T.unit),
+    );
     expect(sel([], { exclude: ['tag:staging'] })).not.toContain(T.notNull);
   });
 });

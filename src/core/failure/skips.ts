@@ -46,7 +46,14 @@ export function skipsOf(graph: DbtGraph, failedId: string): Set<string> {
 }
 
 /** Resource types dbt keeps in manifest.nodes besides tests: the only ones a test's extra edges reach. */
-const TEST_EDGE_TARGETS: ReadonlySet<string> = new Set(['model', 'seed', 'snapshot', 'analysis', 'operation', 'sql_operation']);
+const TEST_EDGE_TARGETS: ReadonlySet<string> = new Set([
+  'model',
+  'seed',
+  'snapshot',
+  'analysis',
+  'operation',
+  'sql_operation',
+]);
 
 function skipsOfDataTest(graph: DbtGraph, testId: string): Set<string> {
   const tested = graph.parents(testId);
@@ -80,6 +87,7 @@ function withoutUnitTestsOf(graph: DbtGraph, model: string, skipped: Set<string>
 /** The results whose status makes dbt skip dependents (`skipped` passes a skip on, but never starts one). */
 export function failedNodes(results: Iterable<{ unique_id: string; status: string }>): string[] {
   const out: string[] = [];
-  for (const r of results) if (SKIPS_DEPENDENTS.has(r.status as KnownStatus) && r.status !== 'skipped') out.push(r.unique_id);
+  for (const r of results)
+    if (SKIPS_DEPENDENTS.has(r.status as KnownStatus) && r.status !== 'skipped') out.push(r.unique_id);
   return out;
 }

@@ -101,7 +101,10 @@ export class DbtGraph {
   /** All ancestors (or descendants) of `start` up to `depth` hops (Infinity = all), excluding `start`. */
   reach(start: Iterable<string>, direction: 'up' | 'down', depth = Infinity): Set<string> {
     const { ids } = this.dense;
-    const [edgeStart, edgeList] = direction === 'up' ? [this.dense.parentStart, this.dense.parentList] : [this.dense.childStart, this.dense.childList];
+    const [edgeStart, edgeList] =
+      direction === 'up'
+        ? [this.dense.parentStart, this.dense.parentList]
+        : [this.dense.childStart, this.dense.childList];
     const seen = new Uint8Array(ids.length);
     const out = new Set<string>();
     let frontier: number[] = [];

@@ -34,7 +34,8 @@ export function parseBoundary(value: string, timezone: string, inputName: string
   const text = value.trim();
   if (!DATE_RE.test(text) && !DATETIME_RE.test(text)) throw badInput(inputName, value, EXPECTED_DATETIME);
   const dt = DateTime.fromISO(text.replace(' ', 'T'), { zone: timezone });
-  if (!dt.isValid) throw badInput(inputName, value, `${EXPECTED_DATETIME} (${dt.invalidExplanation ?? dt.invalidReason})`);
+  if (!dt.isValid)
+    throw badInput(inputName, value, `${EXPECTED_DATETIME} (${dt.invalidExplanation ?? dt.invalidReason})`);
   // Boundaries are whole seconds; dropping a fraction would silently move the interval.
   if (dt.millisecond !== 0) throw badInput(inputName, value, 'a datetime in whole seconds (no fraction of a second)');
   return dt;

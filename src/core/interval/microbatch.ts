@@ -33,13 +33,17 @@ export interface EventTimePlan {
   note: string | null;
 }
 
-export function microbatchModels(nodes: Iterable<Pick<ManifestNode, 'uniqueId' | 'resourceType' | 'config'>>): MicrobatchModel[] {
+export function microbatchModels(
+  nodes: Iterable<Pick<ManifestNode, 'uniqueId' | 'resourceType' | 'config'>>,
+): MicrobatchModel[] {
   const out: MicrobatchModel[] = [];
   for (const n of nodes) {
     if (n.resourceType !== 'model' || n.config['incremental_strategy'] !== 'microbatch') continue;
     const size = String(n.config['batch_size'] ?? '').toLowerCase();
     if (!(BATCH_SIZES as readonly string[]).includes(size)) {
-      throw new UserError(`${n.uniqueId}: a microbatch model with batch_size ${JSON.stringify(n.config['batch_size'] ?? null)}; expected one of ${BATCH_SIZES.join(', ')}`);
+      throw new UserError(
+        `${n.uniqueId}: a microbatch model with batch_size ${JSON.stringify(n.config['batch_size'] ?? null)}; expected one of ${BATCH_SIZES.join(', ')}`,
+      );
     }
     out.push({ uniqueId: n.uniqueId, batchSize: size as BatchSize });
   }
@@ -47,7 +51,11 @@ export function microbatchModels(nodes: Iterable<Pick<ManifestNode, 'uniqueId' |
 }
 
 /** The flags for each chunk; null when the shard holds no microbatch model. */
-export function eventTimePlan(interval: Pick<ResolvedInterval, 'start' | 'end'>, chunks: readonly Chunk[], models: readonly MicrobatchModel[]): EventTimePlan | null {
+export function eventTimePlan(
+  interval: Pick<ResolvedInterval, 'start' | 'end'>,
+  chunks: readonly Chunk[],
+  models: readonly MicrobatchModel[],
+): EventTimePlan | null {
   if (models.length === 0) return null;
   const size = BATCH_SIZES[Math.max(...models.map((m) => BATCH_SIZES.indexOf(m.batchSize)))]!;
   const utc = (iso: string): DateTime => DateTime.fromISO(iso, { setZone: true }).toUTC();
@@ -69,7 +77,10 @@ export function eventTimePlan(interval: Pick<ResolvedInterval, 'start' | 'end'>,
     }
     windows.push({ start: flag(a), end: flag(b) });
   }
-  const aligned = floor(start).equals(start) && ceil(end).equals(end) && chunks.every((c) => floor(utc(c.start)).equals(utc(c.start)));
+  const aligned =
+    floor(start).equals(start) &&
+    ceil(end).equals(end) &&
+    chunks.every((c) => floor(utc(c.start)).equals(utc(c.start)));
   const note = aligned
     ? null
     : `microbatch: the interval [${interval.start}, ${interval.end}) is not on ${size} batch boundaries (UTC); microbatch models build the whole batches [${flag(bounds[0]!)}, ${flag(bounds.at(-1)!)}) UTC` +

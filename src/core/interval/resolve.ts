@@ -29,7 +29,11 @@ export function resolveInterval(opts: IntervalOptions, trigger: TriggerContext):
   }
   if (trigger.eventName === 'schedule') {
     if (!trigger.schedule?.trim()) {
-      throw badInput('github.event.schedule', trigger.schedule ?? '', 'the cron string of the schedule event that started this run');
+      throw badInput(
+        'github.event.schedule',
+        trigger.schedule ?? '',
+        'the cron string of the schedule event that started this run',
+      );
     }
     const ticks = scheduleTicks(trigger.schedule, trigger.triggerTime);
     const start = DateTime.fromJSDate(ticks.previous, { zone: timezone });
@@ -54,7 +58,13 @@ export function triggerAtPlanTime(trigger: TriggerContext, planCreatedAt: string
   return Number.isNaN(at.getTime()) ? trigger : { ...trigger, triggerTime: at };
 }
 
-function interval(start: DateTime, end: DateTime, overlap: boolean, source: ResolvedInterval['source'], timezone: string): ResolvedInterval {
+function interval(
+  start: DateTime,
+  end: DateTime,
+  overlap: boolean,
+  source: ResolvedInterval['source'],
+  timezone: string,
+): ResolvedInterval {
   return { start: toBoundary(start), end: toBoundary(end), overlap, source, timezone };
 }
 
@@ -64,22 +74,43 @@ function explicitSource(opts: IntervalOptions, trigger: TriggerContext): Explici
   if (fromOpts) return fromOpts;
   if (trigger.eventName !== 'workflow_dispatch') return null;
   const inputs = trigger.dispatchInputs;
-  return pair('start_dttm', dispatchString('start_dttm', inputs['start_dttm']), 'end_dttm', dispatchString('end_dttm', inputs['end_dttm']));
+  return pair(
+    'start_dttm',
+    dispatchString('start_dttm', inputs['start_dttm']),
+    'end_dttm',
+    dispatchString('end_dttm', inputs['end_dttm']),
+  );
 }
 
-function pair(startName: string, start: string | undefined, endName: string, end: string | undefined): ExplicitSource | null {
+function pair(
+  startName: string,
+  start: string | undefined,
+  endName: string,
+  end: string | undefined,
+): ExplicitSource | null {
   const hasStart = start !== undefined && start.trim() !== '';
   const hasEnd = end !== undefined && end.trim() !== '';
   if (!hasStart && !hasEnd) return null;
-  if (!hasStart) throw badInput(startName, start ?? '', `a start datetime, since ${endName} is given (${JSON.stringify(end)}); give both or neither`);
-  if (!hasEnd) throw badInput(endName, end ?? '', `an end datetime, since ${startName} is given (${JSON.stringify(start)}); give both or neither`);
+  if (!hasStart)
+    throw badInput(
+      startName,
+      start ?? '',
+      `a start datetime, since ${endName} is given (${JSON.stringify(end)}); give both or neither`,
+    );
+  if (!hasEnd)
+    throw badInput(
+      endName,
+      end ?? '',
+      `an end datetime, since ${startName} is given (${JSON.stringify(start)}); give both or neither`,
+    );
   return { startName, start, endName, end };
 }
 
 /** Dispatch inputs arrive as strings; anything else there is a workflow mistake worth naming. */
 function dispatchString(name: string, value: unknown): string | undefined {
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw badInput(name, JSON.stringify(value), 'a string holding an ISO 8601 date or datetime');
+  if (typeof value !== 'string')
+    throw badInput(name, JSON.stringify(value), 'a string holding an ISO 8601 date or datetime');
   return value;
 }
 
@@ -88,10 +119,15 @@ function explicitRange(src: ExplicitSource, timezone: string, maxIntervalDays: n
   const end = parseBoundary(src.end, timezone, src.endName);
   const names = `${src.startName}/${src.endName}`;
   const shown = `${toBoundary(start)} .. ${toBoundary(end)}`;
-  if (end <= start) throw badInput(names, shown, `${src.startName} before ${src.endName} (the interval is [start, end))`);
+  if (end <= start)
+    throw badInput(names, shown, `${src.startName} before ${src.endName} (the interval is [start, end))`);
   const days = lengthInDays(start, end);
   if (days > maxIntervalDays) {
-    throw badInput(names, shown, `a range of at most ${maxIntervalDays} days (--max-interval-days), not ${formatDays(days)} days`);
+    throw badInput(
+      names,
+      shown,
+      `a range of at most ${maxIntervalDays} days (--max-interval-days), not ${formatDays(days)} days`,
+    );
   }
   return [start, end];
 }
@@ -99,4 +135,3 @@ function explicitRange(src: ExplicitSource, timezone: string, maxIntervalDays: n
 function formatDays(days: number): string {
   return Number.isInteger(days) ? String(days) : days.toFixed(2);
 }
-

@@ -26,7 +26,10 @@ export function scheduleTicks(cron: string, triggerTime: Date): ScheduleTicks {
   if (Number.isNaN(triggerTime.getTime())) throw new Error('triggerTime is an invalid Date');
   try {
     // prev() is strictly before currentDate; +1 ms makes a run triggered exactly on its tick own it.
-    const expression = CronExpressionParser.parse(text, { currentDate: new Date(triggerTime.getTime() + 1), tz: 'UTC' });
+    const expression = CronExpressionParser.parse(text, {
+      currentDate: new Date(triggerTime.getTime() + 1),
+      tz: 'UTC',
+    });
     const current = expression.prev().toDate();
     const previous = expression.prev().toDate();
     return { previous, current };

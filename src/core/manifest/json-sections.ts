@@ -51,7 +51,8 @@ const OPEN_OBJECT = 0x7b;
 const WASM_PAGE = 65536;
 
 let compiled: WebAssembly.Module | undefined;
-const scannerModule = (): WebAssembly.Module => (compiled ??= new WebAssembly.Module(Buffer.from(JSON_SCANNER_WASM, 'base64')));
+const scannerModule = (): WebAssembly.Module =>
+  (compiled ??= new WebAssembly.Module(Buffer.from(JSON_SCANNER_WASM, 'base64')));
 
 export class JsonSectionSplitter {
   private readonly wasm: ScannerExports;
@@ -91,9 +92,18 @@ export class JsonSectionSplitter {
       this.handleEvents(this.wasm.eventCount());
       if (status === 0) break;
       if (status === -1) throw new Error('malformed JSON: a closing bracket without an opening one');
-      if (status === -3) throw new Error('malformed JSON: a raw control character (U+0000 to U+001F) inside a string; JSON writes it escaped, e.g. \\n or \\u0000');
-      if (status === -4) throw new Error('malformed JSON: an escape JSON does not have inside a string; expected \\" \\\\ \\/ \\b \\f \\n \\r \\t or \\u and four hex digits');
-      if (status < 0) throw new Error('malformed JSON: unexpected bytes outside the values (before or after the top-level object, or between its sections)');
+      if (status === -3)
+        throw new Error(
+          'malformed JSON: a raw control character (U+0000 to U+001F) inside a string; JSON writes it escaped, e.g. \\n or \\u0000',
+        );
+      if (status === -4)
+        throw new Error(
+          'malformed JSON: an escape JSON does not have inside a string; expected \\" \\\\ \\/ \\b \\f \\n \\r \\t or \\u and four hex digits',
+        );
+      if (status < 0)
+        throw new Error(
+          'malformed JSON: unexpected bytes outside the values (before or after the top-level object, or between its sections)',
+        );
     }
     this.kept = this.wasm.compact(end);
   }
@@ -123,8 +133,8 @@ export class JsonSectionSplitter {
         this.noScalarEntry();
         this.entryKey = this.key(a, b);
         this.entryOpen = true;
-      }
-      else if (type === EVENT_SECTION_OPEN) this.h.onEntriesOpen?.(this.names[b]!, a === OPEN_OBJECT ? 'object' : 'array');
+      } else if (type === EVENT_SECTION_OPEN)
+        this.h.onEntriesOpen?.(this.names[b]!, a === OPEN_OBJECT ? 'object' : 'array');
       else this.ended(a, this.names[b]!);
     }
   }

@@ -37,17 +37,26 @@ const RawEntrySchema = z.object({
   // a copy per node on manifests with tens of thousands of nodes
   config: z.custom<Record<string, unknown>>(isPlainObject, 'expected an object').default({}),
   depends_on: z
-    .custom<{ nodes?: string[] }>((v) => isPlainObject(v) && (v['nodes'] === undefined || isStringList(v['nodes'])), 'expected { nodes: [unique ids] }')
+    .custom<{ nodes?: string[] }>(
+      (v) => isPlainObject(v) && (v['nodes'] === undefined || isStringList(v['nodes'])),
+      'expected { nodes: [unique ids] }',
+    )
     .default({}),
   // other nodes { name, checksum }, unit tests a bare sha256 string
   checksum: z
-    .custom<{ checksum: string } | string>((v) => typeof v === 'string' || (isPlainObject(v) && typeof v['checksum'] === 'string'), 'expected { checksum } or a string')
+    .custom<{ checksum: string } | string>(
+      (v) => typeof v === 'string' || (isPlainObject(v) && typeof v['checksum'] === 'string'),
+      'expected { checksum } or a string',
+    )
     .nullish(),
   unrendered_config: z.custom<Record<string, unknown>>(isPlainObject, 'expected an object').nullish(),
   patch_path: z.string().nullish(),
   test_metadata: z
     .custom<{ name: string; namespace?: string | null }>(
-      (v) => isPlainObject(v) && typeof v['name'] === 'string' && (v['namespace'] == null || typeof v['namespace'] === 'string'),
+      (v) =>
+        isPlainObject(v) &&
+        typeof v['name'] === 'string' &&
+        (v['namespace'] == null || typeof v['namespace'] === 'string'),
       'expected { name, namespace }',
     )
     .nullish(),
@@ -76,11 +85,14 @@ export function schemaVersionOf(url: string): number | null {
 
 export function parseMetadata(value: unknown, file: string): ManifestMetadata {
   const parsed = MetadataSchema.safeParse(value);
-  if (!parsed.success) throw new UserError(`--manifest: ${file} has no valid metadata.dbt_schema_version (is it a dbt manifest.json?)`);
+  if (!parsed.success)
+    throw new UserError(`--manifest: ${file} has no valid metadata.dbt_schema_version (is it a dbt manifest.json?)`);
   const m = parsed.data;
   const version = schemaVersionOf(m.dbt_schema_version);
   if (version === null) {
-    throw new UserError(`--manifest: ${file} declares schema ${JSON.stringify(m.dbt_schema_version)}, expected a dbt manifest schema (…/manifest/vN.json)`);
+    throw new UserError(
+      `--manifest: ${file} declares schema ${JSON.stringify(m.dbt_schema_version)}, expected a dbt manifest schema (…/manifest/vN.json)`,
+    );
   }
   if (version > MAX_SCHEMA_VERSION) {
     throw new UserError(

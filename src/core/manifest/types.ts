@@ -74,13 +74,6 @@ export const isEphemeral = (n: ManifestNode): boolean =>
 export const isEnabled = (n: ManifestNode): boolean => n.config['enabled'] !== false;
 
 /** Resource types that `dbt build` executes. */
-export const EXECUTABLE_TYPES: ReadonlySet<string> = new Set([
-  'model',
-  'seed',
-  'snapshot',
-  'test',
-  'unit_test',
-]);
+export const EXECUTABLE_TYPES: ReadonlySet<string> = new Set(['model', 'seed', 'snapshot', 'test', 'unit_test']);
 
-export const isTestLike = (n: ManifestNode): boolean =>
-  n.resourceType === 'test' || n.resourceType === 'unit_test';
+export const isTestLike = (n: ManifestNode): boolean => n.resourceType === 'test' || n.resourceType === 'unit_test';

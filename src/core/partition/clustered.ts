@@ -15,7 +15,13 @@ import { finishLayout, type StageLayout } from './stages.js';
  * chains stay in one shard and stages end where the schedule runs out of work it may do, which
  * uniform or capped cuts (components first, time second) miss on deep DAGs glued by shared models.
  */
-export function layoutClustered(dag: WorkDag, count: number, threads: number, shards: number, cutoff: number): StageLayout {
+export function layoutClustered(
+  dag: WorkDag,
+  count: number,
+  threads: number,
+  shards: number,
+  cutoff: number,
+): StageLayout {
   const { parentStart, parentList, childStart, childList, cost, tail, attached } = dag;
   const n = dag.ids.length;
   const raw = new Int32Array(n);
@@ -42,7 +48,8 @@ export function layoutClustered(dag: WorkDag, count: number, threads: number, sh
       if (b === -1) free.push(v);
       else if (b >= 0) affine[b]!.push(v);
     };
-    for (let v = 0; v < n; v++) if (raw[v] === 0 && doneParents[v] === parentStart[v + 1]! - parentStart[v]!) classify(v);
+    for (let v = 0; v < n; v++)
+      if (raw[v] === 0 && doneParents[v] === parentStart[v + 1]! - parentStart[v]!) classify(v);
     let now = 0;
     for (;;) {
       if (now < cutoff) {

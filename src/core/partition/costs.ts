@@ -60,7 +60,8 @@ export const DEFAULT_SECONDS: Readonly<Record<string, number>> = {
   test: DBT_SECONDS_PER_NODE,
   unit_test: DBT_SECONDS_PER_NODE,
 };
-export const defaultSecondsFor = (resourceType: string): number => DEFAULT_SECONDS[resourceType] ?? DBT_SECONDS_PER_NODE;
+export const defaultSecondsFor = (resourceType: string): number =>
+  DEFAULT_SECONDS[resourceType] ?? DBT_SECONDS_PER_NODE;
 
 /** Statuses whose time says nothing about the node's cost (it did not run, or stopped early). */
 const NOT_RUN = new Set(['skipped']);
@@ -119,14 +120,21 @@ export function costsFromTimings(measured: MeasuredTimings, graph: DbtGraph): Co
       );
     }
     if (unknown.length > 0) {
-      warnings.push(`--timings ${file}: ${unknown.length} result(s) for nodes not in the manifest ignored (e.g. ${unknown[0]})`);
+      warnings.push(
+        `--timings ${file}: ${unknown.length} result(s) for nodes not in the manifest ignored (e.g. ${unknown[0]})`,
+      );
     }
   }
   // seconds of ids the graph does not hold are never looked up
   return fillEstimates(graph, measured.seconds, measured.files.length, warnings);
 }
 
-function fillEstimates(graph: DbtGraph, measured: Map<string, number>, fileCount: number, warnings: string[]): CostTable {
+function fillEstimates(
+  graph: DbtGraph,
+  measured: Map<string, number>,
+  fileCount: number,
+  warnings: string[],
+): CostTable {
   // one pass over the graph: measured seconds in, the rest waits (per type) for its type's median;
   // medians and counts do not depend on node order, so graph order serves (no sort of 40k ids)
   const seconds = new Map<string, number>();
@@ -149,17 +157,32 @@ function fillEstimates(graph: DbtGraph, measured: Map<string, number>, fileCount
     const known = knownByType.get(type);
     const estimate = known
       ? { seconds: median(known), how: `median of ${known.length} timed ${type}s` }
-      : { seconds: defaultSecondsFor(type), how: "dbt's own time per node measured on dbt 1.11 + DuckDB; warehouse time unknown: pass --timings" };
+      : {
+          seconds: defaultSecondsFor(type),
+          how: "dbt's own time per node measured on dbt 1.11 + DuckDB; warehouse time unknown: pass --timings",
+        };
     estimateFor.set(type, estimate);
     for (const id of missingByType.get(type)!) seconds.set(id, estimate.seconds);
     estimated += missingByType.get(type)!.length;
   }
-  return { seconds, withHistory, estimated, assumption: describe(fileCount, withHistory, estimated, estimateFor), warnings };
+  return {
+    seconds,
+    withHistory,
+    estimated,
+    assumption: describe(fileCount, withHistory, estimated, estimateFor),
+    warnings,
+  };
 }
 
-function describe(fileCount: number, withHistory: number, estimated: number, estimateFor: Map<string, { seconds: number; how: string }>): string {
+function describe(
+  fileCount: number,
+  withHistory: number,
+  estimated: number,
+  estimateFor: Map<string, { seconds: number; how: string }>,
+): string {
   const guesses = [...estimateFor].map(([type, e]) => `${type} ${round(e.seconds)} s (${e.how})`).join(', ');
-  if (fileCount === 0) return `no --timings given: every node estimated per resource type: ${guesses || 'nothing to estimate'}`;
+  if (fileCount === 0)
+    return `no --timings given: every node estimated per resource type: ${guesses || 'nothing to estimate'}`;
   const from = `${withHistory} node(s) timed from ${fileCount} run_results file(s) (median per node)`;
   return estimated === 0 ? from : `${from}; ${estimated} without history estimated as ${guesses}`;
 }
@@ -168,7 +191,10 @@ function describe(fileCount: number, withHistory: number, estimated: number, est
 function resultSeconds(r: RunResult, file: string): number {
   if (r.execution_time > 0 || r.timing === undefined) return r.execution_time;
   const parsed = z.array(TimingSchema).safeParse(r.timing);
-  if (!parsed.success) throw new UserError(`--timings: ${file}: the result for ${r.unique_id} has a "timing" that is not a list of {name, started_at, completed_at}`);
+  if (!parsed.success)
+    throw new UserError(
+      `--timings: ${file}: the result for ${r.unique_id} has a "timing" that is not a list of {name, started_at, completed_at}`,
+    );
   const starts = parsed.data.map((t) => Date.parse(t.started_at ?? '')).filter(Number.isFinite);
   const ends = parsed.data.map((t) => Date.parse(t.completed_at ?? '')).filter(Number.isFinite);
   if (starts.length === 0 || ends.length === 0) return 0;
@@ -199,4 +225,3 @@ export function median(values: readonly number[]): number {
 }
 
 const round = (s: number): number => Math.round(s * 100) / 100;
-

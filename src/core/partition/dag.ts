@@ -78,12 +78,26 @@ export function buildWorkDag(graph: DbtGraph, selected: ReadonlySet<string>, cos
   for (let k = n - 1; k >= 0; k--) {
     const v = topo[k]!;
     let longest = 0;
-    for (let e = childStart[v]!; e < childStart[v + 1]!; e++) if (tail[childList[e]!]! > longest) longest = tail[childList[e]!]!;
+    for (let e = childStart[v]!; e < childStart[v + 1]!; e++)
+      if (tail[childList[e]!]! > longest) longest = tail[childList[e]!]!;
     tail[v] = cost[v]! + longest;
     if (tail[v]! > criticalPath) criticalPath = tail[v]!;
     totalWork += cost[v]!;
   }
-  return { ids, cost, parentStart, parentList, childStart, childList, attached, topo, est, tail, criticalPath, totalWork };
+  return {
+    ids,
+    cost,
+    parentStart,
+    parentList,
+    childStart,
+    childList,
+    attached,
+    topo,
+    est,
+    tail,
+    criticalPath,
+    totalWork,
+  };
 }
 
 /** Non-attached nodes by earliest start, ties in topological order (parents first). */
@@ -114,7 +128,11 @@ export function coreByTail(dag: WorkDag): Int32Array {
  * parent, so long chains of ephemeral or unselected nodes cost O(nodes + edges), not a copy per hop.
  * Iterative: 10k-deep chains must not overflow the stack.
  */
-function effectiveParents(dense: DenseGraph, graphOf: Int32Array, workOf: Int32Array): { parentStart: Int32Array; parentList: Int32Array } {
+function effectiveParents(
+  dense: DenseGraph,
+  graphOf: Int32Array,
+  workOf: Int32Array,
+): { parentStart: Int32Array; parentList: Int32Array } {
   const { parentStart: gStart, parentList: gList } = dense;
   const through: Array<readonly number[] | undefined> = new Array(dense.ids.length);
   const open = new Uint8Array(dense.ids.length);
@@ -215,7 +233,11 @@ const EMPTY: readonly number[] = Object.freeze([]);
 const ascending = (a: number, b: number): number => a - b;
 
 /** Children lists from parent lists; filled in ascending child order, so each list is sorted. */
-function invert(parentStart: Int32Array, parentList: Int32Array, n: number): { childStart: Int32Array; childList: Int32Array } {
+function invert(
+  parentStart: Int32Array,
+  parentList: Int32Array,
+  n: number,
+): { childStart: Int32Array; childList: Int32Array } {
   const childStart = new Int32Array(n + 1);
   for (let e = 0; e < parentList.length; e++) childStart[parentList[e]! + 1]!++;
   for (let v = 0; v < n; v++) childStart[v + 1]! += childStart[v]!;
@@ -227,7 +249,13 @@ function invert(parentStart: Int32Array, parentList: Int32Array, n: number): { c
   return { childStart, childList };
 }
 
-function topologicalOrder(ids: string[], parentStart: Int32Array, parentList: Int32Array, childStart: Int32Array, childList: Int32Array): Int32Array {
+function topologicalOrder(
+  ids: string[],
+  parentStart: Int32Array,
+  parentList: Int32Array,
+  childStart: Int32Array,
+  childList: Int32Array,
+): Int32Array {
   const n = ids.length;
   const indegree = new Int32Array(n);
   const order = new Int32Array(n);

@@ -52,7 +52,12 @@ export interface LayoutEstimate {
  * smaller jobs balance better when components outnumber slots). Tests sent to finalTests are
  * charged at their work over the threads, since the final job runs them.
  */
-export function estimateLayout(dag: WorkDag, layout: StageLayout, limits: Limits, placements = new Placements(dag)): LayoutEstimate {
+export function estimateLayout(
+  dag: WorkDag,
+  layout: StageLayout,
+  limits: Limits,
+  placements = new Placements(dag),
+): LayoutEstimate {
   let seconds = 0;
   let lowerBound = 0;
   let finalWork = 0;
@@ -60,7 +65,11 @@ export function estimateLayout(dag: WorkDag, layout: StageLayout, limits: Limits
   layout.stages.forEach((stage, i) => {
     const last = i === layout.stages.length - 1;
     const cap = Math.min(stage.size, limits.maxShardsPerStage);
-    const counts = new Set([1, limits.slots >> 2, limits.slots >> 1, limits.slots, 2 * limits.slots].map((n) => Math.max(1, Math.min(n, cap))));
+    const counts = new Set(
+      [1, limits.slots >> 2, limits.slots >> 1, limits.slots, 2 * limits.slots].map((n) =>
+        Math.max(1, Math.min(n, cap)),
+      ),
+    );
     let best: { bins: Bins; score: number } | undefined;
     for (const n of [...counts].sort((a, b) => a - b)) {
       const bins = binsFor(placements.get(layout, stage, i + 1, n), limits);
@@ -86,7 +95,12 @@ export function estimateLayout(dag: WorkDag, layout: StageLayout, limits: Limits
 }
 
 /** The whole selection as one job: one stage, one shard, the given threads (the plain `dbt build`). */
-export function oneJobEstimate(dag: WorkDag, layout: StageLayout, limits: Limits, placements: Placements): LayoutEstimate {
+export function oneJobEstimate(
+  dag: WorkDag,
+  layout: StageLayout,
+  limits: Limits,
+  placements: Placements,
+): LayoutEstimate {
   if (layout.stages.length !== 1) throw new Error('one job needs the one-stage layout');
   const bins = binsFor(placements.get(layout, layout.stages[0]!, 1, 1), limits);
   const seconds = stageSeconds(bins.estimates, limits, bins.counts);
@@ -117,11 +131,23 @@ export class PlanSimulator {
     const planned = collected.map((shards, s) => {
       key += `/${s}:${shards.shards.length}`; // a stage's shards depend on the earlier stages' counts
       let durations = this.memo.get(key);
-      if (!durations) this.memo.set(key, (durations = shards.shards.map((nodes) => this.sim.duration(nodes, limits.threads))));
-      return { ...shards, durations, seconds: stageSeconds(durations, limits, shards.shards.map((nodes) => nodes.length)) };
+      if (!durations)
+        this.memo.set(key, (durations = shards.shards.map((nodes) => this.sim.duration(nodes, limits.threads))));
+      return {
+        ...shards,
+        durations,
+        seconds: stageSeconds(
+          durations,
+          limits,
+          shards.shards.map((nodes) => nodes.length),
+        ),
+      };
     });
     const finalTests = planned.flatMap((s) => s.finalTests).sort((a, b) => a - b);
-    const finalSeconds = finalTests.length > 0 ? stageSeconds([this.sim.duration(finalTests, limits.threads)], limits, [finalTests.length]) : 0;
+    const finalSeconds =
+      finalTests.length > 0
+        ? stageSeconds([this.sim.duration(finalTests, limits.threads)], limits, [finalTests.length])
+        : 0;
     return {
       stages: planned,
       finalTests,
@@ -206,7 +232,9 @@ export class Placements {
 
 function binsFor(p: Placement, limits: Limits): Bins {
   const cpu = limits.machine.dbtCpuPerNode;
-  const estimates = Array.from(p.loads, (load, b) => Math.max(p.longest[b]!, load / limits.threads, p.counts[b]! * cpu));
+  const estimates = Array.from(p.loads, (load, b) =>
+    Math.max(p.longest[b]!, load / limits.threads, p.counts[b]! * cpu),
+  );
   return { binOf: p.binOf, looseBin: p.looseBin, estimates, counts: Array.from(p.counts), finalWork: p.finalWork };
 }
 
@@ -247,6 +275,8 @@ function collect(stage: Stage, bins: Bins): StageShards {
     for (let k = stage.memberStart[c]!; k < stage.memberStart[c + 1]!; k++) shard.push(stage.members[k]!);
   }
   const finalTests: number[] = [];
-  stage.looseTests.forEach((t, i) => (bins.looseBin[i]! >= 0 ? shards[bins.looseBin[i]!]!.push(t) : finalTests.push(t)));
+  stage.looseTests.forEach((t, i) =>
+    bins.looseBin[i]! >= 0 ? shards[bins.looseBin[i]!]!.push(t) : finalTests.push(t),
+  );
   return { shards, finalTests, estimates: bins.estimates };
 }

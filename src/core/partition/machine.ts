@@ -41,7 +41,10 @@ export interface Machine {
 }
 
 /** GitHub: each matrix job brings its own runner, so shards compete for no cores. */
-export const GITHUB_MACHINE: Machine = { dbtCpuPerNode: DBT_CPU_SECONDS_PER_NODE, startupCpuSeconds: DBT_STARTUP_SECONDS };
+export const GITHUB_MACHINE: Machine = {
+  dbtCpuPerNode: DBT_CPU_SECONDS_PER_NODE,
+  startupCpuSeconds: DBT_STARTUP_SECONDS,
+};
 
 /**
  * One machine: every shard running at once draws on the same `cores`. A shard's start-up there is

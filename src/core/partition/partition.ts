@@ -3,7 +3,15 @@ import type { DbtGraph } from '../graph/graph.js';
 import type { Shard } from '../plan/schema.js';
 import type { CostTable } from './costs.js';
 import { buildWorkDag, coreByStart, coreByTail, type WorkDag } from './dag.js';
-import { Placements, PlanSimulator, estimateLayout, oneJobEstimate, type LayoutEstimate, type LayoutPlan, type Limits } from './evaluate.js';
+import {
+  Placements,
+  PlanSimulator,
+  estimateLayout,
+  oneJobEstimate,
+  type LayoutEstimate,
+  type LayoutPlan,
+  type Limits,
+} from './evaluate.js';
 import { GITHUB_MACHINE, type Machine } from './machine.js';
 import { layoutClustered } from './clustered.js';
 import { refinePlan } from './refine.js';
@@ -76,7 +84,14 @@ interface Search {
   refineBudget: number;
 }
 const WIDE_SEARCH_NODES = 3000;
-const WIDE: Search = { cutThreadOptions: 2, caps: [0.7, 0.85, 1, 1.15, 1.3, 1.6, 2], horizons: [1, Infinity], cutoffs: [0.5, 0.7], simulated: 12, refineBudget: 100 };
+const WIDE: Search = {
+  cutThreadOptions: 2,
+  caps: [0.7, 0.85, 1, 1.15, 1.3, 1.6, 2],
+  horizons: [1, Infinity],
+  cutoffs: [0.5, 0.7],
+  simulated: 12,
+  refineBudget: 100,
+};
 const NARROW: Search = { cutThreadOptions: 1, caps: [], horizons: [1.05], cutoffs: [], simulated: 8, refineBudget: 0 };
 const NO_CUTS: Search = { ...NARROW, cutThreadOptions: 0 };
 const searchFor = (nodes: number): Search => (nodes <= WIDE_SEARCH_NODES ? WIDE : NARROW);
@@ -101,7 +116,13 @@ export function partition(input: PartitionInput): PartitionResult {
       stages: 0,
       shards: [],
       finalTests: [],
-      estimates: { sequentialSeconds: 0, makespanSeconds: 0, lowerBoundSeconds: 0, oneJobSeconds: 0, shardedSeconds: null },
+      estimates: {
+        sequentialSeconds: 0,
+        makespanSeconds: 0,
+        lowerBoundSeconds: 0,
+        oneJobSeconds: 0,
+        shardedSeconds: null,
+      },
     };
   }
   const machine = input.machine ?? GITHUB_MACHINE;
@@ -109,7 +130,9 @@ export function partition(input: PartitionInput): PartitionResult {
   const uniform = distinct(Array.from({ length: input.maxStages }, (_, k) => layoutStages(dag, k + 1)));
   const widest = Math.max(...uniform.flatMap((l) => l.stages.map((s) => Math.min(s.size, maxShardsPerStage))));
   const threadOptions =
-    fixedThreads !== undefined ? [fixedThreads] : pickableThreads(budget, input.maxThreads ?? DEFAULT_MAX_THREADS, widest);
+    fixedThreads !== undefined
+      ? [fixedThreads]
+      : pickableThreads(budget, input.maxThreads ?? DEFAULT_MAX_THREADS, widest);
 
   const byStart = input.maxStages > 1 ? coreByStart(dag) : undefined;
   const byTail = input.maxStages > 1 ? coreByTail(dag) : undefined;
@@ -131,7 +154,8 @@ export function partition(input: PartitionInput): PartitionResult {
       cuts.add(layoutCapped(dag, k, dag.totalWork / (k * parallel), byStart));
       cuts.add(layoutCapped(dag, k, target, byTail, threads));
       // or at one k-th of the bound per stage, long chains kept where deferring them would end past the horizon
-      for (const f of search.caps) for (const h of search.horizons) cuts.add(layoutCapped(dag, k, (f * target) / k, byTail, threads, h * target));
+      for (const f of search.caps)
+        for (const h of search.horizons) cuts.add(layoutCapped(dag, k, (f * target) / k, byTail, threads, h * target));
       for (const f of search.cutoffs) cuts.add(layoutClustered(dag, k, threads, parallel, f * target));
     }
     for (const layout of cuts.added) candidates.push(estimateLayout(dag, layout, limits, placements));
@@ -142,8 +166,18 @@ export function partition(input: PartitionInput): PartitionResult {
   const sim = new PlanSimulator(dag, machine);
   // one plain `dbt build` with the most threads is always simulated: the plan must beat it to shard
   const top = threadOptions[0]!;
-  const oneJob = sim.simulate(oneJobEstimate(dag, uniform[0]!, { threads: top, slots: Math.floor(budget / (top + 1)), maxShardsPerStage, overhead, machine }, placements));
-  let best: { plan: LayoutPlan; limits: Limits } = { plan: oneJob, limits: { threads: top, slots: 1, maxShardsPerStage, overhead, machine } };
+  const oneJob = sim.simulate(
+    oneJobEstimate(
+      dag,
+      uniform[0]!,
+      { threads: top, slots: Math.floor(budget / (top + 1)), maxShardsPerStage, overhead, machine },
+      placements,
+    ),
+  );
+  let best: { plan: LayoutPlan; limits: Limits } = {
+    plan: oneJob,
+    limits: { threads: top, slots: 1, maxShardsPerStage, overhead, machine },
+  };
   let sharded: number | null = null;
   for (const candidate of candidates.slice(0, search.simulated)) {
     // a candidate whose bound exceeds the best makespan cannot win, not even a tie
@@ -159,7 +193,10 @@ export function partition(input: PartitionInput): PartitionResult {
       sharded = Math.min(sharded ?? Infinity, refined.makespan);
     }
   }
-  return toResult(dag, best.plan, best.limits, { oneJobSeconds: round(oneJob.makespan), shardedSeconds: sharded === null ? null : round(sharded) });
+  return toResult(dag, best.plan, best.limits, {
+    oneJobSeconds: round(oneJob.makespan),
+    shardedSeconds: sharded === null ? null : round(sharded),
+  });
 }
 
 function better(a: LayoutPlan, b: LayoutPlan): boolean {
@@ -194,7 +231,10 @@ class DistinctLayouts {
     let hash = layout.stages.length;
     for (let v = 0; v < layout.stageOf.length; v++) hash = (Math.imul(hash, 31) + layout.stageOf[v]!) | 0;
     const same = this.seen.get(hash);
-    if (same?.some((l) => l.stages.length === layout.stages.length && l.stageOf.every((s, v) => s === layout.stageOf[v]))) return false;
+    if (
+      same?.some((l) => l.stages.length === layout.stages.length && l.stageOf.every((s, v) => s === layout.stageOf[v]))
+    )
+      return false;
     if (same) same.push(layout);
     else this.seen.set(hash, [layout]);
     return true;
@@ -217,7 +257,12 @@ function pickableThreads(budget: number, maxThreads: number, widestStage: number
   return [...new Set(Array.from({ length: MAX_THREAD_OPTIONS }, (_, i) => options[Math.round(i * step)]!))];
 }
 
-function toResult(dag: WorkDag, plan: LayoutPlan, limits: Limits, compared: { oneJobSeconds: number; shardedSeconds: number | null }): PartitionResult {
+function toResult(
+  dag: WorkDag,
+  plan: LayoutPlan,
+  limits: Limits,
+  compared: { oneJobSeconds: number; shardedSeconds: number | null },
+): PartitionResult {
   const shards: Shard[] = [];
   plan.stages.forEach((stagePlan, s) => {
     const order = stagePlan.shards
@@ -238,7 +283,8 @@ function toResult(dag: WorkDag, plan: LayoutPlan, limits: Limits, compared: { on
   // dbt's own CPU: one core per shard, and on a shared machine no more than its cores
   const cpu = dag.ids.length * limits.machine.dbtCpuPerNode;
   const cpuParallel = Math.min(maxParallel, limits.machine.sharedCores ?? maxParallel);
-  const lowerBound = Math.max(dag.criticalPath, dag.totalWork / (maxParallel * limits.threads), cpu / cpuParallel) + limits.overhead;
+  const lowerBound =
+    Math.max(dag.criticalPath, dag.totalWork / (maxParallel * limits.threads), cpu / cpuParallel) + limits.overhead;
   return {
     threads: limits.threads,
     maxParallel,
@@ -259,7 +305,8 @@ function validate(input: PartitionInput): { threads: number | undefined; connect
   if (!Number.isInteger(budget) || budget < 2) {
     throw badInput('--connection-budget', budget, 'a whole number ≥ 2 (one shard with one thread holds 2 connections)');
   }
-  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1)) throw badInput('--threads', threads, 'a whole number ≥ 1');
+  if (threads !== undefined && (!Number.isInteger(threads) || threads < 1))
+    throw badInput('--threads', threads, 'a whole number ≥ 1');
   if (threads !== undefined && budget < threads + 1) {
     throw new UserError(
       `--connection-budget: got ${budget}, expected at least ${threads + 1} for --threads ${threads} (a shard holds threads + 1 connections)`,
@@ -268,8 +315,10 @@ function validate(input: PartitionInput): { threads: number | undefined; connect
   if (input.maxThreads !== undefined && (!Number.isInteger(input.maxThreads) || input.maxThreads < 1)) {
     throw badInput('maxThreads', input.maxThreads, 'a whole number ≥ 1');
   }
-  if (!Number.isInteger(input.maxShards) || input.maxShards < 1) throw badInput('--max-shards', input.maxShards, 'a whole number ≥ 1');
-  if (!Number.isInteger(input.maxStages) || input.maxStages < 1) throw badInput('--max-stages', input.maxStages, 'a whole number ≥ 1');
+  if (!Number.isInteger(input.maxShards) || input.maxShards < 1)
+    throw badInput('--max-shards', input.maxShards, 'a whole number ≥ 1');
+  if (!Number.isInteger(input.maxStages) || input.maxStages < 1)
+    throw badInput('--max-stages', input.maxStages, 'a whole number ≥ 1');
   if (!Number.isFinite(input.shardOverheadSeconds) || input.shardOverheadSeconds < 0) {
     throw badInput('--shard-overhead-seconds', input.shardOverheadSeconds, 'a number ≥ 0');
   }

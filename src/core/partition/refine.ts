@@ -20,7 +20,13 @@ const TRIES = 6;
  * `budget`: node-simulations allowed (each candidate re-simulates the two shards it touches), so
  * the time is bounded on any DAG and the result is deterministic.
  */
-export function refinePlan(dag: WorkDag, plan: LayoutPlan, limits: Limits, sim: ShardSimulator, budget: number): LayoutPlan {
+export function refinePlan(
+  dag: WorkDag,
+  plan: LayoutPlan,
+  limits: Limits,
+  sim: ShardSimulator,
+  budget: number,
+): LayoutPlan {
   const n = dag.ids.length;
   const count = plan.stages.length;
   if (count < 2) return plan;
@@ -28,7 +34,9 @@ export function refinePlan(dag: WorkDag, plan: LayoutPlan, limits: Limits, sim: 
   const shardOf = new Int32Array(n).fill(-1);
   const shards = plan.stages.map((s) => s.shards.map((nodes) => [...nodes]));
   const durations = plan.stages.map((s) => [...s.durations]);
-  shards.forEach((stage, s) => stage.forEach((nodes, b) => nodes.forEach((v) => ((stageOf[v] = s + 1), (shardOf[v] = b)))));
+  shards.forEach((stage, s) =>
+    stage.forEach((nodes, b) => nodes.forEach((v) => ((stageOf[v] = s + 1), (shardOf[v] = b)))),
+  );
   const seconds = plan.stages.map((s) => s.seconds);
   const inGroup = new Uint8Array(n);
 
@@ -49,8 +57,12 @@ export function refinePlan(dag: WorkDag, plan: LayoutPlan, limits: Limits, sim: 
   // the shard of stage s the group's neighbours there pin it to, or -1 when none do
   const pinnedShard = (group: number[], s: number): number => {
     for (const v of group) {
-      for (const [start, list] of [[dag.parentStart, dag.parentList], [dag.childStart, dag.childList]] as const) {
-        for (let e = start[v]!; e < start[v + 1]!; e++) if (!inGroup[list[e]!] && stageOf[list[e]!] === s) return shardOf[list[e]!]!;
+      for (const [start, list] of [
+        [dag.parentStart, dag.parentList],
+        [dag.childStart, dag.childList],
+      ] as const) {
+        for (let e = start[v]!; e < start[v + 1]!; e++)
+          if (!inGroup[list[e]!] && stageOf[list[e]!] === s) return shardOf[list[e]!]!;
       }
     }
     return -1;
@@ -58,12 +70,20 @@ export function refinePlan(dag: WorkDag, plan: LayoutPlan, limits: Limits, sim: 
   // a stage's wall-clock; emptied shards are dropped, so they cost no job start
   const timeOf = (durs: number[], sizes: number[]): number => {
     const kept = sizes.flatMap((size, b) => (size > 0 ? [b] : []));
-    return stageSeconds(kept.map((b) => durs[b]!), limits, kept.map((b) => sizes[b]!));
+    return stageSeconds(
+      kept.map((b) => durs[b]!),
+      limits,
+      kept.map((b) => sizes[b]!),
+    );
   };
-  const stageTime = (s: number): number => timeOf(durations[s]!, shards[s]!.map((x) => x.length));
+  const stageTime = (s: number): number =>
+    timeOf(
+      durations[s]!,
+      shards[s]!.map((x) => x.length),
+    );
 
   let spent = 0;
-  for (let improved = true; improved && spent < budget; ) {
+  for (let improved = true; improved && spent < budget;) {
     improved = false;
     for (let k = 0; k < count && spent < budget; k++) {
       const d = durations[k]!;
@@ -78,7 +98,16 @@ export function refinePlan(dag: WorkDag, plan: LayoutPlan, limits: Limits, sim: 
   }
 
   /** `drop`: makespan saved; `evener`: fall in the two shards' sum of squared durations */
-  interface Move { group: number[]; toStage: number; toShard: number; drop: number; evener: number; fromLeft: number[]; fromTime: number; toTime: number }
+  interface Move {
+    group: number[];
+    toStage: number;
+    toShard: number;
+    drop: number;
+    evener: number;
+    fromLeft: number[];
+    fromTime: number;
+    toTime: number;
+  }
   function beats(a: Move, b: Move | undefined): boolean {
     return !b || a.drop > b.drop || (a.drop === b.drop && a.evener > b.evener);
   }
@@ -114,13 +143,17 @@ export function refinePlan(dag: WorkDag, plan: LayoutPlan, limits: Limits, sim: 
     const lasts: number[] = [];
     for (const v of nodes) {
       let root = true;
-      for (let e = dag.parentStart[v]!; e < dag.parentStart[v + 1]! && root; e++) if (stageOf[dag.parentList[e]!] === s) root = false;
+      for (let e = dag.parentStart[v]!; e < dag.parentStart[v + 1]! && root; e++)
+        if (stageOf[dag.parentList[e]!] === s) root = false;
       if (root && s > 1) roots.push(v);
       if (s < count) lasts.push(v);
     }
     roots.sort((a, b) => dag.tail[b]! - dag.tail[a]! || a - b);
     lasts.sort((a, b) => sim.finishOf(b) - sim.finishOf(a) || a - b);
-    return [...roots.slice(0, TRIES).map((v): [number, number] => [v, s - 1]), ...lasts.slice(0, TRIES).map((v): [number, number] => [v, s + 1])];
+    return [
+      ...roots.slice(0, TRIES).map((v): [number, number] => [v, s - 1]),
+      ...lasts.slice(0, TRIES).map((v): [number, number] => [v, s + 1]),
+    ];
   }
 
   // v and its tests in the same shard, if nothing else of this shard depends on v
@@ -151,7 +184,8 @@ export function refinePlan(dag: WorkDag, plan: LayoutPlan, limits: Limits, sim: 
       sizes[b] = size;
       return [durs, sizes];
     };
-    const after = timeOf(...changed(k, from, fromTime, fromLeft.length)) + timeOf(...changed(t, toShard, toTime, toNodes.length));
+    const after =
+      timeOf(...changed(k, from, fromTime, fromLeft.length)) + timeOf(...changed(t, toShard, toTime, toNodes.length));
     const eps = 1e-9 * Math.max(1, before);
     // equal makespan: accept when the two shards get more even (the sum of squares drops), so ties at a stage's top can be undone one by one
     const evener = was[0]! ** 2 + was[1]! ** 2 - fromTime ** 2 - toTime ** 2;
@@ -180,8 +214,20 @@ export function refinePlan(dag: WorkDag, plan: LayoutPlan, limits: Limits, sim: 
   const stages = plan.stages
     .map((stage, s) => {
       const keep = shards[s]!.map((x, b) => b).filter((b) => shards[s]![b]!.length > 0);
-      const kept = { ...stage, shards: keep.map((b) => shards[s]![b]!), durations: keep.map((b) => durations[s]![b]!), estimates: keep.map((b) => durations[s]![b]!) };
-      return { ...kept, seconds: stageSeconds(kept.durations, limits, kept.shards.map((x) => x.length)) };
+      const kept = {
+        ...stage,
+        shards: keep.map((b) => shards[s]![b]!),
+        durations: keep.map((b) => durations[s]![b]!),
+        estimates: keep.map((b) => durations[s]![b]!),
+      };
+      return {
+        ...kept,
+        seconds: stageSeconds(
+          kept.durations,
+          limits,
+          kept.shards.map((x) => x.length),
+        ),
+      };
     })
     .filter((s) => s.shards.length > 0);
   const finalSeconds = plan.makespan - plan.stages.reduce((sum, s) => sum + s.seconds, 0);

@@ -92,7 +92,10 @@ export class ShardSimulator {
     this.pending = new Int32Array(n);
     this.finish = new Float64Array(n);
     // the ready heap pops the longest tail first: a min-heap on the negated tail
-    this.ready = new KeyHeap(dag.tail.map((t) => -t), n);
+    this.ready = new KeyHeap(
+      dag.tail.map((t) => -t),
+      n,
+    );
     this.running = new KeyHeap(this.finish, 64);
   }
 

@@ -61,7 +61,12 @@ export function layoutStages(dag: WorkDag, count: number): StageLayout {
  * component's shard time max(longest path in the stage, work / threads).
  */
 export function layoutCapped(
-  dag: WorkDag, count: number, cap: number, order: Int32Array = coreByStart(dag), threads = 0, horizon = Infinity,
+  dag: WorkDag,
+  count: number,
+  cap: number,
+  order: Int32Array = coreByStart(dag),
+  threads = 0,
+  horizon = Infinity,
 ): StageLayout {
   const { attached, parentStart, parentList, est, cost, tail } = dag;
   const n = dag.ids.length;
@@ -69,7 +74,8 @@ export function layoutCapped(
   for (let v = 0; v < n; v++) {
     if (!attached[v]) continue;
     let host = parentList[parentStart[v]!]!;
-    for (let e = parentStart[v]! + 1; e < parentStart[v + 1]!; e++) if (est[parentList[e]!]! > est[host]!) host = parentList[e]!;
+    for (let e = parentStart[v]! + 1; e < parentStart[v + 1]!; e++)
+      if (est[parentList[e]!]! > est[host]!) host = parentList[e]!;
     weight[host] = weight[host]! + cost[v]!;
   }
   const raw = new Int32Array(n);
@@ -134,7 +140,8 @@ export function finishLayout(dag: WorkDag, raw: Int32Array, count: number): Stag
   for (let v = 0; v < n; v++) {
     if (!attached[v]) continue;
     let s = 1;
-    for (let e = parentStart[v]!; e < parentStart[v + 1]!; e++) if (stageOf[parentList[e]!]! > s) s = stageOf[parentList[e]!]!;
+    for (let e = parentStart[v]!; e < parentStart[v + 1]!; e++)
+      if (stageOf[parentList[e]!]! > s) s = stageOf[parentList[e]!]!;
     stageOf[v] = s;
   }
   return buildStages(dag, stageOf, k);
@@ -209,7 +216,15 @@ function buildStages(dag: WorkDag, stageOf: Int32Array, count: number): StageLay
     if (finish[v]! > compPath[c]!) compPath[c] = finish[v]!;
     compSize[c]!++;
   }
-  return assemble(dag, stageOf, globalOf, loose, { compStage, compWork, compPath, compSize, looseCount, stageWork, stagePath });
+  return assemble(dag, stageOf, globalOf, loose, {
+    compStage,
+    compWork,
+    compPath,
+    compSize,
+    looseCount,
+    stageWork,
+    stagePath,
+  });
 }
 
 interface Columns {
@@ -223,7 +238,13 @@ interface Columns {
 }
 
 /** Ranks each stage's components (LPT order) and lays out their member lists. */
-function assemble(dag: WorkDag, stageOf: Int32Array, globalOf: Int32Array, loose: Uint8Array, cols: Columns): StageLayout {
+function assemble(
+  dag: WorkDag,
+  stageOf: Int32Array,
+  globalOf: Int32Array,
+  loose: Uint8Array,
+  cols: Columns,
+): StageLayout {
   const n = dag.ids.length;
   const count = cols.stageWork.length;
   const perStage: number[][] = Array.from({ length: count }, () => []);
@@ -247,8 +268,14 @@ function assemble(dag: WorkDag, stageOf: Int32Array, globalOf: Int32Array, loose
     });
     memberStart[size] = at;
     return {
-      size, componentWork, componentPath, memberStart, members: new Int32Array(at),
-      looseTests: new Int32Array(cols.looseCount[s]!), work: cols.stageWork[s]!, criticalPath: cols.stagePath[s]!,
+      size,
+      componentWork,
+      componentPath,
+      memberStart,
+      members: new Int32Array(at),
+      looseTests: new Int32Array(cols.looseCount[s]!),
+      work: cols.stageWork[s]!,
+      criticalPath: cols.stagePath[s]!,
     };
   });
   const componentOf = new Int32Array(n).fill(-1);

@@ -73,8 +73,10 @@ function uniqueShards(shards: ReadonlyArray<{ index: number; id: string }>, ctx:
   const ids = new Set<string>();
   const indices = new Set<number>();
   shards.forEach((s, i) => {
-    if (ids.has(s.id)) ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate shard id ${JSON.stringify(s.id)}` });
-    if (indices.has(s.index)) ctx.addIssue({ code: 'custom', path: [i, 'index'], message: `duplicate shard index ${s.index}` });
+    if (ids.has(s.id))
+      ctx.addIssue({ code: 'custom', path: [i, 'id'], message: `duplicate shard id ${JSON.stringify(s.id)}` });
+    if (indices.has(s.index))
+      ctx.addIssue({ code: 'custom', path: [i, 'index'], message: `duplicate shard index ${s.index}` });
     ids.add(s.id);
     indices.add(s.index);
   });
@@ -92,8 +94,6 @@ export interface Matrix {
 
 export function matrixForStage(plan: Plan, stage: number): Matrix {
   return {
-    include: plan.shards
-      .filter((s) => s.stage === stage)
-      .map((s) => ({ shard: s.index, id: s.id, stage: s.stage })),
+    include: plan.shards.filter((s) => s.stage === stage).map((s) => ({ shard: s.index, id: s.id, stage: s.stage })),
   };
 }

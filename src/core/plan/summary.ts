@@ -4,7 +4,9 @@ const fmt = (s: number): string => {
   if (s < 90) return `${Math.round(s)}s`;
   const m = Math.floor(s / 60);
   const rest = Math.round(s % 60);
-  return m < 90 ? `${m}m${rest.toString().padStart(2, '0')}s` : `${Math.floor(m / 60)}h${(m % 60).toString().padStart(2, '0')}m`;
+  return m < 90
+    ? `${m}m${rest.toString().padStart(2, '0')}s`
+    : `${Math.floor(m / 60)}h${(m % 60).toString().padStart(2, '0')}m`;
 };
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -44,8 +46,15 @@ export function planSummaryLines(plan: Plan, scheduledCount: number): string[] {
  */
 export function oneShardReason(plan: Plan): string | null {
   const e = plan.estimates;
-  if (plan.shards.length !== 1 || plan.finalTests.length > 0 || plan.connectionBudget < 4 || e.oneJobSeconds === undefined) return null;
-  const sharded = e.shardedSeconds == null ? 'no sharded plan came close' : `the best sharded plan ${fmt(e.shardedSeconds)}`;
+  if (
+    plan.shards.length !== 1 ||
+    plan.finalTests.length > 0 ||
+    plan.connectionBudget < 4 ||
+    e.oneJobSeconds === undefined
+  )
+    return null;
+  const sharded =
+    e.shardedSeconds == null ? 'no sharded plan came close' : `the best sharded plan ${fmt(e.shardedSeconds)}`;
   return (
     `one shard because one dbt build with ${plan.threads} threads (${fmt(e.oneJobSeconds)}) is faster than splitting (${sharded}): ` +
     `each shard pays ${fmt(e.shardOverheadSeconds)} of start-up and dbt's own work per node runs on one core per process`

@@ -27,10 +27,18 @@ export const MAX_ANNOTATIONS = 50;
  * One error per failing node, pointing at its file (`projectDir` joins the manifest's
  * project-relative path to the repository root), one per failed shard, one warning per warn.
  */
-export function buildAnnotations(report: MergedReport, fileOf: (uniqueId: string) => string | null, projectDir: string): Annotation[] {
+export function buildAnnotations(
+  report: MergedReport,
+  fileOf: (uniqueId: string) => string | null,
+  projectDir: string,
+): Annotation[] {
   const out: Annotation[] = [];
   for (const s of report.shards.filter((r) => r.failed)) {
-    out.push({ level: 'error', message: `shard ${s.id}: ${shardFailure(s)}`, props: { title: `dbt-matrix: shard ${s.id} ${s.state === 'reported' ? s.status : s.state}` } });
+    out.push({
+      level: 'error',
+      message: `shard ${s.id}: ${shardFailure(s)}`,
+      props: { title: `dbt-matrix: shard ${s.id} ${s.state === 'reported' ? s.status : s.state}` },
+    });
   }
   for (const r of report.runResults.results) {
     const level = isFailing(r.status) ? 'error' : r.status === 'warn' ? 'warning' : null;
@@ -49,7 +57,10 @@ export function emitAnnotations(annotations: readonly Annotation[], annotator: A
 
 /** POSIX join without node:path (core stays free of I/O modules); `.` adds nothing. */
 export function repoPath(projectDir: string, file: string): string {
-  const dir = projectDir.replace(/\\/g, '/').replace(/^\.\/?/, '').replace(/\/+$/, '');
+  const dir = projectDir
+    .replace(/\\/g, '/')
+    .replace(/^\.\/?/, '')
+    .replace(/\/+$/, '');
   const rel = file.replace(/\\/g, '/').replace(/^\.\//, '');
   return dir === '' ? rel : `${dir}/${rel}`;
 }

@@ -35,7 +35,12 @@ export type MergedResult = NodeResult & { dbt_matrix: MergedTag };
  * status wins (STATUS_PRECEDENCE), execution times add up, and each timing phase spans from its
  * earliest start to its latest end.
  */
-export function combineShardResults(results: readonly NodeResult[], shard: string, stage: number, attempt: number): MergedResult {
+export function combineShardResults(
+  results: readonly NodeResult[],
+  shard: string,
+  stage: number,
+  attempt: number,
+): MergedResult {
   if (results.length === 1) {
     // The common case (one chunk, no retry), kept allocation-light for 50k-result merges.
     const only = results[0]!;
@@ -43,13 +48,18 @@ export function combineShardResults(results: readonly NodeResult[], shard: strin
     return { ...only, dbt_matrix: { shard, stage, attempt, chunks: chunk === undefined ? [] : [chunk] } };
   }
   const latest = latestPerChunk(results);
-  const chunks = [...new Set(latest.map((r) => r.dbt_matrix?.chunk).filter((c): c is number => c !== undefined))].sort((a, b) => a - b);
+  const chunks = [...new Set(latest.map((r) => r.dbt_matrix?.chunk).filter((c): c is number => c !== undefined))].sort(
+    (a, b) => a - b,
+  );
   const merged = combine(latest);
   return { ...merged, dbt_matrix: { shard, stage, attempt, chunks } };
 }
 
 /** Batches and overloads of every chunk: each chunk ran its own (dbt retry's latest attempt already won). */
-function unionOf<K extends 'batch_results' | 'overload_results'>(results: readonly NodeResult[], key: K): NodeResult[K] {
+function unionOf<K extends 'batch_results' | 'overload_results'>(
+  results: readonly NodeResult[],
+  key: K,
+): NodeResult[K] {
   const present = results.map((r) => r[key]).filter((v): v is NonNullable<NodeResult[K]> => v != null);
   if (present.length === 0) return results[0]?.[key];
   const successful = present.flatMap((v) => v.successful as unknown[]);
@@ -79,14 +89,19 @@ function combine(results: readonly NodeResult[]): NodeResult {
   // The representative (worst status; the later one on ties) lends its message and other fields.
   let rep = results[0]!;
   for (const r of results) if (statusRank(r.status) <= statusRank(rep.status)) rep = r;
-  const failures = results.reduce<number | null>((sum, r) => (r.failures == null ? sum : (sum ?? 0) + r.failures), null);
+  const failures = results.reduce<number | null>(
+    (sum, r) => (r.failures == null ? sum : (sum ?? 0) + r.failures),
+    null,
+  );
   return {
     ...rep,
     execution_time: results.reduce((sum, r) => sum + r.execution_time, 0),
     failures: failures ?? rep.failures,
     timing: mergeTimings(results.map((r) => r.timing ?? [])),
     ...(results.some((r) => r.batch_results != null) ? { batch_results: unionOf(results, 'batch_results') } : {}),
-    ...(results.some((r) => r.overload_results != null) ? { overload_results: unionOf(results, 'overload_results') } : {}),
+    ...(results.some((r) => r.overload_results != null)
+      ? { overload_results: unionOf(results, 'overload_results') }
+      : {}),
   };
 }
 

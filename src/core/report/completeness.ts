@@ -25,15 +25,30 @@ const named = (ids: readonly string[]): string =>
   `${ids.slice(0, MAX_NAMED).join(', ')}${ids.length > MAX_NAMED ? ` and ${ids.length - MAX_NAMED} more` : ''}`;
 
 /** A shard folder from another plan or project: an error that says which, or null when it belongs. */
-export function checkIdentity(shard: ShardInput, slot: PlannedSlot | null, plan: Plan, planId: string | null, plannedIn: ReadonlyMap<string, string>): ReportProblem | null {
+export function checkIdentity(
+  shard: ShardInput,
+  slot: PlannedSlot | null,
+  plan: Plan,
+  planId: string | null,
+  plannedIn: ReadonlyMap<string, string>,
+): ReportProblem | null {
   const ran = shard.artifact?.plan;
-  const at = (message: string): ReportProblem => ({ level: 'error', shard: shard.id, file: null, message: `shard ${shard.id}: ${message}; its results are not merged` });
+  const at = (message: string): ReportProblem => ({
+    level: 'error',
+    shard: shard.id,
+    file: null,
+    message: `shard ${shard.id}: ${message}; its results are not merged`,
+  });
   if (ran) {
     if (plan.projectName !== null && ran.project !== null && ran.project !== plan.projectName) {
-      return at(`ran dbt project "${ran.project}", but --plan is for project "${plan.projectName}" (--in holds another project's shards)`);
+      return at(
+        `ran dbt project "${ran.project}", but --plan is for project "${plan.projectName}" (--in holds another project's shards)`,
+      );
     }
     if (planId !== null && ran.id !== planId) {
-      return at(`ran from another plan (plan id ${ran.id}, --plan has ${planId}): merge with the plan it ran from, or re-run it from this one`);
+      return at(
+        `ran from another plan (plan id ${ran.id}, --plan has ${planId}): merge with the plan it ran from, or re-run it from this one`,
+      );
     }
     return null;
   }
@@ -42,7 +57,9 @@ export function checkIdentity(shard: ShardInput, slot: PlannedSlot | null, plan:
   const results = (shard.results?.results ?? []).filter((r) => !isHook(r.unique_id));
   if (results.length === 0) return null;
   if (results.some((r) => plannedIn.get(r.unique_id) === slot.id)) return null;
-  return at(`none of its ${slot.nodes.length} planned nodes is in its run_results.json (it holds ${named(results.map((r) => r.unique_id))}): it ran another project or plan`);
+  return at(
+    `none of its ${slot.nodes.length} planned nodes is in its run_results.json (it holds ${named(results.map((r) => r.unique_id))}): it ran another project or plan`,
+  );
 }
 
 /** A status dbt-matrix does not know fails the run, naming it and the dbt that wrote it. */
@@ -64,7 +81,11 @@ export function unknownStatuses(shard: ShardInput): ReportProblem[] {
 }
 
 /** Results for nodes the plan did not give this shard (hooks aside: dbt runs them every invocation). */
-export function unplannedResults(shard: ShardInput, slot: PlannedSlot | null, plannedIn: ReadonlyMap<string, string>): ReportProblem[] {
+export function unplannedResults(
+  shard: ShardInput,
+  slot: PlannedSlot | null,
+  plannedIn: ReadonlyMap<string, string>,
+): ReportProblem[] {
   if (!slot) return [];
   const elsewhere = new Set<string>();
   const nowhere = new Set<string>();
@@ -74,9 +95,12 @@ export function unplannedResults(shard: ShardInput, slot: PlannedSlot | null, pl
     (home === undefined ? nowhere : elsewhere).add(id);
   }
   const out: ReportProblem[] = [];
-  const warn = (message: string): void => void out.push({ level: 'warning', shard: shard.id, file: null, message: `shard ${shard.id}: ${message}` });
-  if (nowhere.size > 0) warn(`reported ${nowhere.size} node(s) the plan did not select: ${named([...nowhere].sort())}; merged anyway`);
-  if (elsewhere.size > 0) warn(`reported ${elsewhere.size} node(s) planned for other shards: ${named([...elsewhere].sort())}; merged anyway`);
+  const warn = (message: string): void =>
+    void out.push({ level: 'warning', shard: shard.id, file: null, message: `shard ${shard.id}: ${message}` });
+  if (nowhere.size > 0)
+    warn(`reported ${nowhere.size} node(s) the plan did not select: ${named([...nowhere].sort())}; merged anyway`);
+  if (elsewhere.size > 0)
+    warn(`reported ${elsewhere.size} node(s) planned for other shards: ${named([...elsewhere].sort())}; merged anyway`);
   return out;
 }
 
@@ -110,7 +134,8 @@ export function accountFor(
   const causes = graph ? skipCauses(graph, slots, merged) : new Map<string, string[]>();
   for (const [id, because] of causes) {
     const r = merged.get(id);
-    if (r?.status === 'skipped' && !r.dbt_matrix.skipped_because) merged.set(id, { ...r, dbt_matrix: { ...r.dbt_matrix, skipped_because: because } });
+    if (r?.status === 'skipped' && !r.dbt_matrix.skipped_because)
+      merged.set(id, { ...r, dbt_matrix: { ...r.dbt_matrix, skipped_because: because } });
   }
   listExposures(exposures, slots, merged, causes, graph);
   const missing = new Map<string, string[]>();
@@ -140,7 +165,11 @@ export function accountFor(
  * decides for its later stages. Such a node is itself named missing; what it holds up is listed
  * as skipped with it as the cause.
  */
-function skipCauses(graph: DbtGraph, slots: readonly AccountSlot[], merged: ReadonlyMap<string, MergedResult>): Map<string, string[]> {
+function skipCauses(
+  graph: DbtGraph,
+  slots: readonly AccountSlot[],
+  merged: ReadonlyMap<string, MergedResult>,
+): Map<string, string[]> {
   const failed = failedNodes(merged.values());
   const first = skippedBy(graph, failed);
   const unrun: string[] = [];
@@ -161,7 +190,13 @@ function skipCauses(graph: DbtGraph, slots: readonly AccountSlot[], merged: Read
  * failure. No shard runs them (they have no work), so the merge lists them the same way, under the
  * shard of their first planned parent.
  */
-function listExposures(exposures: readonly string[], slots: readonly AccountSlot[], merged: Map<string, MergedResult>, causes: ReadonlyMap<string, string[]>, graph: DbtGraph | null): void {
+function listExposures(
+  exposures: readonly string[],
+  slots: readonly AccountSlot[],
+  merged: Map<string, MergedResult>,
+  causes: ReadonlyMap<string, string[]>,
+  graph: DbtGraph | null,
+): void {
   if (exposures.length === 0) return;
   const slotOf = new Map<string, AccountSlot>();
   for (const s of slots) for (const id of s.plan?.nodes ?? []) slotOf.set(id, s);
@@ -176,15 +211,24 @@ function listExposures(exposures: readonly string[], slots: readonly AccountSlot
 
 function missingProblem(s: AccountSlot, lost: readonly string[], explained: number): ReportProblem | null {
   const total = s.plan!.nodes.length;
-  const error = (message: string): ReportProblem => ({ level: 'error', shard: s.id, file: null, message: `shard ${s.id} ${message}` });
+  const error = (message: string): ReportProblem => ({
+    level: 'error',
+    shard: s.id,
+    file: null,
+    message: `shard ${s.id} ${message}`,
+  });
   const also = explained > 0 ? `; ${explained} more are listed as skipped (a node they depend on failed)` : '';
   if (!s.shard) {
     if (lost.length === 0 && total > 0) return null; // rightly not run: everything in it sits below a failure
-    return error(`is missing: no artifact or folder (the job failed before uploading, or never ran): ${lost.length} of ${total} planned nodes have no result${also}`);
+    return error(
+      `is missing: no artifact or folder (the job failed before uploading, or never ran): ${lost.length} of ${total} planned nodes have no result${also}`,
+    );
   }
   if (lost.length === 0) return null;
   if (!s.results) return null; // the unreadable file is already an error naming it
-  return error(`is partial: ${lost.length} of ${total} planned nodes have no result (${named(lost)})${also}; the shard stopped early or its run_results.json lost them`);
+  return error(
+    `is partial: ${lost.length} of ${total} planned nodes have no result (${named(lost)})${also}; the shard stopped early or its run_results.json lost them`,
+  );
 }
 
 /** A result as dbt writes one for a skipped node, with the cause dbt does not record. */
@@ -212,6 +256,12 @@ function listedResult(id: string, s: AccountSlot, graph: DbtGraph | null): Merge
     compiled_code: null,
     relation_name: graph?.get(id)?.relationName ?? null,
     batch_results: null,
-    dbt_matrix: { shard: s.id, stage: s.shard?.artifact?.stage ?? s.stage, attempt: s.shard?.artifact?.attempt ?? 1, chunks: [], not_run: true },
+    dbt_matrix: {
+      shard: s.id,
+      stage: s.shard?.artifact?.stage ?? s.stage,
+      attempt: s.shard?.artifact?.attempt ?? 1,
+      chunks: [],
+      not_run: true,
+    },
   };
 }

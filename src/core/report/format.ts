@@ -13,7 +13,10 @@ const pad2 = (n: number): string => String(n).padStart(2, '0');
 
 /** A table cell: pipes escaped, line breaks flattened, long text cut. */
 export function cell(text: string, max = 120): string {
-  const flat = text.replace(/\r?\n+/g, ' ').replace(/\|/g, '\\|').trim();
+  const flat = text
+    .replace(/\r?\n+/g, ' ')
+    .replace(/\|/g, '\\|')
+    .trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
@@ -26,7 +29,11 @@ export const TERMINAL_MESSAGE_CHARS = 600;
  * word boundary when one is near, so a long compiled-SQL excerpt does not flood the screen.
  */
 export function shortMessage(message: string, max: number): string {
-  const text = message.replace(/\r\n?/g, '\n').replace(/[ \t]+$/gm, '').replace(/\n{3,}/g, '\n\n').trim();
+  const text = message
+    .replace(/\r\n?/g, '\n')
+    .replace(/[ \t]+$/gm, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
   if (text.length <= max) return text;
   const head = text.slice(0, max);
   const cut = Math.max(head.lastIndexOf('\n'), head.lastIndexOf(' '));

@@ -39,11 +39,20 @@ function axisFormat(rows: readonly ShardRow[]): string {
  * those characters are replaced. Shard ids are already artifact-safe; this guards the rest.
  */
 export function escapeTaskName(text: string): string {
-  return text.replace(/[:;#%\r\n]+/g, ' ').replace(/\s+/g, ' ').trim() || 'shard';
+  return (
+    text
+      .replace(/[:;#%\r\n]+/g, ' ')
+      .replace(/\s+/g, ' ')
+      .trim() || 'shard'
+  );
 }
 
 function taskName(r: ShardRow): string {
-  const suffix = r.failed ? ` ${r.state === 'reported' ? r.status : r.state}` : r.failingNodes > 0 ? ` ${r.failingNodes} failed` : '';
+  const suffix = r.failed
+    ? ` ${r.state === 'reported' ? r.status : r.state}`
+    : r.failingNodes > 0
+      ? ` ${r.failingNodes} failed`
+      : '';
   return escapeTaskName(`${r.id} (${r.reportedNodes} node${r.reportedNodes === 1 ? '' : 's'})${suffix}`);
 }
 

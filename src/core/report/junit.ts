@@ -19,7 +19,16 @@ export function renderJunit(report: MergedReport, fileOf: (uniqueId: string) => 
     else byShard.set(r.dbt_matrix.shard, [r]);
   }
   const suites = report.shards.map((row) => suiteOf(row, byShard.get(row.id) ?? [], fileOf));
-  const sum = suites.reduce((a, { counts: c }) => ({ tests: a.tests + c.tests, failures: a.failures + c.failures, errors: a.errors + c.errors, skipped: a.skipped + c.skipped, time: a.time + c.time }), emptyCounts());
+  const sum = suites.reduce(
+    (a, { counts: c }) => ({
+      tests: a.tests + c.tests,
+      failures: a.failures + c.failures,
+      errors: a.errors + c.errors,
+      skipped: a.skipped + c.skipped,
+      time: a.time + c.time,
+    }),
+    emptyCounts(),
+  );
   const doc = {
     '?xml': { '@_version': '1.0', '@_encoding': 'UTF-8' },
     testsuites: {
@@ -32,7 +41,12 @@ export function renderJunit(report: MergedReport, fileOf: (uniqueId: string) => 
 }
 
 // fast-xml-parser's builder escapes text and attributes; a DOM builder took seconds on 50k testcases
-const BUILDER = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: true, suppressEmptyNode: true });
+const BUILDER = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  format: true,
+  suppressEmptyNode: true,
+});
 
 interface Counts {
   tests: number;
@@ -46,29 +60,54 @@ type XmlNode = Record<string, unknown>;
 
 const emptyCounts = (): Counts => ({ tests: 0, failures: 0, errors: 0, skipped: 0, time: 0 });
 const countAttrs = (c: Counts, time: number): XmlNode => ({
-  '@_tests': String(c.tests), '@_failures': String(c.failures), '@_errors': String(c.errors), '@_skipped': String(c.skipped), '@_time': seconds(time),
+  '@_tests': String(c.tests),
+  '@_failures': String(c.failures),
+  '@_errors': String(c.errors),
+  '@_skipped': String(c.skipped),
+  '@_time': seconds(time),
 });
 
-function suiteOf(row: ShardRow, results: readonly MergedResult[], fileOf: (id: string) => string | null): { counts: Counts; xml: XmlNode } {
+function suiteOf(
+  row: ShardRow,
+  results: readonly MergedResult[],
+  fileOf: (id: string) => string | null,
+): { counts: Counts; xml: XmlNode } {
   const counts = emptyCounts();
   const cases: XmlNode[] = [];
   if (row.failed && results.length === 0) {
     // a shard without results is one errored testcase, so report tools count it
     const message = xmlText(shardFailure(row));
-    cases.push({ '@_name': `shard ${row.id}`, '@_classname': 'dbt-matrix.shard', '@_time': '0', error: { '@_message': message, '@_type': row.state, '#text': message } });
+    cases.push({
+      '@_name': `shard ${row.id}`,
+      '@_classname': 'dbt-matrix.shard',
+      '@_time': '0',
+      error: { '@_message': message, '@_type': row.state, '#text': message },
+    });
     counts.tests++;
     counts.errors++;
   }
   for (const r of results) cases.push(caseOf(r, fileOf(r.unique_id), counts));
-  const properties = [{ '@_name': 'stage', '@_value': String(row.stage) }, { '@_name': 'status', '@_value': row.status }];
+  const properties = [
+    { '@_name': 'stage', '@_value': String(row.stage) },
+    { '@_name': 'status', '@_value': row.status },
+  ];
   if (row.attempt !== null) properties.push({ '@_name': 'attempt', '@_value': String(row.attempt) });
-  const xml: XmlNode = { '@_name': row.id, ...countAttrs(counts, row.durationSeconds ?? counts.time), properties: { property: properties }, testcase: cases };
+  const xml: XmlNode = {
+    '@_name': row.id,
+    ...countAttrs(counts, row.durationSeconds ?? counts.time),
+    properties: { property: properties },
+    testcase: cases,
+  };
   if (row.startedAt) xml['@_timestamp'] = row.startedAt;
   return { counts, xml };
 }
 
 function caseOf(r: MergedResult, file: string | null, counts: Counts): XmlNode {
-  const tc: XmlNode = { '@_name': r.unique_id, '@_classname': r.unique_id.split('.')[0] ?? 'node', '@_time': seconds(r.execution_time) };
+  const tc: XmlNode = {
+    '@_name': r.unique_id,
+    '@_classname': r.unique_id.split('.')[0] ?? 'node',
+    '@_time': seconds(r.execution_time),
+  };
   if (file) tc['@_file'] = file;
   const message = xmlText((r.message ?? '').trim());
   counts.tests++;

@@ -2,7 +2,16 @@ import type { Plan } from '../plan/schema.js';
 import { combineAcrossShards, combineShardResults, type MergedResult } from './combine.js';
 import { accountFor, checkIdentity, unknownStatuses, unplannedResults } from './completeness.js';
 import { addHookResult, isHook } from './hooks.js';
-import { FAILED_SHARD_STATES, FINAL_SHARD_ID, type MergeInput, type MergedReport, type MergedRunResults, type ReportProblem, type ShardInput, type ShardRow } from './model.js';
+import {
+  FAILED_SHARD_STATES,
+  FINAL_SHARD_ID,
+  type MergeInput,
+  type MergedReport,
+  type MergedRunResults,
+  type ReportProblem,
+  type ShardInput,
+  type ShardRow,
+} from './model.js';
 import type { NodeResult } from './run-results.js';
 import { RUN_RESULTS_SCHEMA_URL } from './run-results.js';
 import { isFailing, worseStatus } from './status.js';
@@ -44,13 +53,30 @@ export function mergeShardResults(input: MergeInput): MergedReport {
 
   for (const slot of slots) {
     const reparsed = slot.shard?.artifact?.reparsed;
-    if (reparsed) problems.push({ level: 'warning', shard: slot.id, file: null, message: `shard ${slot.id} parsed the project again: ${reparsed}` });
+    if (reparsed)
+      problems.push({
+        level: 'warning',
+        shard: slot.id,
+        file: null,
+        message: `shard ${slot.id} parsed the project again: ${reparsed}`,
+      });
     if (!slot.accepted || !slot.shard?.results) continue;
     problems.push(...unknownStatuses(slot.shard));
     problems.push(...unplannedResults(slot.shard, slot.plan, plannedIn));
     mergeOneShard(slot.shard, slot.plan, merged, problems);
   }
-  const accounts = accountFor(slots.map((s) => ({ id: s.id, stage: s.plan?.stage ?? 0, shard: s.shard, plan: s.plan, results: s.accepted ? (s.shard?.results ?? null) : null })), merged, input.graph ?? null, input.plan.exposures ?? []);
+  const accounts = accountFor(
+    slots.map((s) => ({
+      id: s.id,
+      stage: s.plan?.stage ?? 0,
+      shard: s.shard,
+      plan: s.plan,
+      results: s.accepted ? (s.shard?.results ?? null) : null,
+    })),
+    merged,
+    input.graph ?? null,
+    input.plan.exposures ?? [],
+  );
   problems.push(...accounts.problems);
 
   // Slot order, then node id inside a shard (hooks with the first shard that ran them, exposures
@@ -62,7 +88,10 @@ export function mergeShardResults(input: MergeInput): MergedReport {
   const exposures = new Set(input.plan.exposures ?? []);
   for (const [id, list] of groups) {
     // hooks: every invocation runs them (see hooks.ts); exposures: listed by the merge, never run
-    byShard.set(id, list.filter((r) => !isHook(r.unique_id) && !exposures.has(r.unique_id)));
+    byShard.set(
+      id,
+      list.filter((r) => !isHook(r.unique_id) && !exposures.has(r.unique_id)),
+    );
   }
   const rows = slots.map((s) => shardRow(s, byShard.get(s.id) ?? [], accounts.missing.get(s.id) ?? []));
   const totals = computeTotals(results, rows);
@@ -78,13 +107,27 @@ export function mergeShardResults(input: MergeInput): MergedReport {
   };
 }
 
-function slotsOf(input: MergeInput, planned: Map<string, PlannedShard>, plannedIn: ReadonlyMap<string, string>, problems: ReportProblem[]): Slot[] {
+function slotsOf(
+  input: MergeInput,
+  planned: Map<string, PlannedShard>,
+  plannedIn: ReadonlyMap<string, string>,
+  problems: ReportProblem[],
+): Slot[] {
   const byId = new Map(input.shards.map((s) => [s.id, s]));
   const unplanned = input.shards.filter((s) => !planned.has(s.id)).sort((a, b) => cmp(a.id, b.id));
-  const pairs = [...[...planned.values()].map((p) => ({ plan: p as PlannedShard | null, shard: byId.get(p.id) ?? null })), ...unplanned.map((s) => ({ plan: null, shard: s as ShardInput | null }))];
+  const pairs = [
+    ...[...planned.values()].map((p) => ({ plan: p as PlannedShard | null, shard: byId.get(p.id) ?? null })),
+    ...unplanned.map((s) => ({ plan: null, shard: s as ShardInput | null })),
+  ];
   return pairs.map(({ plan, shard }, order) => {
     const id = plan?.id ?? shard!.id;
-    if (!plan) problems.push({ level: 'warning', shard: id, file: null, message: `shard folder ${id} is not in the plan; merged anyway` });
+    if (!plan)
+      problems.push({
+        level: 'warning',
+        shard: id,
+        file: null,
+        message: `shard folder ${id} is not in the plan; merged anyway`,
+      });
     const mismatch = shard ? checkIdentity(shard, plan, input.plan, input.planId ?? null, plannedIn) : null;
     if (mismatch) problems.push(mismatch);
     return { plan, shard, id, order, accepted: mismatch === null };
@@ -94,16 +137,37 @@ function slotsOf(input: MergeInput, planned: Map<string, PlannedShard>, plannedI
 export function plannedShards(plan: Plan): Map<string, PlannedShard> {
   const sorted = [...plan.shards].sort((a, b) => a.index - b.index);
   const out = new Map<string, PlannedShard>();
-  sorted.forEach((s, i) => out.set(s.id, { id: s.id, kind: 'shard', stage: s.stage, order: i, nodes: s.nodes, estimatedSeconds: s.estimatedSeconds }));
+  sorted.forEach((s, i) =>
+    out.set(s.id, {
+      id: s.id,
+      kind: 'shard',
+      stage: s.stage,
+      order: i,
+      nodes: s.nodes,
+      estimatedSeconds: s.estimatedSeconds,
+    }),
+  );
   if (plan.finalTests.length > 0) {
     const stage = Math.max(plan.stages, ...plan.shards.map((s) => s.stage)) + 1;
-    out.set(FINAL_SHARD_ID, { id: FINAL_SHARD_ID, kind: 'final', stage, order: sorted.length, nodes: plan.finalTests, estimatedSeconds: null });
+    out.set(FINAL_SHARD_ID, {
+      id: FINAL_SHARD_ID,
+      kind: 'final',
+      stage,
+      order: sorted.length,
+      nodes: plan.finalTests,
+      estimatedSeconds: null,
+    });
   }
   return out;
 }
 
 /** Adds a shard's results to `merged`. Hooks run once per dbt invocation, so each shard's run of a hook is kept, not flagged. */
-function mergeOneShard(shard: ShardInput, plan: PlannedShard | null, merged: Map<string, MergedResult>, problems: ReportProblem[]): void {
+function mergeOneShard(
+  shard: ShardInput,
+  plan: PlannedShard | null,
+  merged: Map<string, MergedResult>,
+  problems: ReportProblem[],
+): void {
   const byNode = new Map<string, NodeResult[]>();
   for (const r of shard.results!.results) {
     const list = byNode.get(r.unique_id);
@@ -117,7 +181,12 @@ function mergeOneShard(shard: ShardInput, plan: PlannedShard | null, merged: Map
     const earlier = merged.get(nodeId);
     if (isHook(nodeId)) merged.set(nodeId, addHookResult(earlier, result));
     else if (earlier) {
-      problems.push({ level: 'warning', shard: shard.id, file: null, message: `${nodeId} ran in shard ${earlier.dbt_matrix.shard} and again in ${shard.id}; the worse status is kept` });
+      problems.push({
+        level: 'warning',
+        shard: shard.id,
+        file: null,
+        message: `${nodeId} ran in shard ${earlier.dbt_matrix.shard} and again in ${shard.id}; the worse status is kept`,
+      });
       merged.set(nodeId, combineAcrossShards(earlier, result));
     } else merged.set(nodeId, result);
   }
@@ -136,7 +205,11 @@ function shardRow(slot: Slot, nodes: readonly MergedResult[], missingNodes: stri
   // A shard fails by itself when nothing it reported explains its failure: no results, results
   // missing, another plan's folder, a timeout, a cancellation, or dbt exiting non-zero before any
   // node failed (a compilation error).
-  const failed = FAILED_SHARD_STATES.has(state) || status === 'timeout' || status === 'cancelled' || (status === 'error' && failingNodes === 0);
+  const failed =
+    FAILED_SHARD_STATES.has(state) ||
+    status === 'timeout' ||
+    status === 'cancelled' ||
+    (status === 'error' && failingNodes === 0);
   return {
     id,
     kind: a?.kind ?? plan?.kind ?? 'shard',
@@ -180,9 +253,16 @@ function wallWindow(rows: readonly ShardRow[]): MergedReport['window'] {
   return { startedAt: start, endedAt: end, seconds: spanSeconds(start, end) };
 }
 
-function runResultsFile(input: MergeInput, rows: readonly ShardRow[], results: MergedResult[], wallSeconds: number | null): MergedRunResults {
+function runResultsFile(
+  input: MergeInput,
+  rows: readonly ShardRow[],
+  results: MergedResult[],
+  wallSeconds: number | null,
+): MergedRunResults {
   const accepted = new Set(rows.filter((r) => r.state !== 'mismatch').map((r) => r.id));
-  const reporting = input.shards.filter((s) => s.results && accepted.has(s.id)).sort((a, b) => orderOf(rows, a.id) - orderOf(rows, b.id));
+  const reporting = input.shards
+    .filter((s) => s.results && accepted.has(s.id))
+    .sort((a, b) => orderOf(rows, a.id) - orderOf(rows, b.id));
   const first = reporting[0]?.results ?? null;
   // Without shard.json times, the longest shard is the best lower bound of the wall span.
   const elapsed = wallSeconds ?? Math.max(0, ...reporting.map((s) => s.results!.elapsed_time));
@@ -221,7 +301,8 @@ function mergedArgs(args: Record<string, unknown> | undefined): Record<string, u
   return { which: 'build', ...rest };
 }
 
-const orderOf = (rows: readonly ShardRow[], id: string): number => rows.find((r) => r.id === id)?.order ?? Number.MAX_SAFE_INTEGER;
+const orderOf = (rows: readonly ShardRow[], id: string): number =>
+  rows.find((r) => r.id === id)?.order ?? Number.MAX_SAFE_INTEGER;
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 const round3 = (n: number): number => Math.round(n * 1000) / 1000;
 

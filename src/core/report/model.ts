@@ -53,7 +53,12 @@ export interface MergeInput {
 export type ShardState = 'reported' | 'partial' | 'missing' | 'no-results' | 'mismatch' | 'skipped' | 'unplanned';
 
 /** States in which a shard's own failure fails the run. */
-export const FAILED_SHARD_STATES: ReadonlySet<ShardState> = new Set<ShardState>(['partial', 'missing', 'no-results', 'mismatch']);
+export const FAILED_SHARD_STATES: ReadonlySet<ShardState> = new Set<ShardState>([
+  'partial',
+  'missing',
+  'no-results',
+  'mismatch',
+]);
 
 export interface ShardRow {
   id: string;
@@ -106,7 +111,14 @@ export interface MergedMetadata {
   plan_version: number;
   /** the plan's identity, when known */
   plan_id: string | null;
-  shards: Array<{ id: string; stage: number; state: ShardState; status: string; attempt: number | null; invocation_id: string | null }>;
+  shards: Array<{
+    id: string;
+    stage: number;
+    state: ShardState;
+    status: string;
+    attempt: number | null;
+    invocation_id: string | null;
+  }>;
   /** shards whose results are missing in whole or in part */
   missing: string[];
   /** planned nodes without any result (neither run nor skipped by a failure) */

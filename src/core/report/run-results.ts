@@ -61,4 +61,14 @@ export const RunResultsSchema = z.looseObject({
 });
 export type RunResults = z.infer<typeof RunResultsSchema>;
 
-export { STATUS_PRECEDENCE, statusRank, worseStatus, statusSeverity, isFailing, isPassing, isKnownStatus, type KnownStatus, type Severity } from './status.js';
+export {
+  STATUS_PRECEDENCE,
+  statusRank,
+  worseStatus,
+  statusSeverity,
+  isFailing,
+  isPassing,
+  isKnownStatus,
+  type KnownStatus,
+  type Severity,
+} from './status.js';

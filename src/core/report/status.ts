@@ -42,14 +42,25 @@ export function worseStatus(a: string, b: string): string {
 }
 
 /** Statuses dbt exits 0 with: the node's children may build on it (`warn` included, as in dbt). */
-export const PASSING_STATUSES: ReadonlySet<KnownStatus> = new Set<KnownStatus>(['success', 'pass', 'warn', 'no-op', 'reused']);
+export const PASSING_STATUSES: ReadonlySet<KnownStatus> = new Set<KnownStatus>([
+  'success',
+  'pass',
+  'warn',
+  'no-op',
+  'reused',
+]);
 export const isPassing = (status: string): boolean => PASSING_STATUSES.has(status as KnownStatus);
 
 /**
  * Statuses after which `dbt build` skips a node's dependents (dbt-core's build task,
  * MARK_DEPENDENT_ERRORS_STATUSES): a skipped node passes its skip on.
  */
-export const SKIPS_DEPENDENTS: ReadonlySet<KnownStatus> = new Set<KnownStatus>(['error', 'fail', 'skipped', 'partial success']);
+export const SKIPS_DEPENDENTS: ReadonlySet<KnownStatus> = new Set<KnownStatus>([
+  'error',
+  'fail',
+  'skipped',
+  'partial success',
+]);
 
 export type Severity = 'failure' | 'warning' | 'ok';
 

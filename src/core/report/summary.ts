@@ -15,7 +15,11 @@ export interface SummaryOptions {
   maxFailures?: number;
 }
 
-const STATUS_WORD: Record<RunStatus, string> = { success: '✅ success', warning: '⚠️ passed with warnings', failure: '❌ failed' };
+const STATUS_WORD: Record<RunStatus, string> = {
+  success: '✅ success',
+  warning: '⚠️ passed with warnings',
+  failure: '❌ failed',
+};
 
 /** The job summary (summary.md and GITHUB_STEP_SUMMARY). Deterministic for the same report. */
 export function renderSummary(report: MergedReport, opts: SummaryOptions): string {
@@ -48,21 +52,30 @@ export function renderHeadline(report: MergedReport, status: RunStatus): string 
 function renderFacts(report: MergedReport): string {
   const lines: string[] = [];
   const iv = report.interval;
-  if (iv) lines.push(`- **Interval:** ${code(iv.start)} → ${code(iv.end)} (${iv.source}, ${iv.timezone}${iv.overlap ? ', overlap' : ''})`);
+  if (iv)
+    lines.push(
+      `- **Interval:** ${code(iv.start)} → ${code(iv.end)} (${iv.source}, ${iv.timezone}${iv.overlap ? ', overlap' : ''})`,
+    );
   const w = report.window;
   if (w) {
     const planned = report.plannedMakespanSeconds;
     lines.push(`- **Wall time:** ${formatDuration(w.seconds)} (${code(w.startedAt)} → ${code(w.endedAt)})`);
-    lines.push(`- **Makespan:** planned ${formatDuration(planned)}, actual ${formatDuration(w.seconds)} (${percentDelta(w.seconds, planned)})`);
+    lines.push(
+      `- **Makespan:** planned ${formatDuration(planned)}, actual ${formatDuration(w.seconds)} (${percentDelta(w.seconds, planned)})`,
+    );
   }
-  const reported = report.shards.filter((s) => s.state === 'reported' || s.state === 'partial' || s.state === 'unplanned').length;
+  const reported = report.shards.filter(
+    (s) => s.state === 'reported' || s.state === 'partial' || s.state === 'unplanned',
+  ).length;
   lines.push(`- **Shards:** ${reported} of ${report.shards.length} reported · ${report.totals.nodes} nodes`);
   return lines.join('\n');
 }
 
 function renderTotals(report: MergedReport): string {
   const rows = Object.entries(report.totals.byStatus).map(([status, n]) => `| ${iconFor(status)} ${status} | ${n} |`);
-  const missing = report.shards.filter((s) => s.state === 'missing' || s.state === 'no-results' || s.state === 'mismatch').length;
+  const missing = report.shards.filter(
+    (s) => s.state === 'missing' || s.state === 'no-results' || s.state === 'mismatch',
+  ).length;
   if (missing > 0) rows.push(`| ${iconFor('missing')} shard without results | ${missing} |`);
   const lost = report.shards.reduce((n, s) => n + s.missingNodes.length, 0);
   if (lost > 0) rows.push(`| ${iconFor('missing')} planned node without a result | ${lost} |`);
@@ -76,7 +89,10 @@ function renderFailures(report: MergedReport, opts: SummaryOptions): string {
   if (failing.length === 0 && failedShards.length === 0) return '';
   const max = opts.maxFailures ?? 50;
   const out = [`### Failures (${failing.length + failedShards.length})`];
-  for (const s of failedShards) out.push(`- ${iconFor(s.state === 'reported' ? 'error' : 'missing')} **shard ${code(s.id)}** (stage ${s.stage}): ${shardFailure(s)}`);
+  for (const s of failedShards)
+    out.push(
+      `- ${iconFor(s.state === 'reported' ? 'error' : 'missing')} **shard ${code(s.id)}** (stage ${s.stage}): ${shardFailure(s)}`,
+    );
   for (const r of failing.slice(0, max)) out.push(failureItem(r, opts.fileOf(r.unique_id)));
   if (failing.length > max) out.push(`- … and ${failing.length - max} more (see run_results.json and junit.xml)`);
   return out.join('\n');
@@ -93,7 +109,9 @@ export function shardFailure(s: ShardRow): string {
     case 'partial':
       return `${s.missingNodes.length} of ${s.plannedNodes} planned nodes have no result: ${s.missingNodes.slice(0, 5).join(', ')}${s.missingNodes.length > 5 ? ', …' : ''}${s.status === 'success' ? '' : ` (shard ${s.status})`}`;
     default:
-      return s.status === 'error' ? 'dbt exited with an error before any node failed (see dbt.log)' : `${s.status} after ${s.reportedNodes} of ${s.plannedNodes} nodes`;
+      return s.status === 'error'
+        ? 'dbt exited with an error before any node failed (see dbt.log)'
+        : `${s.status} after ${s.reportedNodes} of ${s.plannedNodes} nodes`;
   }
 }
 
@@ -120,18 +138,33 @@ function renderSkipped(report: MergedReport): string {
   const total = [...byCause.values()].reduce((n, l) => n + l.length, 0);
   const statusOf = new Map(report.runResults.results.map((r) => [r.unique_id, r.status]));
   const why = (cause: string): string => `${code(cause)} ${statusOf.has(cause) ? statusOf.get(cause) : 'did not run'}`;
-  const lines = [...byCause].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([cause, ids]) => {
-    const shown = ids.slice(0, 10).map(code).join(', ') + (ids.length > 10 ? `, … and ${ids.length - 10} more` : '');
-    return `- ${iconFor('skipped')} ${cause ? `below ${cause.split(', ').map(why).join(', ')}` : 'cause unknown'}: ${shown}`;
-  });
+  const lines = [...byCause]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([cause, ids]) => {
+      const shown = ids.slice(0, 10).map(code).join(', ') + (ids.length > 10 ? `, … and ${ids.length - 10} more` : '');
+      return `- ${iconFor('skipped')} ${cause ? `below ${cause.split(', ').map(why).join(', ')}` : 'cause unknown'}: ${shown}`;
+    });
   return [`### Skipped (${total})`, ...lines].join('\n');
 }
 
 /** on-run-start/end hooks: one row per hook and shard (each dbt invocation runs them). */
 function renderHooks(results: readonly MergedResult[]): string {
-  const rows = results.flatMap((r) => (r.dbt_matrix.invocations ?? []).map((i) => `| ${code(r.unique_id)} | ${code(i.shard)} | ${iconFor(i.status)} ${i.status} | ${formatDuration(i.execution_time)} |`));
+  const rows = results.flatMap((r) =>
+    (r.dbt_matrix.invocations ?? []).map(
+      (i) =>
+        `| ${code(r.unique_id)} | ${code(i.shard)} | ${iconFor(i.status)} ${i.status} | ${formatDuration(i.execution_time)} |`,
+    ),
+  );
   if (rows.length === 0) return '';
-  return ['### Hooks', '', 'on-run-start/on-run-end hooks run once per dbt invocation: once per shard and chunk.', '', '| Hook | Shard | Status | Time |', '|---|---|---|---:|', ...rows].join('\n');
+  return [
+    '### Hooks',
+    '',
+    'on-run-start/on-run-end hooks run once per dbt invocation: once per shard and chunk.',
+    '',
+    '| Hook | Shard | Status | Time |',
+    '|---|---|---|---:|',
+    ...rows,
+  ].join('\n');
 }
 
 function renderProblems(report: MergedReport): string {
@@ -144,11 +177,22 @@ function renderProblems(report: MergedReport): string {
 
 function renderShards(rows: readonly ShardRow[]): string {
   if (rows.length === 0) return '';
-  const head = ['### Shards', '', '| Stage | Shard | Status | Nodes | Duration | Estimate | Attempts |', '|---:|---|---|---:|---:|---:|---:|'];
+  const head = [
+    '### Shards',
+    '',
+    '| Stage | Shard | Status | Nodes | Duration | Estimate | Attempts |',
+    '|---:|---|---|---:|---:|---:|---:|',
+  ];
   const body = rows.map((r) => {
-    const status = r.state === 'reported' || r.state === 'unplanned' ? shardStatusText(r) : r.state === 'skipped' ? `${iconFor('skipped')} skipped (upstream failed)` : `${iconFor('missing')} ${r.state}`;
+    const status =
+      r.state === 'reported' || r.state === 'unplanned'
+        ? shardStatusText(r)
+        : r.state === 'skipped'
+          ? `${iconFor('skipped')} skipped (upstream failed)`
+          : `${iconFor('missing')} ${r.state}`;
     const nodes = r.state === 'missing' ? `0 / ${r.plannedNodes}` : `${r.reportedNodes} / ${r.plannedNodes}`;
-    const attempts = r.attempt === null ? '–' : `${r.dbtAttempts ?? 1}${r.attempt > 1 ? ` (re-run #${r.attempt})` : ''}`;
+    const attempts =
+      r.attempt === null ? '–' : `${r.dbtAttempts ?? 1}${r.attempt > 1 ? ` (re-run #${r.attempt})` : ''}`;
     const stage = r.kind === 'final' ? 'final' : String(r.stage);
     return `| ${stage} | ${code(r.id)} | ${status} | ${nodes} | ${formatDuration(r.durationSeconds)} | ${formatDuration(r.estimatedSeconds)} | ${attempts} |`;
   });
@@ -169,14 +213,33 @@ function renderTimeline(rows: readonly ShardRow[]): string {
 
 function renderSlowest(results: readonly MergedResult[], n: number): string {
   if (n <= 0 || results.length === 0) return '';
-  const top = [...results].sort((a, b) => b.execution_time - a.execution_time || (a.unique_id < b.unique_id ? -1 : 1)).slice(0, n);
-  const rows = top.map((r) => `| ${code(r.unique_id)} | ${iconFor(r.status)} ${r.status} | ${formatDuration(r.execution_time)} | ${code(r.dbt_matrix.shard)} |`);
-  return [`### Slowest ${top.length} nodes`, '', '| Node | Status | Time | Shard |', '|---|---|---:|---|', ...rows].join('\n');
+  const top = [...results]
+    .sort((a, b) => b.execution_time - a.execution_time || (a.unique_id < b.unique_id ? -1 : 1))
+    .slice(0, n);
+  const rows = top.map(
+    (r) =>
+      `| ${code(r.unique_id)} | ${iconFor(r.status)} ${r.status} | ${formatDuration(r.execution_time)} | ${code(r.dbt_matrix.shard)} |`,
+  );
+  return [
+    `### Slowest ${top.length} nodes`,
+    '',
+    '| Node | Status | Time | Shard |',
+    '|---|---|---:|---|',
+    ...rows,
+  ].join('\n');
 }
 
 /** The PR comment body: the headline, failures, and a link to the run. Kept short on purpose. */
-export function renderComment(report: MergedReport, opts: SummaryOptions & { marker: string; runUrl: string | null }): string {
-  const parts = [opts.marker, renderHeadline(report, opts.status), renderFacts(report), renderFailures(report, { ...opts, maxFailures: opts.maxFailures ?? 20 })];
+export function renderComment(
+  report: MergedReport,
+  opts: SummaryOptions & { marker: string; runUrl: string | null },
+): string {
+  const parts = [
+    opts.marker,
+    renderHeadline(report, opts.status),
+    renderFacts(report),
+    renderFailures(report, { ...opts, maxFailures: opts.maxFailures ?? 20 }),
+  ];
   if (opts.runUrl) parts.push(`[Full report](${opts.runUrl})`);
   return `${parts.filter((p) => p !== '').join('\n\n')}\n`;
 }

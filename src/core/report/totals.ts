@@ -17,7 +17,16 @@ export function computeTotals(results: readonly MergedResult[], rows: readonly S
     else passed++;
   }
   const failedShards = rows.filter((r) => r.failed).length;
-  return { byStatus: sortedByPrecedence(byStatus), nodes: results.length, passed, failed: failingNodes + failedShards, failingNodes, failedShards, warned, skipped };
+  return {
+    byStatus: sortedByPrecedence(byStatus),
+    nodes: results.length,
+    passed,
+    failed: failingNodes + failedShards,
+    failingNodes,
+    failedShards,
+    warned,
+    skipped,
+  };
 }
 
 function sortedByPrecedence(counts: Record<string, number>): Record<string, number> {
@@ -45,4 +54,3 @@ export function exitCodeFor(status: RunStatus, failOn: FailOn): 0 | 1 {
   if (status === 'failure') return 1;
   return failOn === 'warn' && status === 'warning' ? 1 : 0;
 }
-

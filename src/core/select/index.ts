@@ -1,5 +1,14 @@
 /** dbt's node-selection grammar, natively: parse --select/--exclude/selectors.yml and select unique ids. */
-export type { CriteriaAst, GroupAst, IndirectSelection, MethodName, SelectorAst, SelectorDefinition, SelectorsFile, SelectorValue } from './ast.js';
+export type {
+  CriteriaAst,
+  GroupAst,
+  IndirectSelection,
+  MethodName,
+  SelectorAst,
+  SelectorDefinition,
+  SelectorsFile,
+  SelectorValue,
+} from './ast.js';
 export { DBT_METHODS, INDIRECT_SELECTION_MODES } from './ast.js';
 export { parseSelector, parseSelectArgs, parseCriteria, parseIndirectSelection } from './parse.js';
 export { parseSelectorsYaml, selectorsFromManifest } from './selectors-file.js';

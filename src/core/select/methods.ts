@@ -23,8 +23,27 @@ const NOT_PARSED = new Set(['source', 'exposure', 'metric', 'semantic_model', 's
 const isParsed = (n: ManifestNode): boolean => !NOT_PARSED.has(n.resourceType);
 
 /** dbt's NodeType values, the only ones `resource_type:` accepts. */
-const NODE_TYPES = new Set(['model', 'analysis', 'test', 'snapshot', 'operation', 'seed', 'rpc', 'sql_operation', 'doc', 'source', 'macro',
-  'exposure', 'metric', 'group', 'saved_query', 'semantic_model', 'unit_test', 'fixture', 'function']);
+const NODE_TYPES = new Set([
+  'model',
+  'analysis',
+  'test',
+  'snapshot',
+  'operation',
+  'seed',
+  'rpc',
+  'sql_operation',
+  'doc',
+  'source',
+  'macro',
+  'exposure',
+  'metric',
+  'group',
+  'saved_query',
+  'semantic_model',
+  'unit_test',
+  'fixture',
+  'function',
+]);
 
 /** Unique ids of the graph's nodes that the criteria's method matches (before graph operators). */
 export function searchMethod(c: CriteriaAst, ctx: MethodContext): Set<string> {
@@ -73,7 +92,11 @@ function matcher(c: CriteriaAst, ctx: MethodContext): Match {
     case 'tag':
       return (n) => tagsOf(n).some((t) => fnmatch(t, sel));
     case 'group':
-      return (n) => (isParsed(n) || n.resourceType === 'metric') && typeof n.config['group'] === 'string' && n.config['group'] !== '' && fnmatch(n.config['group'], sel);
+      return (n) =>
+        (isParsed(n) || n.resourceType === 'metric') &&
+        typeof n.config['group'] === 'string' &&
+        n.config['group'] !== '' &&
+        fnmatch(n.config['group'], sel);
     case 'access':
       return (n) => n.resourceType === 'model' && (n.config['access'] ?? 'protected') === sel;
     case 'source':
@@ -98,10 +121,15 @@ function matcher(c: CriteriaAst, ctx: MethodContext): Match {
     case 'config':
       return configMatcher(c.methodArgs, c.value);
     case 'resource_type':
-      if (!NODE_TYPES.has(sel)) throw new UserError(`${ctx.input}: unknown resource type ${JSON.stringify(sel)} in ${JSON.stringify(c.raw)} (expected one of ${[...NODE_TYPES].join(', ')})`);
+      if (!NODE_TYPES.has(sel))
+        throw new UserError(
+          `${ctx.input}: unknown resource type ${JSON.stringify(sel)} in ${JSON.stringify(c.raw)} (expected one of ${[...NODE_TYPES].join(', ')})`,
+        );
       return (n) => n.resourceType === sel;
     case 'test_name':
-      return (n) => (n.resourceType === 'test' && n.testMetadata !== null && fnmatch(n.testMetadata.name, sel)) || (n.resourceType === 'unit_test' && fnmatch(n.name, sel));
+      return (n) =>
+        (n.resourceType === 'test' && n.testMetadata !== null && fnmatch(n.testMetadata.name, sel)) ||
+        (n.resourceType === 'unit_test' && fnmatch(n.name, sel));
     case 'test_type':
       return testTypeMatcher(sel, ctx, c);
     case 'state':
@@ -109,7 +137,9 @@ function matcher(c: CriteriaAst, ctx: MethodContext): Match {
     case 'result':
     case 'source_status':
     case 'version':
-      throw new UserError(`${ctx.input}: the "${c.method}" method in ${JSON.stringify(c.raw)} is not supported by dbt-matrix (it needs dbt's run artifacts or model versions); select with dbt and pass the node list`);
+      throw new UserError(
+        `${ctx.input}: the "${c.method}" method in ${JSON.stringify(c.raw)} is not supported by dbt-matrix (it needs dbt's run artifacts or model versions); select with dbt and pass the node list`,
+      );
   }
 }
 
@@ -172,12 +202,19 @@ export function isSelectedNode(fqn: readonly string[], sel: string, versioned: b
 function namedMatcher(kind: string, sel: string, maxParts: 2 | 3, ctx: MethodContext, c: CriteriaAst): Match {
   const parts = sel.split('.');
   if (parts.length > maxParts) {
-    const form = maxParts === 3 ? 'source_name, source_name.table or package.source_name.table' : `${kind}_name or package.${kind}_name`;
+    const form =
+      maxParts === 3
+        ? 'source_name, source_name.table or package.source_name.table'
+        : `${kind}_name or package.${kind}_name`;
     throw new UserError(`${ctx.input}: invalid ${kind} selector ${JSON.stringify(c.raw)} (expected ${form})`);
   }
   if (kind === 'source') {
     const [pkg, src, table] = parts.length === 3 ? parts : parts.length === 2 ? ['*', ...parts] : ['*', parts[0]!, '*'];
-    return (n) => n.resourceType === 'source' && fnmatch(n.packageName, pkg!) && fnmatch(n.sourceName ?? '', src!) && fnmatch(n.name, table!);
+    return (n) =>
+      n.resourceType === 'source' &&
+      fnmatch(n.packageName, pkg!) &&
+      fnmatch(n.sourceName ?? '', src!) &&
+      fnmatch(n.name, table!);
   }
   const [pkg, name] = parts.length === 2 ? parts : ['*', parts[0]!];
   return (n) => n.resourceType === kind && fnmatch(n.packageName, pkg!) && fnmatch(n.name, name!);
@@ -191,8 +228,14 @@ function namedMatcher(kind: string, sel: string, maxParts: 2 | 3, ctx: MethodCon
  * files the manifest names and their directories: the only paths that can select anything.
  */
 function pathMatcher(sel: string, ctx: MethodContext, c: CriteriaAst): Match {
-  if (sel.startsWith('/')) throw new UserError(`${ctx.input}: path selector ${JSON.stringify(c.raw)} is absolute; expected a path relative to the project root`);
-  if (splitPath(sel).length === 0) throw new UserError(`${ctx.input}: path selector ${JSON.stringify(c.raw)} names no path; expected a directory or file relative to the project root`);
+  if (sel.startsWith('/'))
+    throw new UserError(
+      `${ctx.input}: path selector ${JSON.stringify(c.raw)} is absolute; expected a path relative to the project root`,
+    );
+  if (splitPath(sel).length === 0)
+    throw new UserError(
+      `${ctx.input}: path selector ${JSON.stringify(c.raw)} names no path; expected a directory or file relative to the project root`,
+    );
   const candidates = new Map<string, 'file' | 'dir'>([['', 'dir']]);
   for (const n of ctx.graph.nodes.values()) {
     for (const file of filesOf(n)) {
@@ -265,7 +308,9 @@ function testTypeMatcher(sel: string, ctx: MethodContext, c: CriteriaAst): Match
   if ('data'.includes(sel)) return (n) => generic(n) || singular(n);
   if ('singular'.includes(sel)) return singular;
   if ('unit'.includes(sel)) return (n) => n.resourceType === 'unit_test';
-  throw new UserError(`${ctx.input}: invalid test type ${JSON.stringify(sel)} in ${JSON.stringify(c.raw)} (expected generic, singular, unit or data)`);
+  throw new UserError(
+    `${ctx.input}: invalid test type ${JSON.stringify(sel)} in ${JSON.stringify(c.raw)} (expected generic, singular, unit or data)`,
+  );
 }
 
 function stateMatcher(sel: string, ctx: MethodContext, c: CriteriaAst): Match {

@@ -9,7 +9,8 @@ import { DBT_METHODS } from './ast.js';
  */
 
 // dbt's RAW_SELECTOR_PATTERN; `\w` is Unicode-aware in Python, hence \p{L}\p{N}.
-const RAW_SELECTOR = /^(?<cp>@)?(?<parents>(?<pd>\d*)\+)?(?:(?<method>[\p{L}\p{N}_.]+):)?(?<value>.*?)(?<children>\+(?<cd>\d*))?$/u;
+const RAW_SELECTOR =
+  /^(?<cp>@)?(?<parents>(?<pd>\d*)\+)?(?:(?<method>[\p{L}\p{N}_.]+):)?(?<value>.*?)(?<children>\+(?<cd>\d*))?$/u;
 
 const METHOD_SET: ReadonlySet<string> = new Set(DBT_METHODS);
 
@@ -34,28 +35,36 @@ export function parseSelectArgs(args: readonly string[], input = '--select'): Gr
 export function parseCriteria(raw: string, input = '--select', context = raw): CriteriaAst {
   const m = RAW_SELECTOR.exec(raw);
   const g = m?.groups;
-  if (!g) throw new UserError(`${input}: invalid selector ${JSON.stringify(raw)} in ${JSON.stringify(context)} (expected [@][n+][method:]value[+n])`);
+  if (!g)
+    throw new UserError(
+      `${input}: invalid selector ${JSON.stringify(raw)} in ${JSON.stringify(context)} (expected [@][n+][method:]value[+n])`,
+    );
   const value = g['value'] ?? '';
   const { method, methodArgs } = parseMethod(g['method'], value, input, context);
-  return criteria({
-    kind: 'criteria',
-    raw,
-    method,
-    methodArgs,
-    value,
-    childrensParents: g['cp'] !== undefined,
-    parents: g['parents'] !== undefined,
-    parentsDepth: depth(g['pd'], input, raw),
-    children: g['children'] !== undefined,
-    childrenDepth: depth(g['cd'], input, raw),
-    indirectSelection: null,
-  }, input);
+  return criteria(
+    {
+      kind: 'criteria',
+      raw,
+      method,
+      methodArgs,
+      value,
+      childrensParents: g['cp'] !== undefined,
+      parents: g['parents'] !== undefined,
+      parentsDepth: depth(g['pd'], input, raw),
+      children: g['children'] !== undefined,
+      childrenDepth: depth(g['cd'], input, raw),
+      indirectSelection: null,
+    },
+    input,
+  );
 }
 
 /** Validates and builds a criteria; shared with the YAML selector parser. */
 export function criteria(c: CriteriaAst, input: string): CriteriaAst {
   if (c.children && c.childrensParents) {
-    throw new UserError(`${input}: invalid selector ${JSON.stringify(c.raw)}: the "@" prefix and a "+" suffix cannot be combined`);
+    throw new UserError(
+      `${input}: invalid selector ${JSON.stringify(c.raw)}: the "@" prefix and a "+" suffix cannot be combined`,
+    );
   }
   return c;
 }
@@ -87,11 +96,14 @@ function defaultMethod(value: string): MethodName {
 function depth(raw: string | undefined, input: string, spec: string): number | null {
   if (raw === undefined || raw === '') return null;
   const n = Number(raw);
-  if (!Number.isSafeInteger(n)) throw new UserError(`${input}: invalid graph depth ${JSON.stringify(raw)} in ${JSON.stringify(spec)}`);
+  if (!Number.isSafeInteger(n))
+    throw new UserError(`${input}: invalid graph depth ${JSON.stringify(raw)} in ${JSON.stringify(spec)}`);
   return n;
 }
 
 export function parseIndirectSelection(value: unknown, input: string): IndirectSelection {
   if (value === 'eager' || value === 'cautious' || value === 'buildable' || value === 'empty') return value;
-  throw new UserError(`${input}: got indirect_selection ${JSON.stringify(value)}, expected one of eager, cautious, buildable, empty`);
+  throw new UserError(
+    `${input}: got indirect_selection ${JSON.stringify(value)}, expected one of eager, cautious, buildable, empty`,
+  );
 }

@@ -30,7 +30,17 @@ export interface SelectionSpec {
 
 /** What `dbt ls` lists (its DEFAULT_RESOURCE_VALUES): analyses and hooks are never selected. */
 export const LISTED_TYPES: ReadonlySet<string> = new Set([
-  'model', 'snapshot', 'seed', 'test', 'source', 'exposure', 'metric', 'saved_query', 'semantic_model', 'unit_test', 'function',
+  'model',
+  'snapshot',
+  'seed',
+  'test',
+  'source',
+  'exposure',
+  'metric',
+  'saved_query',
+  'semantic_model',
+  'unit_test',
+  'function',
 ]);
 
 /** dbt's selection when --select is not given. */
@@ -39,12 +49,16 @@ export const DEFAULT_INCLUDES = ['fqn:*', 'source:*', 'exposure:*', 'metric:*', 
 /** The unique ids dbt would select for `spec` (enabled nodes of the listed types). */
 export function selectNodes(graph: DbtGraph, spec: SelectionSpec): Set<string> {
   const { ast, input } = resolveSpec(spec);
-  const selector = new Selector(graph, {
+  const selector = new Selector(
     graph,
-    projectName: spec.projectName ?? null,
-    state: spec.state ?? null,
-    input,
-  }, spec.indirectSelection ?? 'eager');
+    {
+      graph,
+      projectName: spec.projectName ?? null,
+      state: spec.state ?? null,
+      input,
+    },
+    spec.indirectSelection ?? 'eager',
+  );
   const [direct] = selector.evaluate(ast);
   const out = new Set<string>();
   for (const id of [...direct].sort()) if (LISTED_TYPES.has(graph.get(id)?.resourceType ?? '')) out.add(id);
@@ -56,17 +70,27 @@ function resolveSpec(spec: SelectionSpec): { ast: SelectorAst; input: string } {
   const hasSelect = spec.select.length > 0 || spec.exclude.length > 0;
   if (spec.selector) {
     // dbt silently ignores --select/--exclude next to --selector; refusing is kinder than dropping them
-    if (hasSelect) throw new UserError(`--selector: "${spec.selector}" cannot be combined with --select or --exclude; put the extra criteria in the selector's definition`);
+    if (hasSelect)
+      throw new UserError(
+        `--selector: "${spec.selector}" cannot be combined with --select or --exclude; put the extra criteria in the selector's definition`,
+      );
     const file = spec.selectors;
     const found = file?.selectors.get(spec.selector);
     if (!found) {
       const names = file ? [...file.selectors.keys()] : [];
-      throw badInput('--selector', spec.selector, names.length ? `one of ${names.join(', ')} (from ${file!.source})` : 'a selector defined in selectors.yml (none found)');
+      throw badInput(
+        '--selector',
+        spec.selector,
+        names.length
+          ? `one of ${names.join(', ')} (from ${file!.source})`
+          : 'a selector defined in selectors.yml (none found)',
+      );
     }
     return { ast: found.definition, input: `--selector ${spec.selector}` };
   }
   const fallback = spec.selectors?.defaultSelector;
-  if (!hasSelect && fallback) return { ast: spec.selectors!.selectors.get(fallback)!.definition, input: `selector ${fallback} (default: true)` };
+  if (!hasSelect && fallback)
+    return { ast: spec.selectors!.selectors.get(fallback)!.definition, input: `selector ${fallback} (default: true)` };
   const include = parseSelectArgs(spec.select.length > 0 ? spec.select : DEFAULT_INCLUDES, '--select');
   const exclude = parseSelectArgs(spec.exclude, '--exclude');
   return { ast: { kind: 'difference', components: [include, exclude], indirectSelection: 'eager' }, input: '--select' };
@@ -109,9 +133,16 @@ class Selector {
 
   private group(g: GroupAst): Bundle {
     const bundles = g.components.map((c) => this.evaluate(c));
-    const direct = combine(g.kind, bundles.map(([d]) => d));
+    const direct = combine(
+      g.kind,
+      bundles.map(([d]) => d),
+    );
     let indirect: Set<string> | undefined;
-    const indirectOnce = (): Set<string> => (indirect ??= combine(g.kind, bundles.map(([d, i]) => union(d, i()))));
+    const indirectOnce = (): Set<string> =>
+      (indirect ??= combine(
+        g.kind,
+        bundles.map(([d, i]) => union(d, i())),
+      ));
     return [this.incorporate(direct, indirectOnce, g.indirectSelection ?? this.mode), indirectOnce];
   }
 
@@ -133,7 +164,8 @@ class Selector {
         const child = nodes[c]!;
         if (child.resourceType !== 'test' && child.resourceType !== 'unit_test') continue;
         const childId = ids[c]!;
-        if (mode === 'eager' || allIn(child, selected) || (buildable !== null && allIn(child, buildable))) joining.push(childId);
+        if (mode === 'eager' || allIn(child, selected) || (buildable !== null && allIn(child, buildable)))
+          joining.push(childId);
         else if (mode !== 'empty') indirect.add(childId);
       }
     }

@@ -34,12 +34,16 @@ export function parseSelectorsYaml(text: string, file: string): SelectorsFile {
   }
   if (data === null || data === undefined) return { source: file, selectors: new Map(), defaultSelector: null };
   if (hasJinja(data)) {
-    throw new UserError(`${file}: contains Jinja ({{ … }}), which only dbt can render; plan from a manifest (its "selectors" are rendered)`);
+    throw new UserError(
+      `${file}: contains Jinja ({{ … }}), which only dbt can render; plan from a manifest (its "selectors" are rendered)`,
+    );
   }
   const parsed = SelectorsYamlSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new UserError(`${file}: not a dbt selectors file (${issue?.path.join('.') || 'root'}: ${issue?.message ?? 'invalid'}); expected selectors: [{name, definition}]`);
+    throw new UserError(
+      `${file}: not a dbt selectors file (${issue?.path.join('.') || 'root'}: ${issue?.message ?? 'invalid'}); expected selectors: [{name, definition}]`,
+    );
   }
   return buildSelectors(parsed.data.selectors, file);
 }
@@ -49,7 +53,9 @@ export function selectorsFromManifest(section: Record<string, unknown>, file: st
   const parsed = ManifestSelectorsSchema.safeParse(section);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new UserError(`${file}: "selectors" is not dbt's selector map (${issue?.path.join('.') || 'root'}: ${issue?.message ?? 'invalid'})`);
+    throw new UserError(
+      `${file}: "selectors" is not dbt's selector map (${issue?.path.join('.') || 'root'}: ${issue?.message ?? 'invalid'})`,
+    );
   }
   const entries = Object.entries(parsed.data).map(([name, e]) => ({ ...e, name: e.name ?? name }));
   return buildSelectors(entries, file);
@@ -61,7 +67,10 @@ function buildSelectors(entries: readonly Entry[], source: string): SelectorsFil
   for (const e of entries) {
     const input = `${source}: selector "${e.name}"`;
     if (e.default === true) {
-      if (defaultSelector !== null) throw new UserError(`${source}: selectors "${defaultSelector}" and "${e.name}" are both marked default: true; expected at most one`);
+      if (defaultSelector !== null)
+        throw new UserError(
+          `${source}: selectors "${defaultSelector}" and "${e.name}" are both marked default: true; expected at most one`,
+        );
       defaultSelector = e.name;
     }
     // a selector may reference only those defined before it, as in dbt
@@ -81,25 +90,37 @@ export const MAX_SELECTOR_DEPTH = 100;
 
 function fromDefinition(def: unknown, rootLevel: boolean, known: Known, input: string, depth = 0): SelectorAst {
   if (depth > MAX_SELECTOR_DEPTH) {
-    throw new UserError(`${input}: the definition is nested more than ${MAX_SELECTOR_DEPTH} levels deep; expected a flatter union/intersection`);
+    throw new UserError(
+      `${input}: the definition is nested more than ${MAX_SELECTOR_DEPTH} levels deep; expected a flatter union/intersection`,
+    );
   }
   if (typeof def === 'string') return parseCriteria(def, input);
-  if (!isRecord(def)) throw new UserError(`${input}: got ${JSON.stringify(def)}, expected a string, a mapping, union or intersection`);
+  if (!isRecord(def))
+    throw new UserError(`${input}: got ${JSON.stringify(def)}, expected a string, a mapping, union or intersection`);
   const keys = Object.keys(def);
   if (('union' in def || 'intersection' in def) && rootLevel && keys.length > 1) {
-    throw new UserError(`${input}: a root definition may hold only one "union" or "intersection" key, found ${keys.join(',')}`);
+    throw new UserError(
+      `${input}: a root definition may hold only one "union" or "intersection" key, found ${keys.join(',')}`,
+    );
   }
   if ('union' in def) return setDefinition('union', def, known, input, depth);
   if ('intersection' in def) return setDefinition('intersection', def, known, input, depth);
   return dictDefinition(def, known, input, depth);
 }
 
-function setDefinition(kind: 'union' | 'intersection', def: Record<string, unknown>, known: Known, input: string, depth: number): SelectorAst {
+function setDefinition(
+  kind: 'union' | 'intersection',
+  def: Record<string, unknown>,
+  known: Known,
+  input: string,
+  depth: number,
+): SelectorAst {
   const include: SelectorAst[] = [];
   let exclude: SelectorAst | null = null;
   for (const item of listOf(def, kind, input)) {
     if (isRecord(item) && 'exclude' in item) {
-      if (exclude !== null) throw new UserError(`${input}: more than one "exclude" in the same ${kind}; expected at most one`);
+      if (exclude !== null)
+        throw new UserError(`${input}: more than one "exclude" in the same ${kind}; expected at most one`);
       exclude = exclusions(item, known, input, depth);
     } else {
       include.push(fromDefinition(item, false, known, input, depth + 1));
@@ -126,7 +147,9 @@ function dictDefinition(def: Record<string, unknown>, known: Known, input: strin
       delete dct['exclude'];
     }
   } else {
-    throw new UserError(`${input}: expected a single {method: value} key or "method" and "value" keys, got ${keys.join(', ')}`);
+    throw new UserError(
+      `${input}: expected a single {method: value} key or "method" and "value" keys, got ${keys.join(', ')}`,
+    );
   }
   const base = criteriaFromDict(dct, input);
   return exclude === null ? base : difference(base, exclude);
@@ -134,22 +157,27 @@ function dictDefinition(def: Record<string, unknown>, known: Known, input: strin
 
 function criteriaFromDict(dct: Record<string, unknown>, input: string): CriteriaAst {
   const raw = JSON.stringify(dct);
-  if (typeof dct['method'] !== 'string') throw new UserError(`${input}: got method ${JSON.stringify(dct['method'])}, expected a method name`);
+  if (typeof dct['method'] !== 'string')
+    throw new UserError(`${input}: got method ${JSON.stringify(dct['method'])}, expected a method name`);
   const value = scalar(dct['value'], input);
   const { method, methodArgs } = parseMethod(dct['method'], value, input, raw);
-  return criteria({
-    kind: 'criteria',
-    raw,
-    method,
-    methodArgs,
-    value,
-    childrensParents: Boolean(dct['childrens_parents']),
-    parents: Boolean(dct['parents']),
-    parentsDepth: depthOf(dct['parents_depth'], input),
-    children: Boolean(dct['children']),
-    childrenDepth: depthOf(dct['children_depth'], input),
-    indirectSelection: dct['indirect_selection'] === undefined ? null : parseIndirectSelection(dct['indirect_selection'], input),
-  }, input);
+  return criteria(
+    {
+      kind: 'criteria',
+      raw,
+      method,
+      methodArgs,
+      value,
+      childrensParents: Boolean(dct['childrens_parents']),
+      parents: Boolean(dct['parents']),
+      parentsDepth: depthOf(dct['parents_depth'], input),
+      children: Boolean(dct['children']),
+      childrenDepth: depthOf(dct['children_depth'], input),
+      indirectSelection:
+        dct['indirect_selection'] === undefined ? null : parseIndirectSelection(dct['indirect_selection'], input),
+    },
+    input,
+  );
 }
 
 function exclusions(def: Record<string, unknown>, known: Known, input: string, depth: number): SelectorAst {
@@ -166,7 +194,9 @@ const difference = (include: SelectorAst, exclude: SelectorAst): SelectorAst => 
 function lookup(name: unknown, known: Known, input: string): SelectorAst {
   const found = typeof name === 'string' ? known.get(name) : undefined;
   if (!found) {
-    throw new UserError(`${input}: references selector ${JSON.stringify(name)}, expected one defined above it (${[...known.keys()].join(', ') || 'none'})`);
+    throw new UserError(
+      `${input}: references selector ${JSON.stringify(name)}, expected one defined above it (${[...known.keys()].join(', ') || 'none'})`,
+    );
   }
   return found.definition;
 }
@@ -185,7 +215,8 @@ function scalar(v: unknown, input: string): SelectorValue {
 function depthOf(v: unknown, input: string): number | null {
   if (!v) return null; // dbt's `_match_to_int`: any falsy value (even 0) means unlimited
   const n = Number(v);
-  if (!Number.isSafeInteger(n) || n < 0) throw new UserError(`${input}: got depth ${JSON.stringify(v)}, expected a whole number`);
+  if (!Number.isSafeInteger(n) || n < 0)
+    throw new UserError(`${input}: got depth ${JSON.stringify(v)}, expected a whole number`);
   return n;
 }
 

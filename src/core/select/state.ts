@@ -29,9 +29,13 @@ export function stateMatches(selector: string, where: string): Check {
   const check = CHECKS[selector];
   if (check) return check;
   if (UNSUPPORTED.includes(selector)) {
-    throw new UserError(`${where}: state:${selector} is not supported by dbt-matrix (it needs macro/contract data); use state:modified, .body, .configs or .relation`);
+    throw new UserError(
+      `${where}: state:${selector} is not supported by dbt-matrix (it needs macro/contract data); use state:modified, .body, .configs or .relation`,
+    );
   }
-  throw new UserError(`${where}: unknown state selector "${selector}" (expected one of ${[...Object.keys(CHECKS), ...UNSUPPORTED].join(', ')})`);
+  throw new UserError(
+    `${where}: unknown state selector "${selector}" (expected one of ${[...Object.keys(CHECKS), ...UNSUPPORTED].join(', ')})`,
+  );
 }
 
 /** Kinds that live in `manifest.nodes` (dbt's ParsedNode: model, seed, snapshot, test, analysis…). */
@@ -40,7 +44,8 @@ const isParsed = (n: ManifestNode): boolean => !OWN_CLASS.has(n.resourceType);
 const isGenericTest = (n: ManifestNode): boolean => n.resourceType === 'test' && n.testMetadata !== null;
 
 const hasBody = isParsed;
-const hasConfig = (n: ManifestNode): boolean => isParsed(n) || ['source', 'exposure', 'metric', 'semantic_model', 'saved_query'].includes(n.resourceType);
+const hasConfig = (n: ManifestNode): boolean =>
+  isParsed(n) || ['source', 'exposure', 'metric', 'semantic_model', 'saved_query'].includes(n.resourceType);
 const hasRelation = (n: ManifestNode): boolean => isParsed(n) || n.resourceType === 'source';
 
 /** dbt's `check_modified_content`: `not new.same_contents(old)` per node class. */
@@ -57,13 +62,20 @@ function isModified(n: ManifestNode, old: ManifestNode | undefined): boolean {
       if (old === undefined) return true;
       if (isGenericTest(n)) return !(sameConfig(n, old) && sameFqn(n, old));
       if (!isParsed(n)) return !(sameFqn(n, old) && sameConfig(n, old));
-      return !(sameBody(n, old) && sameConfig(n, old) && sameFqn(n, old) && sameRelation(n, old) && sameRefRepresentation(n, old));
+      return !(
+        sameBody(n, old) &&
+        sameConfig(n, old) &&
+        sameFqn(n, old) &&
+        sameRelation(n, old) &&
+        sameRefRepresentation(n, old)
+      );
   }
 }
 
 const sameBody = (n: ManifestNode, old: ManifestNode): boolean => (n.checksum ?? '') === (old.checksum ?? '');
 const sameFqn = (n: ManifestNode, old: ManifestNode): boolean => deepEqual(n.fqn, old.fqn);
-const sameSet = (a: readonly string[], b: readonly string[]): boolean => deepEqual([...new Set(a)].sort(), [...new Set(b)].sort());
+const sameSet = (a: readonly string[], b: readonly string[]): boolean =>
+  deepEqual([...new Set(a)].sort(), [...new Set(b)].sort());
 
 /** Models: access changes can break downstream refs (dbt's `same_ref_representation`). */
 function sameRefRepresentation(n: ManifestNode, old: ManifestNode): boolean {
@@ -81,7 +93,16 @@ function sameRelation(n: ManifestNode, old: ManifestNode): boolean {
 /** Keys dbt leaves out of config comparison (`CompareBehavior.Exclude`): part of the relation or metadata. */
 const EXCLUDED_KEYS = new Set(['alias', 'schema', 'database', 'tags', 'group']);
 /** Tests compare only these (dbt's `TestConfig.same_contents`). */
-const TEST_MODIFIERS = ['severity', 'where', 'limit', 'fail_calc', 'warn_if', 'error_if', 'store_failures', 'store_failures_as'];
+const TEST_MODIFIERS = [
+  'severity',
+  'where',
+  'limit',
+  'fail_calc',
+  'warn_if',
+  'error_if',
+  'store_failures',
+  'store_failures_as',
+];
 
 function sameConfig(n: ManifestNode, old: ManifestNode): boolean {
   const [a, b] = comparedConfigs(n, old);
@@ -112,5 +133,7 @@ export function deepEqual(a: unknown, b: unknown): boolean {
   const ka = Object.keys(a);
   const kb = Object.keys(b);
   if (ka.length !== kb.length) return false;
-  return ka.every((k) => Object.hasOwn(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return ka.every(
+    (k) => Object.hasOwn(b, k) && deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]),
+  );
 }

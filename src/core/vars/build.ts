@@ -27,11 +27,21 @@ export interface DbtVarsArgs {
  */
 export function buildDbtVars(args: DbtVarsArgs): Record<string, unknown> {
   const forwarded = args.forwarded ?? {};
-  assertNoReserved(forwarded, (name) => `workflow_dispatch input ${JSON.stringify(name)}: the name is reserved for the interval (${RESERVED_VARS.join(', ')}); rename the input or set --forward-inputs false`);
-  assertNoReserved(args.extra, (name) => `--vars: got the key ${JSON.stringify(name)}, expected none of ${RESERVED_VARS.join(', ')} (the interval sets them; use --start/--end/--overlap)`);
+  assertNoReserved(
+    forwarded,
+    (name) =>
+      `workflow_dispatch input ${JSON.stringify(name)}: the name is reserved for the interval (${RESERVED_VARS.join(', ')}); rename the input or set --forward-inputs false`,
+  );
+  assertNoReserved(
+    args.extra,
+    (name) =>
+      `--vars: got the key ${JSON.stringify(name)}, expected none of ${RESERVED_VARS.join(', ')} (the interval sets them; use --start/--end/--overlap)`,
+  );
   // Object.entries/fromEntries define own properties, so a key like "__proto__" stays a plain key.
   const merged = Object.fromEntries([...Object.entries(forwarded), ...Object.entries(args.extra)]);
-  const user = Object.entries(merged).map(([name, value]) => [name, Array.isArray(value) ? formatArray(value, args.arrayFormat) : value] as const);
+  const user = Object.entries(merged).map(
+    ([name, value]) => [name, Array.isArray(value) ? formatArray(value, args.arrayFormat) : value] as const,
+  );
   return Object.fromEntries([['start_dttm', args.start], ['end_dttm', args.end], ['overlap', args.overlap], ...user]);
 }
 
@@ -46,6 +56,8 @@ function assertNoReserved(vars: Record<string, unknown>, message: (name: string)
  */
 export function dispatchInputsToForward(inputs: Record<string, unknown>): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(inputs).filter(([name, value]) => !INTERVAL_INPUTS.includes(name) && value !== '' && value !== undefined),
+    Object.entries(inputs).filter(
+      ([name, value]) => !INTERVAL_INPUTS.includes(name) && value !== '' && value !== undefined,
+    ),
   );
 }

@@ -49,11 +49,15 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
  */
 function assertJsonSafe(value: unknown, inputName: string, path: string, depth: number): void {
   if (typeof value === 'number' && !Number.isFinite(value)) {
-    throw new UserError(`${inputName}: got ${String(value)} at ${path || 'the top'}, expected a finite number (vars reach dbt as JSON)`);
+    throw new UserError(
+      `${inputName}: got ${String(value)} at ${path || 'the top'}, expected a finite number (vars reach dbt as JSON)`,
+    );
   }
   if (value === null || typeof value !== 'object') return;
   if (depth >= MAX_DEPTH) {
-    throw new UserError(`${inputName}: nested more than ${MAX_DEPTH} levels deep at ${shorten(path)} (a recursive alias?), expected a plain object of vars`);
+    throw new UserError(
+      `${inputName}: nested more than ${MAX_DEPTH} levels deep at ${shorten(path)} (a recursive alias?), expected a plain object of vars`,
+    );
   }
   if (Array.isArray(value)) value.forEach((v, i) => assertJsonSafe(v, inputName, `${path}[${i}]`, depth + 1));
   else for (const [k, v] of Object.entries(value)) assertJsonSafe(v, inputName, path ? `${path}.${k}` : k, depth + 1);

@@ -1,5 +1,12 @@
 import path from 'node:path';
-import { DBT_FILES, LOCAL_FOLDER, PLAN_FOLDER, REPORT_FOLDER, SHARD_FOLDER, SHARD_WORK_FOLDER } from '../../core/folders.js';
+import {
+  DBT_FILES,
+  LOCAL_FOLDER,
+  PLAN_FOLDER,
+  REPORT_FOLDER,
+  SHARD_FOLDER,
+  SHARD_WORK_FOLDER,
+} from '../../core/folders.js';
 
 /** The folder contracts as paths (the names: src/core/folders.ts). */
 

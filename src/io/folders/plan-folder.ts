@@ -19,7 +19,9 @@ export async function readPlan(file: string): Promise<Plan> {
   const parsed = PlanSchema.safeParse(head);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new UserError(`--plan: ${file} is not a dbt-matrix plan${issue ? ` (${issue.path.join('.')}: ${issue.message})` : ''}`);
+    throw new UserError(
+      `--plan: ${file} is not a dbt-matrix plan${issue ? ` (${issue.path.join('.')}: ${issue.message})` : ''}`,
+    );
   }
   return parsed.data;
 }
@@ -30,6 +32,9 @@ export async function readPlan(file: string): Promise<Plan> {
  * shard.json; merge refuses shards that ran another plan.
  */
 export function planIdentity(plan: Plan): PlanIdentity {
-  const id = createHash('sha256').update(JSON.stringify(PlanSchema.parse(plan))).digest('hex').slice(0, 16);
+  const id = createHash('sha256')
+    .update(JSON.stringify(PlanSchema.parse(plan)))
+    .digest('hex')
+    .slice(0, 16);
   return { id, project: plan.projectName };
 }

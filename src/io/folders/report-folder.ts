@@ -21,7 +21,13 @@ export async function writeReportFolder(
   from: { planFile: string; manifestFile: string | null },
 ): Promise<ReportFiles> {
   const { runResults, summary, junit, manifest, plan } = reportFolder(dir);
-  const files: ReportFiles = { runResults, summary, junit, manifest: from.manifestFile === null ? null : manifest, plan };
+  const files: ReportFiles = {
+    runResults,
+    summary,
+    junit,
+    manifest: from.manifestFile === null ? null : manifest,
+    plan,
+  };
   await writeJsonAtomic(files.runResults, report.runResults);
   await writeFileAtomic(files.summary, report.summary);
   await writeFileAtomic(files.junit, report.junit);

@@ -31,7 +31,9 @@ export async function readShardFolders(dir: string): Promise<ShardFolderContents
   } catch (err) {
     // No folder at all: every shard is missing, which the merge reports shard by shard.
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { shards: [], ignored: [] };
-    throw new UserError(`--in: cannot read ${dir} (${(err as NodeJS.ErrnoException).code ?? String(err)}); expected a folder of shard folders`);
+    throw new UserError(
+      `--in: cannot read ${dir} (${(err as NodeJS.ErrnoException).code ?? String(err)}); expected a folder of shard folders`,
+    );
   }
   const ignored: ReportProblem[] = [];
   const folders: string[] = [];
@@ -40,8 +42,20 @@ export async function readShardFolders(dir: string): Promise<ShardFolderContents
     if (e.name.startsWith('.')) continue;
     const shown = JSON.stringify(printable(e.name));
     // Dirent types come from lstat: a symlink to a folder is a symlink here, never followed.
-    if (!e.isDirectory()) ignored.push({ level: 'warning', shard: null, file: path.join(dir, printable(e.name)), message: `--in: ignored ${shown}: ${e.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}, and shard artifacts are folders of regular files` });
-    else if (!isSafeShardId(e.name)) ignored.push({ level: 'warning', shard: null, file: null, message: `--in: ignored folder ${shown}: not a shard id (letters, digits, _ . -, not starting with a dot)` });
+    if (!e.isDirectory())
+      ignored.push({
+        level: 'warning',
+        shard: null,
+        file: path.join(dir, printable(e.name)),
+        message: `--in: ignored ${shown}: ${e.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}, and shard artifacts are folders of regular files`,
+      });
+    else if (!isSafeShardId(e.name))
+      ignored.push({
+        level: 'warning',
+        shard: null,
+        file: null,
+        message: `--in: ignored folder ${shown}: not a shard id (letters, digits, _ . -, not starting with a dot)`,
+      });
     else folders.push(e.name);
   }
   folders.sort();
@@ -51,10 +65,31 @@ export async function readShardFolders(dir: string): Promise<ShardFolderContents
 
 export async function readShardFolder(folder: string, id: string): Promise<ShardInput> {
   const problems: ReportProblem[] = [];
-  const artifact = await readArtifactFile<ShardArtifact>(folder, SHARD_FOLDER.shard, ShardArtifactSchema, id, problems, 'warning');
-  const results = await readArtifactFile<RunResults>(folder, SHARD_FOLDER.runResults, RunResultsSchema, id, problems, 'error');
+  const artifact = await readArtifactFile<ShardArtifact>(
+    folder,
+    SHARD_FOLDER.shard,
+    ShardArtifactSchema,
+    id,
+    problems,
+    'warning',
+  );
+  const results = await readArtifactFile<RunResults>(
+    folder,
+    SHARD_FOLDER.runResults,
+    RunResultsSchema,
+    id,
+    problems,
+    'error',
+  );
   if (artifact && artifact.id !== id) {
-    problems.push(problem('warning', id, path.join(folder, SHARD_FOLDER.shard), `names shard ${JSON.stringify(printable(artifact.id))} but sits in folder ${JSON.stringify(id)}; the folder name is used`));
+    problems.push(
+      problem(
+        'warning',
+        id,
+        path.join(folder, SHARD_FOLDER.shard),
+        `names shard ${JSON.stringify(printable(artifact.id))} but sits in folder ${JSON.stringify(id)}; the folder name is used`,
+      ),
+    );
   }
   return { id, artifact, results, problems };
 }
@@ -64,7 +99,14 @@ export async function readShardFolder(folder: string, id: string): Promise<Shard
  * unknown); a missing run_results.json is an error (the shard's nodes have no results).
  * Anything present but not a regular file, too big or malformed is an error.
  */
-async function readArtifactFile<T>(folder: string, name: keyof typeof ARTIFACT_LIMITS, schema: import('zod').ZodType, shard: string, problems: ReportProblem[], missingLevel: 'error' | 'warning'): Promise<T | null> {
+async function readArtifactFile<T>(
+  folder: string,
+  name: keyof typeof ARTIFACT_LIMITS,
+  schema: import('zod').ZodType,
+  shard: string,
+  problems: ReportProblem[],
+  missingLevel: 'error' | 'warning',
+): Promise<T | null> {
   const file = path.join(folder, name);
   const read = await readUntrustedText(file, ARTIFACT_LIMITS[name]);
   if (!read.ok) {
@@ -80,14 +122,23 @@ async function readArtifactFile<T>(folder: string, name: keyof typeof ARTIFACT_L
   }
 }
 
-const problem = (level: ReportProblem['level'], shard: string, file: string, what: string): ReportProblem => ({ level, shard, file, message: `shard ${shard}: ${file} ${what}` });
+const problem = (level: ReportProblem['level'], shard: string, file: string, what: string): ReportProblem => ({
+  level,
+  shard,
+  file,
+  message: `shard ${shard}: ${file} ${what}`,
+});
 
 /**
  * Writes a shard folder's run_results.json (the text given, already redacted) and shard.json,
  * both atomically; shard.json is checked against its schema on the way out as merge checks it
  * on the way in.
  */
-export async function writeShardFiles(dir: string, runResultsText: string, artifact: ShardArtifact): Promise<ShardArtifact> {
+export async function writeShardFiles(
+  dir: string,
+  runResultsText: string,
+  artifact: ShardArtifact,
+): Promise<ShardArtifact> {
   const files = shardFolder(dir);
   await writeFileAtomic(files.runResults, `${runResultsText}\n`);
   const checked = ShardArtifactSchema.parse(artifact);
