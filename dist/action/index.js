@@ -1,26 +1,70 @@
 /******/ var __webpack_modules__ = ({
 
+/***/ 182:
+/***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
+
+/* harmony export */ __nccwpck_require__.d(__webpack_exports__, {
+/* harmony export */   pG: () => (/* binding */ compatDecision)
+/* harmony export */ });
+/* unused harmony exports STEPS, ACTION_REPOSITORY, ACTION_REF, subActionUses */
+/**
+ * The root action.yml's `command` input, kept for one release: it names the sub-action that
+ * replaces it (`uses: dbt-matrix/dbt-matrix/plan@v1` …) in a warning, then runs that step's bundle.
+ * No @actions/core here: the step's bundle carries its own, and this entry stays tiny.
+ */
+const STEPS = ['plan', 'run', 'merge'];
+/** Where the sub-actions live and the release users reference, as the README and examples write them. */
+const ACTION_REPOSITORY = 'dbt-matrix/dbt-matrix';
+const ACTION_REF = 'v1';
+/** `uses:` of a sub-action: `<repository>/<step>@<ref>`. */
+const subActionUses = (step, repository = ACTION_REPOSITORY, ref = ACTION_REF) => `${repository}/${step}@${ref}`;
+/** A workflow command's message: `%`, CR and LF would end or corrupt it. */
+const commandData = (s) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+/**
+ * What the compatibility front does for INPUT_COMMAND: the step to run and a `::warning::` naming
+ * its sub-action, or no step and an `::error::`. The sub-action is named the way this step's
+ * `uses:` referenced the action (GITHUB_ACTION_REPOSITORY / GITHUB_ACTION_REF, so a fork or a
+ * commit pin is kept), falling back to the published name.
+ */
+function compatDecision(env) {
+    const command = (env['INPUT_COMMAND'] ?? '').trim();
+    if (!STEPS.includes(command)) {
+        const expected = STEPS.map((s) => `${s} (or ${subActionUses(s)})`).join(', ');
+        return {
+            step: null,
+            line: `::error::${commandData(`command: got ${JSON.stringify(command)}, expected one of ${expected}`)}\n`,
+        };
+    }
+    const step = command;
+    const uses = subActionUses(step, env['GITHUB_ACTION_REPOSITORY'] || ACTION_REPOSITORY, env['GITHUB_ACTION_REF'] || ACTION_REF);
+    return {
+        step,
+        line: `::warning::${commandData(`dbt-matrix: \`command: ${step}\` is deprecated; use ${uses} (the same inputs, without \`command\`)`)}\n`,
+    };
+}
+
+
+/***/ }),
+
 /***/ 218:
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
+/* harmony import */ var _compat_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(182);
 /**
- * action.yml's entry: `command` picks the bundle. Each command is its own ncc bundle under
- * dist/<command>/, loaded on demand, so this file stays tiny and a run job never loads the
- * planner's code. It reads INPUT_COMMAND directly to avoid bundling @actions/core twice.
+ * The root action.yml's entry, a compatibility front kept for one release: `command` picks the
+ * step, a warning names the sub-action to use instead (plan/, run/, merge/ at the repository root),
+ * and the step's own ncc bundle under dist/<step>/ runs, loaded on demand so this file stays tiny.
  */
-const COMMANDS = ['plan', 'run', 'merge'];
-// a bundled dependency of @actions/artifact requires the deprecated `punycode`: noise in job logs
-process.noDeprecation = true;
-const command = (process.env['INPUT_COMMAND'] ?? '').trim();
-if (!COMMANDS.includes(command)) {
-    process.stdout.write(`::error::command: got ${JSON.stringify(command)}, expected one of ${COMMANDS.join(', ')}\n`);
+
+const { step, line } = (0,_compat_js__WEBPACK_IMPORTED_MODULE_0__/* .compatDecision */ .pG)(process.env);
+process.stdout.write(line);
+if (step === null) {
     process.exitCode = 1;
 }
 else {
-    await import(/* webpackIgnore: true */ new URL(`../${command}/index.js`, import.meta.url).href);
+    await import(/* webpackIgnore: true */ new URL(`../${step}/index.js`, import.meta.url).href);
 }
-
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
@@ -60,6 +104,9 @@ __webpack_async_result__();
 /******/ }
 /******/ 
 /************************************************************************/
+/******/ /* webpack/runtime/asset-relocator-loader */
+/******/ if (typeof __nccwpck_require__ !== 'undefined') __nccwpck_require__.ab = decodeURIComponent(new URL('.', import.meta.url).pathname).slice(import.meta.url.match(/^file:\/\/\/\w:/) ? 1 : 0, -1) + "/";
+/******/ 
 /******/ /* webpack/runtime/async module */
 /******/ (() => {
 /******/ 	var webpackQueues = typeof Symbol === "function" ? Symbol("webpack queues") : "__webpack_queues__";
@@ -127,6 +174,23 @@ __webpack_async_result__();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
 /******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/define property getters */
+/******/ (() => {
+/******/ 	// define getter functions for harmony exports
+/******/ 	__nccwpck_require__.d = (exports, definition) => {
+/******/ 		for(var key in definition) {
+/******/ 			if(__nccwpck_require__.o(definition, key) && !__nccwpck_require__.o(exports, key)) {
+/******/ 				Object.defineProperty(exports, key, { enumerable: true, get: definition[key] });
+/******/ 			}
+/******/ 		}
+/******/ 	};
+/******/ })();
+/******/ 
+/******/ /* webpack/runtime/hasOwnProperty shorthand */
+/******/ (() => {
+/******/ 	__nccwpck_require__.o = (obj, prop) => (Object.prototype.hasOwnProperty.call(obj, prop))
 /******/ })();
 /******/ 
 /************************************************************************/
