@@ -38,13 +38,9 @@ export interface ChunkRun {
   dbtVersion: string | null;
 }
 
-/**
- * Runs one chunk: `dbt build`, then up to `retries` × `dbt retry` while nodes fail. A retry
- * needs the previous run_results.json; when dbt left none (it failed before running anything)
- * the attempt repeats `dbt build`. A timeout or cancellation ends the chunk at once.
- */
-export async function runChunk(chunk: Chunk, base: DbtInvocationBase, ctx: ChunkContext): Promise<ChunkRun> {
-  const run: ChunkRun = {
+/** A chunk that never started (an earlier chunk failed): no dbt, no results. */
+export function skippedChunkRun(): ChunkRun {
+  return {
     status: 'skipped',
     exitCode: null,
     attempts: 0,
@@ -53,6 +49,15 @@ export async function runChunk(chunk: Chunk, base: DbtInvocationBase, ctx: Chunk
     endedAt: null,
     dbtVersion: null,
   };
+}
+
+/**
+ * Runs one chunk: `dbt build`, then up to `retries` × `dbt retry` while nodes fail. A retry
+ * needs the previous run_results.json; when dbt left none (it failed before running anything)
+ * the attempt repeats `dbt build`. A timeout or cancellation ends the chunk at once.
+ */
+export async function runChunk(chunk: Chunk, base: DbtInvocationBase, ctx: ChunkContext): Promise<ChunkRun> {
+  const run = skippedChunkRun();
   // A stale file from the previous chunk would be mistaken for this chunk's results.
   await fs.rm(ctx.runResultsFile, { force: true });
   let previous: RunResults | null = null;

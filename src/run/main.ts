@@ -15,7 +15,7 @@ import type { RunResults } from '../io/run-results.js';
 import type { Logger } from '../shared/log.js';
 import { resolveShardVars } from '../shared/shard-vars.js';
 import { writeShardArtifacts } from './artifacts.js';
-import { runChunk, type ChunkRun } from './chunk-runner.js';
+import { runChunk, skippedChunkRun, type ChunkRun } from './chunk-runner.js';
 import type { AttemptResults } from './combine-results.js';
 import type { DbtInvocationBase } from './dbt-args.js';
 import { hookEnv } from './hook-env.js';
@@ -219,15 +219,7 @@ async function runInFolders(inputs: RunSettings, deps: RunDeps, p: Prepared): Pr
       const deadline = inputs.timeoutMinutes === null ? null : startedAt.getTime() + inputs.timeoutMinutes * 60_000;
       for (const chunk of chunks) {
         if (runs.some((r) => r.status !== 'success')) {
-          runs.push({
-            status: 'skipped',
-            exitCode: null,
-            attempts: 0,
-            results: [],
-            startedAt: null,
-            endedAt: null,
-            dbtVersion: null,
-          });
+          runs.push(skippedChunkRun());
           continue;
         }
         const title = `chunk ${chunk.index + 1}/${chunks.length} [${chunk.start}, ${chunk.end})`;
