@@ -34,6 +34,42 @@ const rawIn = (json: string, char: string): string => {
   return json.replace('@', char);
 };
 
+/** `raw` (a value's JSON text, not checked) as the value at `"@"`: deep in a skipped section or a left-out field */
+const rawValue = (json: string, raw: string): string => {
+  expect(json.split('"@"')).toHaveLength(2);
+  return json.replace('"@"', raw);
+};
+const deepInMacros = (raw: string): string => rawValue(withSection('macros', { m: { x: { y: '@' } } }), raw);
+const inLeftOutField = (raw: string): string => rawValue(withNodeField('raw_code_parts', { meta: ['@'] }), raw);
+/** values the streaming reader skips, which JSON.parse refuses (or accepts) all the same */
+const deepValues: Array<[string, boolean]> = [
+  ['tru', false],
+  ['nul', false],
+  ['01', false],
+  ['-01', false],
+  ['@@', false],
+  ['-', false],
+  ['1.', false],
+  ['1e', false],
+  ['1e+', false],
+  ['.5', false],
+  ['+1', false],
+  ['[1,,2]', false],
+  ['[1,]', false],
+  ['[,1]', false],
+  ['{"a" 1}', false],
+  ['{"a":1,}', false],
+  ['{"a":1 "b":2}', false],
+  ['{1:2}', false],
+  ['[1 2]', false],
+  ['[1}', false],
+  ['[[1]', false],
+  ['[1]]', false],
+  ['truex', false],
+  ['-0.5e+10', true],
+  ['[0, -0, 1E-2, 10.25e3, true, false, null, [], {}, {"a": [{"b": null}]}]', true],
+];
+
 const cases: Array<[string, string, RegExp | null]> = [
   ['a good manifest', good, null],
   ['white space around it', `\n\t ${good} \r\n`, null],
@@ -97,6 +133,10 @@ const cases: Array<[string, string, RegExp | null]> = [
     ),
     null,
   ],
+  ...deepValues.flatMap(([raw, ok]): Array<[string, string, RegExp | null]> => [
+    [`${raw} deep in a skipped section`, deepInMacros(raw), ok ? null : /not valid JSON/],
+    [`${raw} in a left-out field`, inLeftOutField(raw), ok ? null : /not valid JSON/],
+  ]),
 ];
 
 async function outcome(file: string, streamFromBytes?: number): Promise<string> {
