@@ -12,11 +12,13 @@
  * - scan(end) reads from where the last call stopped up to `end`, logging events at EVENTS;
  *   it returns 0 (all read), 1 (event log full: handle the events and call again), -1 (a closing
  *   bracket without an opening one), -2 (something other than white space before or after the
- *   root value: a second document, trailing garbage; or bytes between the sections and entries
- *   that no JSON value is made of), -3 (a raw control character, U+0000 to U+001F, inside a
- *   string) or -4 (an escape JSON does not have: `\q`, `\u` without four hex digits). Strings are
- *   checked as JSON.parse checks them wherever they are, skipped or kept, so a streamed manifest
- *   is refused exactly when a small one is;
+ *   root value: a second document, trailing garbage), -3 (a raw control character, U+0000 to
+ *   U+001F, inside a string), -4 (an escape JSON does not have: `\q`, `\u` without four hex
+ *   digits), -5 (a number or literal JSON does not have: `01`, `1.`, `-`, `tru`), -6 (a comma,
+ *   colon, bracket or value where JSON's grammar has none: `[1,]`, `{"a" 1}`, `[1}`) or -7 (nested
+ *   deeper than MAX_DEPTH). Every byte is checked as JSON.parse checks it, wherever it is,
+ *   skipped or kept, so a streamed manifest is refused exactly when a small one is; position()
+ *   says where the bad byte is;
  * - compact(end) moves the bytes still needed (an open key, the kept text of an open entry) to
  *   BUFFER and returns how many there are: the host appends the next chunk after them.
  */
@@ -26,7 +28,11 @@ export const NAMES: i32 = 1024;
 export const EVENTS: i32 = 16384;
 export const EVENT_CAPACITY: i32 = 16384;
 /** each event is three i32: type, a, b */
-export const BUFFER: i32 = EVENTS + EVENT_CAPACITY * 12;
+export const STACK: i32 = EVENTS + EVENT_CAPACITY * 12;
+/** the open brackets, one bit per depth (1: an object): JSON.parse has no depth limit, this one is far */
+const STACK_BYTES: i32 = 65536;
+export const MAX_DEPTH: i32 = STACK_BYTES * 8;
+export const BUFFER: i32 = STACK + STACK_BYTES;
 
 // name kinds
 const WHOLE_SECTION: i32 = 1;
@@ -62,15 +68,51 @@ const FIELD_KEY: i32 = 3;
 /** the value of a field left out */
 const DROPPED: i32 = 4;
 
-// scan()'s verdicts on a string's bytes
+// scan()'s verdicts
+const UNMATCHED_CLOSE: i32 = -1;
+const OUTSIDE_ROOT: i32 = -2;
 const BAD_CONTROL: i32 = -3;
 const BAD_ESCAPE: i32 = -4;
+const BAD_SCALAR: i32 = -5;
+const BAD_GRAMMAR: i32 = -6;
+const TOO_DEEP: i32 = -7;
+
+// what JSON's grammar allows next, outside strings (`next`); the first two take a value
+const VALUE: i32 = 0;
+/** after `[`: a value or `]` */
+const VALUE_OR_CLOSE: i32 = 1;
+const KEY: i32 = 2;
+/** after `{`: a key or `}` */
+const KEY_OR_CLOSE: i32 = 3;
+const COLON_NEXT: i32 = 4;
+/** after a value: `,` or the bracket closing its container */
+const AFTER_VALUE: i32 = 5;
+
+// inside a number or literal (`scalar`): the part of RFC 8259's number read last, or a literal
+const NO_SCALAR: i32 = 0;
+/** `-` read: a digit is due */
+const MINUS: i32 = 1;
+/** a leading 0: no digit may follow */
+const ZERO: i32 = 2;
+const INTEGER: i32 = 3;
+/** `.` read: a digit is due */
+const POINT: i32 = 4;
+const FRACTION: i32 = 5;
+/** `e` or `E` read: a sign or digit is due */
+const EXP_MARK: i32 = 6;
+/** the exponent's sign read: a digit is due */
+const EXP_SIGN: i32 = 7;
+const EXPONENT: i32 = 8;
+/** true, false or null: `literalLeft` holds the bytes still due */
+const LITERAL: i32 = 9;
 
 let pos: i32 = 0;
 let depth: i32 = 0;
 let rootSeen: bool = false;
-/** between the sections and entries: a scalar's bytes came since the last `:` or `,` */
-let scalarSeen: bool = false;
+let next: i32 = VALUE;
+let scalar: i32 = NO_SCALAR;
+/** the bytes of a literal still due, first in the low byte */
+let literalLeft: u32 = 0;
 let inString: bool = false;
 /** the last byte read was a backslash inside a string */
 let escaped: bool = false;
@@ -80,14 +122,6 @@ let hexLeft: i32 = 0;
 let badString: i32 = 0;
 let role: i32 = PLAIN;
 let stringStart: i32 = 0;
-/** the bracket that opened depth 1, 2 and 3 */
-let opened0: u8 = 0;
-let opened1: u8 = 0;
-let opened2: u8 = 0;
-/** at depth 1, 2, 3: is the next string an object key? */
-let expectKey1: bool = false;
-let expectKey2: bool = false;
-let expectKey3: bool = false;
 /** kind and index of the section whose value comes next (0 / -1: not wanted) */
 let sectionKind: i32 = 0;
 let sectionIndex: i32 = -1;
@@ -132,7 +166,8 @@ export function configure(): void {
   pos = 0;
   depth = 0;
   rootSeen = false;
-  scalarSeen = false;
+  next = VALUE;
+  scalar = NO_SCALAR;
   inString = false;
   escaped = false;
   hexLeft = 0;
@@ -157,6 +192,11 @@ export function finished(): bool {
   return rootSeen && depth == 0 && !inString;
 }
 
+/** Where scan() stopped: the bad byte when it returned a negative verdict. */
+export function position(): i32 {
+  return pos;
+}
+
 export function scan(end: i32): i32 {
   events = 0;
   let i = pos;
@@ -172,42 +212,32 @@ export function scan(end: i32): i32 {
     // the most a byte and the string it may start can log is 3 events
     if (events > EVENT_CAPACITY - 4) break;
     const c = load<u8>(BUFFER + i);
+    if (scalar != NO_SCALAR) {
+      const verdict = scalarByte(c);
+      if (verdict > 0) {
+        i++;
+        continue;
+      }
+      if (verdict < 0) {
+        pos = i;
+        return BAD_SCALAR;
+      }
+    }
+    if (isSpace(c)) {
+      i++;
+      continue;
+    }
     // outside the root only white space, and only one root: what JSON.parse accepts
     // (a closing bracket there is reported as such, below)
-    if (depth == 0 && !isSpace(c) && c != CLOSE_OBJECT && c != CLOSE_ARRAY && (rootSeen || (c != OPEN_OBJECT && c != OPEN_ARRAY))) {
+    if (depth == 0 && c != CLOSE_OBJECT && c != CLOSE_ARRAY && (rootSeen || (c != OPEN_OBJECT && c != OPEN_ARRAY))) {
       pos = i;
-      return -2;
+      return OUTSIDE_ROOT;
     }
-    if (dropNext && c != COLON && !isSpace(c)) startDrop(c, i);
-    if (c == QUOTE || c == OPEN_OBJECT || c == OPEN_ARRAY) {
-      // a value right after a scalar (`ref{}`): not JSON
-      if (scalarSeen && depth <= 2 && capture == 0) {
-        pos = i;
-        return -2;
-      }
-      if (c == QUOTE) startString(i);
-      else opening(c, i);
-    } else if (c == CLOSE_OBJECT || c == CLOSE_ARRAY) {
-      scalarSeen = false;
-      if (--depth < 0) {
-        pos = i;
-        return -1;
-      }
-      if (depth <= FIELD_DEPTH) closed(i);
-    } else if (depth <= FIELD_DEPTH) {
-      // between the sections and entries nothing is handed to JSON.parse: check the bytes here
-      if (depth <= 2 && capture == 0) {
-        if (!betweenValues(c)) {
-          pos = i;
-          return -2;
-        }
-        scalarSeen = !isSpace(c) && c != COLON && c != COMMA;
-      }
-      if (c == COLON) setExpectKey(depth, false);
-      else if (c == COMMA) {
-        setExpectKey(depth, openedAt(depth - 1) == OPEN_OBJECT);
-        if (depth == FIELD_DEPTH && capture == 2) fieldCommaAt(i);
-      }
+    if (dropNext && c != COLON) startDrop(c, i);
+    const verdict = structure(c, i);
+    if (verdict < 0) {
+      pos = i;
+      return verdict;
     }
     i++;
   }
@@ -225,6 +255,91 @@ export function compact(end: i32): i32 {
   stringStart -= keep;
   fieldComma -= keep; // a comma moved out is before the piece: no longer in the output
   return end - keep;
+}
+
+/** A byte outside strings and scalars, at `i`: checked against JSON's grammar and acted on. */
+function structure(c: u8, i: i32): i32 {
+  if (c == QUOTE) {
+    if (next <= VALUE_OR_CLOSE) {
+      next = AFTER_VALUE;
+      startString(i, false);
+    } else if (next <= KEY_OR_CLOSE) {
+      next = COLON_NEXT;
+      startString(i, true);
+    } else return BAD_GRAMMAR;
+  } else if (c == OPEN_OBJECT || c == OPEN_ARRAY) {
+    if (next > VALUE_OR_CLOSE) return BAD_GRAMMAR;
+    if (depth >= MAX_DEPTH) return TOO_DEEP;
+    opening(c, i);
+    next = c == OPEN_ARRAY ? VALUE_OR_CLOSE : KEY_OR_CLOSE;
+  } else if (c == CLOSE_OBJECT || c == CLOSE_ARRAY) {
+    if (depth == 0) return UNMATCHED_CLOSE;
+    if (inObject() != (c == CLOSE_OBJECT)) return BAD_GRAMMAR;
+    if (next != AFTER_VALUE && next != (c == CLOSE_ARRAY ? VALUE_OR_CLOSE : KEY_OR_CLOSE)) return BAD_GRAMMAR;
+    depth--;
+    next = AFTER_VALUE;
+    if (depth <= FIELD_DEPTH) closed(i);
+  } else if (c == COLON) {
+    if (next != COLON_NEXT) return BAD_GRAMMAR;
+    next = VALUE;
+  } else if (c == COMMA) {
+    if (next != AFTER_VALUE) return BAD_GRAMMAR;
+    next = inObject() ? KEY : VALUE;
+    if (depth == FIELD_DEPTH && capture == 2) fieldCommaAt(i);
+  } else {
+    if (next > VALUE_OR_CLOSE) return BAD_GRAMMAR;
+    next = AFTER_VALUE; // once the scalar that starts here ends
+    return startScalar(c);
+  }
+  return 0;
+}
+
+/** The first byte of a number, true, false or null. */
+function startScalar(c: u8): i32 {
+  if (c == 0x2d) scalar = MINUS;
+  else if (c == 0x30) scalar = ZERO;
+  else if (c >= 0x31 && c <= 0x39) scalar = INTEGER;
+  else {
+    scalar = LITERAL;
+    // the bytes after the first, little end first: "rue", "alse", "ull"
+    if (c == 0x74) literalLeft = 0x657572;
+    else if (c == 0x66) literalLeft = 0x65736c61;
+    else if (c == 0x6e) literalLeft = 0x6c6c75;
+    else return BAD_SCALAR;
+  }
+  return 0;
+}
+
+/**
+ * A byte after the start of a number or literal: 1 it belongs to it, 0 the number ended before it
+ * (the byte is read as structure), -1 no JSON number or literal goes on like this.
+ */
+function scalarByte(c: u8): i32 {
+  if (scalar == LITERAL) {
+    if (<u32>c != (literalLeft & 0xff)) return -1;
+    literalLeft >>= 8;
+    if (literalLeft == 0) scalar = NO_SCALAR;
+    return 1;
+  }
+  const digit = c >= 0x30 && c <= 0x39;
+  const exp = (c | 0x20) == 0x65; // e or E
+  const point = c == 0x2e;
+  let to = -1;
+  if (scalar == MINUS) to = c == 0x30 ? ZERO : digit ? INTEGER : -2;
+  else if (scalar == ZERO) to = point ? POINT : exp ? EXP_MARK : digit ? -2 : -1;
+  else if (scalar == INTEGER) to = digit ? INTEGER : point ? POINT : exp ? EXP_MARK : -1;
+  else if (scalar == POINT) to = digit ? FRACTION : -2;
+  else if (scalar == FRACTION) to = digit ? FRACTION : exp ? EXP_MARK : -1;
+  else if (scalar == EXP_MARK) to = digit ? EXPONENT : c == 0x2b || c == 0x2d ? EXP_SIGN : -2;
+  else if (scalar == EXP_SIGN) to = digit ? EXPONENT : -2;
+  else to = digit ? EXPONENT : -1;
+  if (to >= 0) {
+    scalar = to;
+    return 1;
+  }
+  if (to == -2) return -1;
+  scalar = NO_SCALAR; // a complete number
+  return 0;
 }
 
 /**
@@ -312,17 +427,19 @@ function skipHex(from: i32, end: i32): i32 {
   return i;
 }
 
-function startString(i: i32): void {
+function startString(i: i32, key: bool): void {
   inString = true;
   stringStart = i + 1;
   if (dropString) {
     dropString = false;
     role = DROPPED;
-  } else if (depth == 1 && expectKey1) {
+  } else if (!key) {
+    role = PLAIN;
+  } else if (depth == 1) {
     role = SECTION_KEY;
-  } else if (depth == 2 && expectKey2 && capture == 0 && sectionKind == ENTRY_SECTION) {
+  } else if (depth == 2 && capture == 0 && sectionKind == ENTRY_SECTION) {
     role = ENTRY_KEY;
-  } else if (depth == FIELD_DEPTH && expectKey3 && capture == 2 && filterFields) {
+  } else if (depth == FIELD_DEPTH && capture == 2 && filterFields) {
     role = FIELD_KEY;
   } else {
     role = PLAIN;
@@ -391,11 +508,19 @@ function opening(c: u8, i: i32): void {
       skipComma = false;
     }
   }
-  if (depth == 0) opened0 = c;
-  else if (depth == 1) opened1 = c;
-  else if (depth == 2) opened2 = c;
+  const at = STACK + (depth >> 3);
+  const bit: i32 = 1 << (depth & 7);
+  const bits: i32 = load<u8>(at);
+  store<u8>(at, c == OPEN_OBJECT ? bits | bit : bits & ~bit);
   depth++;
-  if (depth <= FIELD_DEPTH) setExpectKey(depth, c == OPEN_OBJECT);
+}
+
+/** The innermost open container (depth > 0) is an object. */
+@inline
+function inObject(): bool {
+  const d = depth - 1;
+  const bits: i32 = load<u8>(STACK + (d >> 3));
+  return ((bits >> (d & 7)) & 1) != 0;
 }
 
 /** A container closed back to `depth` (≤ 3): a dropped value or a captured value may end. */
@@ -413,25 +538,6 @@ function closed(i: i32): void {
     capture = 0;
     pieceStart = -1;
   }
-}
-
-function setExpectKey(d: i32, value: bool): void {
-  if (d == 1) expectKey1 = value;
-  else if (d == 2) expectKey2 = value;
-  else if (d == 3) expectKey3 = value;
-}
-
-function openedAt(d: i32): u8 {
-  return d == 0 ? opened0 : d == 1 ? opened1 : opened2;
-}
-
-/** White space, `:` and `,`, and what numbers, true, false and null are made of. */
-@inline
-function betweenValues(c: u8): bool {
-  if (isSpace(c) || c == COLON || c == COMMA) return true;
-  if ((c >= 0x30 && c <= 0x39) || c == 0x2d || c == 0x2b || c == 0x2e) return true; // 0-9 - + .
-  // e E t r u f a l s n
-  return c == 0x65 || c == 0x45 || c == 0x74 || c == 0x72 || c == 0x75 || c == 0x66 || c == 0x61 || c == 0x6c || c == 0x73 || c == 0x6e;
 }
 
 @inline

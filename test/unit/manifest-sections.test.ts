@@ -251,6 +251,29 @@ describe('JsonSectionSplitter', () => {
     );
   });
 
+  it('names the byte where the JSON goes wrong and what was expected, at every chunk size', () => {
+    // the value, the bad byte's place in it, the message
+    for (const [raw, bad, message] of [
+      ['tru ', 3, /number or literal JSON does not have/],
+      ['01', 1, /number or literal JSON does not have/],
+      ['[1,]', 3, /comma, colon, bracket or value out of place/],
+      ['{"a" 1}', 5, /comma, colon, bracket or value out of place/],
+    ] as const) {
+      const text = withValue('macros', raw); // ASCII: a byte is a character
+      const at = text.indexOf(raw) + bad;
+      for (let size = 1; size <= 40; size++) {
+        expect(() => split(text, size)).toThrow(message);
+        expect(() => split(text, size)).toThrow(`malformed JSON at byte ${at} ${JSON.stringify(text[at])}:`);
+      }
+    }
+  });
+
+  it('takes values nested as deep as a real file may be, and says so past 524288 levels', () => {
+    const deep = (n: number): string => withValue('macros', '[{"a":'.repeat(n) + '1' + '}]'.repeat(n));
+    expect(() => split(deep(5000), 4096)).not.toThrow();
+    expect(() => split(deep(300_000), 1 << 20)).toThrow(/nested more than 524288 deep/);
+  });
+
   it('agrees with JSON.parse on values broken at any depth (literals, numbers, commas, colons, brackets), at random chunk sizes', () => {
     // a value's JSON text, then pieces of JSON spliced in at random places: mostly good JSON
     // turned bad (`tru`, `01`, `[1,]`, `{"a" 1}`, a bracket too many), sometimes still good
@@ -298,7 +321,7 @@ describe('JsonSectionSplitter', () => {
     fc.assert(
       fc.property(place, broken, fc.integer({ min: 1, max: 64 }), (where, raw, size) => {
         const text = withValue(where, raw);
-        let parsed = true;
+        let parsed: boolean;
         try {
           const m = JSON.parse(text) as { nodes: Record<string, unknown> };
           // a value spliced in may make JSON with another shape: an entry that is no object, which

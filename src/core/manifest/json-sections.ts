@@ -38,6 +38,7 @@ interface ScannerExports {
   eventCount(): number;
   compact(end: number): number;
   finished(): number;
+  position(): number;
 }
 
 // the scanner's name kinds and events (assembly/json-scanner.ts)
@@ -49,6 +50,17 @@ const EVENT_PIECE = 2;
 const EVENT_SECTION_OPEN = 4;
 const OPEN_OBJECT = 0x7b;
 const WASM_PAGE = 65536;
+
+/** what each of the scanner's negative verdicts means; the host adds where */
+const SCANNER_ERRORS: Readonly<Record<number, string>> = {
+  [-1]: 'a closing bracket without an opening one',
+  [-2]: 'unexpected bytes before or after the top-level object',
+  [-3]: 'a raw control character (U+0000 to U+001F) inside a string; JSON writes it escaped, e.g. \\n or \\u0000',
+  [-4]: 'an escape JSON does not have inside a string; expected \\" \\\\ \\/ \\b \\f \\n \\r \\t or \\u and four hex digits',
+  [-5]: 'a number or literal JSON does not have; expected true, false, null or a number like -1, 0.5 or 2e-3 (no leading zeros, digits on both sides of the point)',
+  [-6]: 'a comma, colon, bracket or value out of place; expected a value after each colon and comma, a colon after each key, a comma between values and the bracket that closes the open one',
+  [-7]: 'values nested more than 524288 deep (the streaming reader keeps one bit per open bracket)',
+};
 
 let compiled: WebAssembly.Module | undefined;
 const scannerModule = (): WebAssembly.Module =>
@@ -65,6 +77,8 @@ export class JsonSectionSplitter {
   private events!: Int32Array;
   /** bytes the scanner still needs at the start of its buffer; the next chunk goes after them */
   private kept = 0;
+  /** bytes pushed before the scanner's buffer starts: where its offsets are in the file */
+  private buffered = 0;
   private entryKey = '';
   /** an entry's key was read and its value has not been handed over yet */
   private entryOpen = false;
@@ -91,21 +105,17 @@ export class JsonSectionSplitter {
       const status = this.wasm.scan(end);
       this.handleEvents(this.wasm.eventCount());
       if (status === 0) break;
-      if (status === -1) throw new Error('malformed JSON: a closing bracket without an opening one');
-      if (status === -3)
-        throw new Error(
-          'malformed JSON: a raw control character (U+0000 to U+001F) inside a string; JSON writes it escaped, e.g. \\n or \\u0000',
-        );
-      if (status === -4)
-        throw new Error(
-          'malformed JSON: an escape JSON does not have inside a string; expected \\" \\\\ \\/ \\b \\f \\n \\r \\t or \\u and four hex digits',
-        );
-      if (status < 0)
-        throw new Error(
-          'malformed JSON: unexpected bytes outside the values (before or after the top-level object, or between its sections)',
-        );
+      if (status < 0) throw this.malformed(status);
     }
     this.kept = this.wasm.compact(end);
+    this.buffered += end - this.kept;
+  }
+
+  private malformed(status: number): Error {
+    const at = this.buffered + this.wasm.position();
+    const byte = this.bytes[this.buffer + this.wasm.position()]!;
+    const shown = byte >= 0x20 && byte < 0x7f ? ` ${JSON.stringify(String.fromCharCode(byte))}` : '';
+    return new Error(`malformed JSON at byte ${at}${shown}: ${SCANNER_ERRORS[status] ?? `scanner verdict ${status}`}`);
   }
 
   /** Call after the last chunk: a file that stops early is an error, not a smaller manifest. */
