@@ -6,7 +6,8 @@
  * dbt build), local (pipeline wall vs sum of shard times; pg-sleep: plan vs actual on PostgreSQL;
  * one-job: the planner's choice vs a plain dbt build), budget (connection budget under load: 20
  * local runs against a role limited to the budget), startup (a shard's parse and selection on a
- * generated 1,500-model project; slow: run it alone).
+ * generated 1,500-model project; slow: run it alone), scanner (the manifest splitter's WebAssembly
+ * scanner against another revision's: BENCH_SCANNER_AGAINST, default main).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,7 @@ import { benchMerge } from './merge.js';
 import { benchPlan } from './plan.js';
 import { benchQuality } from './quality.js';
 import { benchRun } from './run.js';
+import { benchScanner } from './scanner.js';
 import { benchStartup } from './startup.js';
 
 const only = process.argv.slice(2);
@@ -43,6 +45,7 @@ const sections: Record<string, (tmp: string) => Promise<void>> = {
   },
   budget: benchBudget,
   startup: benchStartup,
+  scanner: benchScanner,
 };
 try {
   for (const [name, run] of Object.entries(sections)) {
