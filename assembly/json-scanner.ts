@@ -5,7 +5,7 @@
  * Why WebAssembly: splitting a manifest means finding the end of every string in it (millions,
  * most of the bytes). WebAssembly's SIMD compares 16 bytes at a time, about three times faster than
  * the best JavaScript scan (String indexOf); everything else is a small state machine over the few
- * bytes outside strings.
+ * bytes outside strings, which checks them against JSON's grammar (numbers and literals: json-scalars.ts).
  *
  * Contract with the host (all offsets are bytes from BUFFER, the host writes the file there):
  * - the host writes the name table at NAMES, then calls configure();
@@ -22,6 +22,8 @@
  * - compact(end) moves the bytes still needed (an open key, the kept text of an open entry) to
  *   BUFFER and returns how many there are: the host appends the next chunk after them.
  */
+
+import { endScalar, inScalar, scalarByte, startScalar } from './json-scalars';
 
 /** name table: count, then per name: kind, byte length, the bytes padded to 4 */
 export const NAMES: i32 = 1024;
@@ -88,31 +90,11 @@ const COLON_NEXT: i32 = 4;
 /** after a value: `,` or the bracket closing its container */
 const AFTER_VALUE: i32 = 5;
 
-// inside a number or literal (`scalar`): the part of RFC 8259's number read last, or a literal
-const NO_SCALAR: i32 = 0;
-/** `-` read: a digit is due */
-const MINUS: i32 = 1;
-/** a leading 0: no digit may follow */
-const ZERO: i32 = 2;
-const INTEGER: i32 = 3;
-/** `.` read: a digit is due */
-const POINT: i32 = 4;
-const FRACTION: i32 = 5;
-/** `e` or `E` read: a sign or digit is due */
-const EXP_MARK: i32 = 6;
-/** the exponent's sign read: a digit is due */
-const EXP_SIGN: i32 = 7;
-const EXPONENT: i32 = 8;
-/** true, false or null: `literalLeft` holds the bytes still due */
-const LITERAL: i32 = 9;
 
 let pos: i32 = 0;
 let depth: i32 = 0;
 let rootSeen: bool = false;
 let next: i32 = VALUE;
-let scalar: i32 = NO_SCALAR;
-/** the bytes of a literal still due, first in the low byte */
-let literalLeft: u32 = 0;
 let inString: bool = false;
 /** the last byte read was a backslash inside a string */
 let escaped: bool = false;
@@ -167,7 +149,7 @@ export function configure(): void {
   depth = 0;
   rootSeen = false;
   next = VALUE;
-  scalar = NO_SCALAR;
+  endScalar();
   inString = false;
   escaped = false;
   hexLeft = 0;
@@ -212,7 +194,7 @@ export function scan(end: i32): i32 {
     // the most a byte and the string it may start can log is 3 events
     if (events > EVENT_CAPACITY - 4) break;
     const c = load<u8>(BUFFER + i);
-    if (scalar != NO_SCALAR) {
+    if (inScalar()) {
       const verdict = scalarByte(c);
       if (verdict > 0) {
         i++;
@@ -289,56 +271,8 @@ function structure(c: u8, i: i32): i32 {
   } else {
     if (next > VALUE_OR_CLOSE) return BAD_GRAMMAR;
     next = AFTER_VALUE; // once the scalar that starts here ends
-    return startScalar(c);
+    return startScalar(c) ? 0 : BAD_SCALAR;
   }
-  return 0;
-}
-
-/** The first byte of a number, true, false or null. */
-function startScalar(c: u8): i32 {
-  if (c == 0x2d) scalar = MINUS;
-  else if (c == 0x30) scalar = ZERO;
-  else if (c >= 0x31 && c <= 0x39) scalar = INTEGER;
-  else {
-    scalar = LITERAL;
-    // the bytes after the first, little end first: "rue", "alse", "ull"
-    if (c == 0x74) literalLeft = 0x657572;
-    else if (c == 0x66) literalLeft = 0x65736c61;
-    else if (c == 0x6e) literalLeft = 0x6c6c75;
-    else return BAD_SCALAR;
-  }
-  return 0;
-}
-
-/**
- * A byte after the start of a number or literal: 1 it belongs to it, 0 the number ended before it
- * (the byte is read as structure), -1 no JSON number or literal goes on like this.
- */
-function scalarByte(c: u8): i32 {
-  if (scalar == LITERAL) {
-    if (<u32>c != (literalLeft & 0xff)) return -1;
-    literalLeft >>= 8;
-    if (literalLeft == 0) scalar = NO_SCALAR;
-    return 1;
-  }
-  const digit = c >= 0x30 && c <= 0x39;
-  const exp = (c | 0x20) == 0x65; // e or E
-  const point = c == 0x2e;
-  let to = -1;
-  if (scalar == MINUS) to = c == 0x30 ? ZERO : digit ? INTEGER : -2;
-  else if (scalar == ZERO) to = point ? POINT : exp ? EXP_MARK : digit ? -2 : -1;
-  else if (scalar == INTEGER) to = digit ? INTEGER : point ? POINT : exp ? EXP_MARK : -1;
-  else if (scalar == POINT) to = digit ? FRACTION : -2;
-  else if (scalar == FRACTION) to = digit ? FRACTION : exp ? EXP_MARK : -1;
-  else if (scalar == EXP_MARK) to = digit ? EXPONENT : c == 0x2b || c == 0x2d ? EXP_SIGN : -2;
-  else if (scalar == EXP_SIGN) to = digit ? EXPONENT : -2;
-  else to = digit ? EXPONENT : -1;
-  if (to >= 0) {
-    scalar = to;
-    return 1;
-  }
-  if (to == -2) return -1;
-  scalar = NO_SCALAR; // a complete number
   return 0;
 }
 
