@@ -34,8 +34,7 @@ const GITHUB_TOKEN = text(
   {
     name: 'github-token',
     value: 'TOKEN',
-    description:
-      'token for `github` timings/state and PR comments (needs actions: read; pull-requests: write to comment)',
+    description: 'token for `github` timings and state (needs actions: read)',
     actionOnly: true,
   },
   undefined,
