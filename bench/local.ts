@@ -5,15 +5,14 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import type { TriggerContext } from '../src/core/interval/index.js';
 import { parseProject } from '../src/io/dbt-parse.js';
 import { parseLocalInputs } from '../src/local/inputs.js';
 import { runLocal } from '../src/local/main.js';
 import { Progress } from '../src/local/progress.js';
 import { memoryLogger } from '../src/shared/log.js';
-import { copyExampleProject, DBT_BIN, removeDir, runDbt } from '../test/helpers/dbt.js';
+import { copyExampleProject, DBT_BIN, removeDir } from '../test/helpers/dbt.js';
+import { BENCH_TRIGGER, EXAMPLE_INTERVAL, exampleEnv, plainExampleBuild } from './example-run.js';
 
-const INTERVAL = { start: '2024-01-01', end: '2024-02-01' };
 const CONFIGS: Array<{ name: string; raw: Record<string, string> }> = [
   {
     name: 'budget 6, 2 threads, ≤3 stages',
@@ -25,18 +24,6 @@ const CONFIGS: Array<{ name: string; raw: Record<string, string> }> = [
   },
   { name: 'budget 3, 2 threads (one shard)', raw: { 'connection-budget': '3', threads: '2', 'max-stages': '1' } },
 ];
-const trigger: TriggerContext = {
-  eventName: null,
-  schedule: null,
-  dispatchInputs: {},
-  triggerTime: new Date('2024-01-20T12:00:00Z'),
-};
-
-function env(): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' };
-  delete e['DBT_DUCKDB_PATH'];
-  return e;
-}
 
 const s = (seconds: number): string => `${seconds.toFixed(1)} s`;
 
@@ -57,14 +44,14 @@ export async function benchLocal(tmp: string): Promise<void> {
         'profiles-dir': project,
         'dbt-command': DBT_BIN,
         out: path.join(tmp, 'local', config.name.replace(/\W+/g, '-')),
-        ...INTERVAL,
+        ...EXAMPLE_INTERVAL,
         ...config.raw,
       });
-      const e = env();
+      const e = exampleEnv();
       const t0 = performance.now();
       const outcome = await runLocal(inputs, {
         env: e,
-        trigger,
+        trigger: BENCH_TRIGGER,
         now: () => new Date(),
         log: memoryLogger(),
         progress: new Progress({ write: () => true }),
@@ -81,23 +68,13 @@ export async function benchLocal(tmp: string): Promise<void> {
       await mkdir(path.dirname(seqDb), { recursive: true });
       const threads = outcome.plan.threads * outcome.plan.maxParallel;
       const t1 = performance.now();
-      const seq = await runDbt(
-        [
-          'build',
-          '--project-dir',
-          project,
-          '--profiles-dir',
-          project,
-          '--threads',
-          String(threads),
-          '--vars',
-          JSON.stringify(outcome.shards[0]!.artifact.vars),
-        ],
-        {
-          cwd: project,
-          env: { ...e, DBT_DUCKDB_PATH: seqDb },
-        },
-      );
+      const seq = await plainExampleBuild({
+        project,
+        threads,
+        vars: outcome.shards[0]!.artifact.vars,
+        db: seqDb,
+        env: e,
+      });
       const seqWall = (performance.now() - t1) / 1000;
       if (seq.code !== 0) throw new Error(`sequential dbt build failed:\n${seq.stdout}`);
       const p = outcome.plan;

@@ -7,7 +7,6 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { TriggerContext } from '../src/core/interval/index.js';
 import { DEFAULT_MAX_THREADS } from '../src/core/partition/index.js';
 import { oneShardReason } from '../src/core/plan/summary.js';
 import { parseProject } from '../src/io/dbt-parse.js';
@@ -15,24 +14,12 @@ import { parseLocalInputs } from '../src/local/inputs.js';
 import { runLocal } from '../src/local/main.js';
 import { Progress } from '../src/local/progress.js';
 import { memoryLogger } from '../src/shared/log.js';
-import { copyExampleProject, DBT_BIN, removeDir, runDbt } from '../test/helpers/dbt.js';
+import { copyExampleProject, DBT_BIN, removeDir } from '../test/helpers/dbt.js';
+import { BENCH_TRIGGER, EXAMPLE_INTERVAL, exampleEnv, plainExampleBuild } from './example-run.js';
 import { startCpu } from './cpu-usage.js';
 
-const INTERVAL = { start: '2024-01-01', end: '2024-02-01' };
 const BUDGETS = [4, 9];
 const REPEATS = 2;
-const trigger: TriggerContext = {
-  eventName: null,
-  schedule: null,
-  dispatchInputs: {},
-  triggerTime: new Date('2024-01-20T12:00:00Z'),
-};
-
-function env(): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' };
-  delete e['DBT_DUCKDB_PATH'];
-  return e;
-}
 
 export async function benchOneJob(tmp: string, budgets = BUDGETS): Promise<void> {
   console.log(
@@ -52,7 +39,7 @@ export async function benchOneJob(tmp: string, budgets = BUDGETS): Promise<void>
     const project = await copyExampleProject();
     const out = path.join(tmp, `one-job-${budget}`);
     const threads = Math.min(budget - 1, DEFAULT_MAX_THREADS);
-    const e = env();
+    const e = exampleEnv();
     const locals: number[] = [];
     const builds: number[] = [];
     const choices: string[] = [];
@@ -65,13 +52,13 @@ export async function benchOneJob(tmp: string, budgets = BUDGETS): Promise<void>
           'dbt-command': DBT_BIN,
           out,
           'connection-budget': String(budget),
-          ...INTERVAL,
+          ...EXAMPLE_INTERVAL,
         });
         const t0 = performance.now();
         const localCpu = startCpu();
         const outcome = await runLocal(inputs, {
           env: e,
-          trigger,
+          trigger: BENCH_TRIGGER,
           now: () => new Date(),
           log: memoryLogger(),
           progress: new Progress({ write: () => true }),
@@ -94,23 +81,7 @@ export async function benchOneJob(tmp: string, budgets = BUDGETS): Promise<void>
         await mkdir(path.dirname(db), { recursive: true });
         const t1 = performance.now();
         const buildCpu = startCpu();
-        const r = await runDbt(
-          [
-            'build',
-            '--project-dir',
-            project,
-            '--profiles-dir',
-            project,
-            '--threads',
-            String(threads),
-            '--vars',
-            JSON.stringify(outcome.shards[0]!.artifact.vars),
-          ],
-          {
-            cwd: project,
-            env: { ...e, DBT_DUCKDB_PATH: db },
-          },
-        );
+        const r = await plainExampleBuild({ project, threads, vars: outcome.shards[0]!.artifact.vars, db, env: e });
         builds.push((performance.now() - t1) / 1000);
         const bu = buildCpu();
         cpu.build += bu.ours;

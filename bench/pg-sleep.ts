@@ -10,7 +10,6 @@
 import { writeFile } from 'node:fs/promises';
 import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
-import type { TriggerContext } from '../src/core/interval/index.js';
 import { DBT_SECONDS_PER_NODE } from '../src/core/partition/index.js';
 import { parseProject } from '../src/io/dbt-parse.js';
 import { parseLocalInputs } from '../src/local/inputs.js';
@@ -18,6 +17,7 @@ import { runLocal } from '../src/local/main.js';
 import { Progress } from '../src/local/progress.js';
 import { memoryLogger } from '../src/shared/log.js';
 import { DBT_BIN, runDbt } from '../test/helpers/dbt.js';
+import { BENCH_TRIGGER } from './example-run.js';
 import { startPostgres } from '../test/helpers/postgres.js';
 import { describeCpu, startCpu } from './cpu-usage.js';
 import { modelName, writeProject } from './gen-project.js';
@@ -26,12 +26,6 @@ import { mulberry32 } from './quality-cases.js';
 const MODELS = 60;
 const DEPTH = 6;
 const BUDGET = 12;
-const trigger: TriggerContext = {
-  eventName: null,
-  schedule: null,
-  dispatchInputs: {},
-  triggerTime: new Date('2024-01-20T12:00:00Z'),
-};
 
 /** Pareto (α = 1.1, from 0.5 s) capped at 8 s: most models sleep about a second, a few the whole 8. */
 function sleeps(seed: number): number[] {
@@ -76,7 +70,7 @@ export async function benchPgSleep(tmp: string): Promise<void> {
     const localCpu = startCpu();
     const outcome = await runLocal(inputs, {
       env,
-      trigger,
+      trigger: BENCH_TRIGGER,
       now: () => new Date(),
       log: memoryLogger(),
       progress: new Progress({ write: () => true }),

@@ -2,16 +2,10 @@
 import { spawn } from 'node:child_process';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { TriggerContext } from '../src/core/interval/index.js';
 import { DBT_BIN } from '../test/helpers/dbt.js';
 
 /** the trigger every plan and shard of the bench resolves its interval from */
-export const trigger: TriggerContext = {
-  eventName: null,
-  schedule: null,
-  dispatchInputs: {},
-  triggerTime: new Date('2024-01-20T12:00:00Z'),
-};
+export { BENCH_TRIGGER as trigger } from './example-run.js';
 
 export interface Timing {
   args: string[];

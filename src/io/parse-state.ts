@@ -43,7 +43,8 @@ export async function shipParseState(
   const bytes = await fs.readFile(msgpack);
   const held = secrets.find((s) => s.value !== '' && bytes.includes(s.value));
   await fs.mkdir(dir, { recursive: true });
-  if (held === undefined) await fs.copyFile(msgpack, path.join(dir, PARTIAL_PARSE_FILE));
+  // the bytes just searched are the ones shipped: the file is read once
+  if (held === undefined) await fs.writeFile(path.join(dir, PARTIAL_PARSE_FILE), bytes);
   const packages = path.join(projectDir, await packagesInstallPath(projectDir));
   // links (dbt deps links `local:` packages) become files: the artifact service keeps no links
   if ((await installedPackageCount(packages)) > 0)

@@ -37,38 +37,33 @@ export interface Redactor {
   readonly size: number;
 }
 
-export function secretValuesFrom(sources: RedactorSources): string[] {
-  const named = new Set((sources.secretEnvNames ?? []).map((n) => n.trim()).filter((n) => n !== ''));
-  const values = new Set<string>();
-  for (const [name, value] of Object.entries(sources.env)) {
-    if (value === undefined || value.length < MIN_SECRET_LENGTH) continue;
-    if (SECRET_NAME_PATTERN.test(name) || named.has(name)) values.add(value);
-  }
-  for (const value of sources.secretValues ?? []) if (value.length >= MIN_SECRET_LENGTH) values.add(value);
-  // A secret spanning several lines is also hidden line by line: a line-wise writer sees pieces.
-  for (const value of [...values]) {
-    for (const line of value.split(/\r?\n/)) if (line.trim().length >= MIN_SECRET_LENGTH) values.add(line);
-  }
-  return [...values];
-}
-
 /** A value that must not leave the machine, and what to call it in a message (never the value). */
 export interface SecretValue {
   name: string;
   value: string;
 }
 
-/** The secret values of the environment (by name) and of secret-looking `--vars` keys, each named. */
-export function namedSecretValues(env: NodeJS.ProcessEnv, secretVars: readonly string[]): SecretValue[] {
-  const fromEnv = Object.entries(env).flatMap(([name, value]) =>
-    value !== undefined && value.length >= MIN_SECRET_LENGTH && SECRET_NAME_PATTERN.test(name)
+/** Every secret value of the sources, named: env vars by their name, given values as such. */
+export function namedSecretValues(sources: RedactorSources): SecretValue[] {
+  const named = new Set((sources.secretEnvNames ?? []).map((n) => n.trim()).filter((n) => n !== ''));
+  const fromEnv = Object.entries(sources.env).flatMap(([name, value]) =>
+    value !== undefined && value.length >= MIN_SECRET_LENGTH && (SECRET_NAME_PATTERN.test(name) || named.has(name))
       ? [{ name: `environment variable ${name}`, value }]
       : [],
   );
-  const fromVars = secretVars
+  const given = (sources.secretValues ?? [])
     .filter((v) => v.length >= MIN_SECRET_LENGTH)
-    .map((value) => ({ name: 'a secret-looking key of --vars', value }));
-  return [...fromEnv, ...fromVars];
+    .map((value) => ({ name: 'a value marked secret (e.g. of a secret-looking --vars key)', value }));
+  return [...fromEnv, ...given];
+}
+
+export function secretValuesFrom(sources: RedactorSources): string[] {
+  const values = new Set(namedSecretValues(sources).map((s) => s.value));
+  // A secret spanning several lines is also hidden line by line: a line-wise writer sees pieces.
+  for (const value of [...values]) {
+    for (const line of value.split(/\r?\n/)) if (line.trim().length >= MIN_SECRET_LENGTH) values.add(line);
+  }
+  return [...values];
 }
 
 export function createRedactor(sources: RedactorSources): Redactor {

@@ -132,7 +132,7 @@ async function planAndWrite(
   const shipped = await shipParseState(
     parsed && { targetPath: parsed.targetPath, projectDir: inputs.projectDir },
     inputs.out,
-    namedSecretValues(process.env, secretVarValues(inputs.interval.vars)),
+    namedSecretValues({ env: process.env, secretValues: secretVarValues(inputs.interval.vars) }),
   );
   if (shipped.parse === 'withheld') {
     deps.log.warning(

@@ -1,29 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/errors.js';
 import { DbtGraph } from '../../src/core/graph/graph.js';
-import type { ManifestNode } from '../../src/core/manifest/types.js';
 import { RunResultsSchema, costsFromRunResults, type RunResults } from '../../src/core/partition/costs.js';
 import { DBT_SECONDS_PER_NODE } from '../../src/core/partition/machine.js';
+import { node } from '../helpers/manifest-node.js';
 
-function node(uniqueId: string, deps: string[] = [], config: Record<string, unknown> = {}): ManifestNode {
-  const resourceType = uniqueId.split('.')[0]!;
-  return {
-    uniqueId,
-    resourceType,
-    name: uniqueId,
-    packageName: 'p',
-    fqn: [uniqueId],
-    path: '',
-    originalFilePath: '',
-    tags: [],
-    config,
-    dependsOn: deps,
-    checksum: null,
-    testMetadata: null,
-    sourceName: null,
-    relationName: null,
-  };
-}
 const runResults = (results: Array<[string, number, string?]>, version = 6): RunResults =>
   RunResultsSchema.parse({
     metadata: { dbt_schema_version: `https://schemas.getdbt.com/dbt/run-results/v${version}.json` },

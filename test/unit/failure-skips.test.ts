@@ -1,26 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { skippedBy, skipsOf, failedNodes } from '../../src/core/failure/skips.js';
 import { DbtGraph } from '../../src/core/graph/graph.js';
-import type { ManifestNode } from '../../src/core/manifest/types.js';
+import { node as manifestNode } from '../helpers/manifest-node.js';
 
-function node(uniqueId: string, deps: string[] = [], config: Record<string, unknown> = {}): ManifestNode {
-  return {
-    uniqueId,
-    resourceType: uniqueId.split('.')[0]!,
-    name: uniqueId,
-    packageName: 'f',
-    fqn: [uniqueId],
-    path: '',
-    originalFilePath: '',
-    tags: [],
-    config,
-    dependsOn: deps,
-    checksum: null,
-    testMetadata: null,
-    sourceName: null,
-    relationName: null,
-  };
-}
+const node = (uniqueId: string, deps: string[] = [], config: Record<string, unknown> = {}) =>
+  manifestNode(uniqueId, deps, config, 'f');
 
 /**
  * The graph of test/fixtures/failures; the expectations below are what `dbt build` (dbt-core 1.11)

@@ -1,25 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DbtGraph } from '../../src/core/graph/graph.js';
-import type { ManifestNode } from '../../src/core/manifest/types.js';
+import { node } from '../helpers/manifest-node.js';
 
-function node(uniqueId: string, deps: string[] = [], config: Record<string, unknown> = {}): ManifestNode {
-  return {
-    uniqueId,
-    resourceType: uniqueId.split('.')[0]!,
-    name: uniqueId,
-    packageName: 'p',
-    fqn: [uniqueId],
-    path: '',
-    originalFilePath: '',
-    tags: [],
-    config,
-    dependsOn: deps,
-    checksum: null,
-    testMetadata: null,
-    sourceName: null,
-    relationName: null,
-  };
-}
 const slice = (start: Int32Array, list: Int32Array, i: number): number[] => [
   ...list.subarray(start[i]!, start[i + 1]!),
 ];

@@ -4,26 +4,8 @@ import { DbtGraph } from '../../src/core/graph/graph.js';
 import type { ManifestNode } from '../../src/core/manifest/types.js';
 import type { CostTable } from '../../src/core/partition/costs.js';
 import { partition, type PartitionInput, type PartitionResult } from '../../src/core/partition/partition.js';
+import { node } from '../helpers/manifest-node.js';
 
-/** `model.p.x` → a model; the resource type is the id's first part. */
-function node(uniqueId: string, deps: string[] = [], config: Record<string, unknown> = {}): ManifestNode {
-  return {
-    uniqueId,
-    resourceType: uniqueId.split('.')[0]!,
-    name: uniqueId,
-    packageName: 'p',
-    fqn: [uniqueId],
-    path: '',
-    originalFilePath: '',
-    tags: [],
-    config,
-    dependsOn: deps,
-    checksum: null,
-    testMetadata: null,
-    sourceName: null,
-    relationName: null,
-  };
-}
 function costs(seconds: Record<string, number>, fallback = 1): CostTable {
   const map = new Map(Object.entries(seconds));
   return {

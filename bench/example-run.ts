@@ -1,0 +1,50 @@
+/**
+ * What the benches that run the example project share: the trigger every plan and shard resolves
+ * its interval from, the seed data's interval, dbt's environment, and the plain `dbt build` each
+ * compares `local` with.
+ */
+import type { TriggerContext } from '../src/core/interval/index.js';
+import { runDbt } from '../test/helpers/dbt.js';
+
+/** a manual run on 2024-01-20 */
+export const BENCH_TRIGGER: TriggerContext = {
+  eventName: null,
+  schedule: null,
+  dispatchInputs: {},
+  triggerTime: new Date('2024-01-20T12:00:00Z'),
+};
+
+/** the example's seed data: January 2024 */
+export const EXAMPLE_INTERVAL = { start: '2024-01-01', end: '2024-02-01' };
+
+/** dbt's environment without the caller's DuckDB path: each run names its own database. */
+export function exampleEnv(): NodeJS.ProcessEnv {
+  const e: NodeJS.ProcessEnv = { ...process.env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' };
+  delete e['DBT_DUCKDB_PATH'];
+  return e;
+}
+
+/** One plain `dbt build` of the example with the shards' vars, into its own DuckDB file. */
+export function plainExampleBuild(opts: {
+  project: string;
+  threads: number;
+  vars: unknown;
+  db: string;
+  env: NodeJS.ProcessEnv;
+}) {
+  const { project, threads, vars, db, env } = opts;
+  return runDbt(
+    [
+      'build',
+      '--project-dir',
+      project,
+      '--profiles-dir',
+      project,
+      '--threads',
+      String(threads),
+      '--vars',
+      JSON.stringify(vars),
+    ],
+    { cwd: project, env: { ...env, DBT_DUCKDB_PATH: db } },
+  );
+}
