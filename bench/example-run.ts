@@ -17,9 +17,13 @@ export const BENCH_TRIGGER: TriggerContext = {
 /** the example's seed data: January 2024 */
 export const EXAMPLE_INTERVAL = { start: '2024-01-01', end: '2024-02-01' };
 
-/** dbt's environment without the caller's DuckDB path: each run names its own database. */
-export function exampleEnv(): NodeJS.ProcessEnv {
-  const e: NodeJS.ProcessEnv = { ...process.env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false' };
+/**
+ * dbt's environment without the caller's DuckDB path: each run names its own database, and the
+ * profile's default (`$DBT_PROJECT_DIR/target/shop.duckdb`) lands in the project's copy, not in
+ * the folder the bench was started from.
+ */
+export function exampleEnv(project: string): NodeJS.ProcessEnv {
+  const e: NodeJS.ProcessEnv = { ...process.env, DBT_SEND_ANONYMOUS_USAGE_STATS: 'false', DBT_PROJECT_DIR: project };
   delete e['DBT_DUCKDB_PATH'];
   return e;
 }

@@ -47,7 +47,7 @@ export async function benchLocal(tmp: string): Promise<void> {
         ...EXAMPLE_INTERVAL,
         ...config.raw,
       });
-      const e = exampleEnv();
+      const e = exampleEnv(project);
       const t0 = performance.now();
       const outcome = await runLocal(inputs, {
         env: e,
