@@ -7,8 +7,17 @@ import { JsonSectionSplitter } from '../core/manifest/json-sections.js';
  * by the in-thread reader and the worker thread that splits while the main thread parses.
  */
 
-/** Sections holding selectable things; macros, docs, parent/child maps are never normalised. */
-export const ENTRY_SECTIONS: ReadonlySet<string> = new Set(['nodes', 'sources', 'exposures', 'unit_tests']);
+/**
+ * Sections holding selectable things (`functions`: dbt 1.11's user-defined functions, which
+ * `dbt build` creates and models depend on); macros, docs, parent/child maps are never normalised.
+ */
+export const ENTRY_SECTIONS: ReadonlySet<string> = new Set([
+  'nodes',
+  'sources',
+  'exposures',
+  'unit_tests',
+  'functions',
+]);
 export const WHOLE_SECTIONS: ReadonlySet<string> = new Set(['metadata', 'selectors']);
 const CHUNK_BYTES = 1024 * 1024;
 

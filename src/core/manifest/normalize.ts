@@ -9,6 +9,8 @@ import type { ManifestMetadata, ManifestNode } from './types.js';
  */
 export const MIN_SCHEMA_VERSION = 4; // dbt 1.0: the fields read here have the same shape since
 export const MAX_SCHEMA_VERSION = 12; // dbt 1.8 – 1.11
+/** what dbt Fusion's previews (2.0.0-preview, before the switch to v12) call the v12 layout */
+const FUSION_SCHEMA_VERSION = 20;
 
 const MetadataSchema = z.object({
   dbt_schema_version: z.string(),
@@ -94,7 +96,7 @@ export function parseMetadata(value: unknown, file: string): ManifestMetadata {
       `--manifest: ${file} declares schema ${JSON.stringify(m.dbt_schema_version)}, expected a dbt manifest schema (…/manifest/vN.json)`,
     );
   }
-  if (version > MAX_SCHEMA_VERSION) {
+  if (version > MAX_SCHEMA_VERSION && version !== FUSION_SCHEMA_VERSION) {
     throw new UserError(
       `--manifest: ${file} is manifest v${version} (dbt ${m.dbt_version}), newer than the v${MAX_SCHEMA_VERSION} this dbt-matrix reads; upgrade dbt-matrix`,
     );

@@ -1,6 +1,6 @@
 /**
  * The part of dbt's manifest that dbt-matrix uses, normalised across schema versions.
- * Sources, exposures and unit tests live in the same map as nodes: selection treats them alike.
+ * Sources, exposures, unit tests and functions live in the same map as nodes: selection treats them alike.
  */
 export type ResourceType =
   | 'model'
@@ -16,6 +16,7 @@ export type ResourceType =
   | 'metric'
   | 'semantic_model'
   | 'saved_query'
+  | 'function'
   | (string & {});
 
 export interface TestMetadata {
@@ -73,7 +74,14 @@ export const isEphemeral = (n: ManifestNode): boolean =>
 
 export const isEnabled = (n: ManifestNode): boolean => n.config['enabled'] !== false;
 
-/** Resource types that `dbt build` executes. */
-export const EXECUTABLE_TYPES: ReadonlySet<string> = new Set(['model', 'seed', 'snapshot', 'test', 'unit_test']);
+/** Resource types that `dbt build` executes (dbt 1.11 creates user-defined functions too, before the models calling them). */
+export const EXECUTABLE_TYPES: ReadonlySet<string> = new Set([
+  'model',
+  'seed',
+  'snapshot',
+  'test',
+  'unit_test',
+  'function',
+]);
 
 export const isTestLike = (n: ManifestNode): boolean => n.resourceType === 'test' || n.resourceType === 'unit_test';
