@@ -150,6 +150,20 @@ describe('costsFromRunResults', () => {
     expect(none).toThrow(/^--timings: other\.json names no node of the manifest \(e\.g\. "model\.x\.y"\)/);
   });
 
+  it("refuses the run_results.json of commands that only compile (dbt docs generate overwrites the build's)", () => {
+    for (const [which, shown] of [
+      ['generate', 'docs generate'],
+      ['compile', 'compile'],
+    ]) {
+      const data = RunResultsSchema.parse({ ...runResults([['model.p.a', 0.4]]), args: { which } });
+      const read = () => costsFromRunResults([{ file: 'target/run_results.json', data }], graph);
+      expect(read).toThrow(UserError);
+      expect(read).toThrow(`--timings: target/run_results.json was written by \`dbt ${shown}\` (compile times`);
+    }
+    const built = RunResultsSchema.parse({ ...runResults([['model.p.a', 0.4]]), args: { which: 'build' } });
+    expect(costsFromRunResults([{ file: 'r.json', data: built }], graph).seconds.get('model.p.a')).toBe(0.4);
+  });
+
   it('falls back to the timing span when execution_time is 0', () => {
     const data = RunResultsSchema.parse({
       metadata: { dbt_schema_version: 'https://schemas.getdbt.com/dbt/run-results/v4.json' },

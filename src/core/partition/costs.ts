@@ -21,6 +21,8 @@ export const RunResultsSchema = z.object({
       .regex(/\/run-results\/v[4-6]\.json$/, 'expected run_results.json of schema v4–v6 (dbt 1.0 or later)'),
     generated_at: z.string().optional(),
   }),
+  // the dbt command that wrote the file (dbt 1.x keeps its arguments here)
+  args: z.looseObject({ which: z.string().optional() }).optional(),
   results: z.array(
     z.object({
       unique_id: z.string(),
@@ -88,7 +90,20 @@ export interface MeasuredTimings {
   seconds: Map<string, number>;
 }
 
+/**
+ * Commands whose run_results.json holds compile times, not run times: `dbt docs generate`
+ * overwrites target/run_results.json, so a workflow that runs it after its build hands these on.
+ */
+const COMPILE_ONLY_COMMANDS = new Set(['compile', 'generate', 'show']);
+
 export function measureTimings(files: Array<{ file: string; data: RunResults }>): MeasuredTimings {
+  for (const { file, data } of files) {
+    const which = data.args?.which;
+    if (which !== undefined && COMPILE_ONLY_COMMANDS.has(which))
+      throw new UserError(
+        `--timings: ${file} was written by \`dbt ${which === 'generate' ? 'docs generate' : which}\` (compile times, not run times); expected the run_results.json of a dbt build, run, test, seed or snapshot`,
+      );
+  }
   // one sample per node is the common case (one file): a list only from the second sample on
   const good = new Map<string, number | number[]>();
   const failed = new Map<string, number | number[]>();
