@@ -111,9 +111,8 @@ const searchFor = (nodes: number): Search => (nodes <= WIDE_SEARCH_NODES ? WIDE 
 /**
  * Splits the selection into stages of shards (the plan invariants) and keeps the plan with the
  * best simulated makespan over stage layouts (1..maxStages) and thread counts; ties go to fewer
- * shards, then fewer stages. On DAGs the wide search covers, each candidate is simulated with its
- * tie twin too, and the winner (and its twin) refined node by node (refine.ts). Pure and
- * deterministic: nodes are handled in sorted-id order only.
+ * shards, then fewer stages. On DAGs the wide search covers, candidates are simulated with their
+ * tie twins and the winner (and its twin) refined (refine.ts). Deterministic: sorted-id order only.
  */
 export function partition(input: PartitionInput): PartitionResult {
   const { threads: fixedThreads, connectionBudget: budget } = validate(input);
