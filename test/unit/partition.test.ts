@@ -238,4 +238,39 @@ describe('partition', () => {
     const once = plan(nodes, { seconds, threads: 1, connectionBudget: 6 });
     expect(plan([...nodes].reverse(), { seconds, threads: 1, connectionBudget: 6 })).toEqual(once);
   });
+
+  it('splits off a component when the estimate ties but the threads would be contended', () => {
+    // on 3 threads the glued group needs max(longest path 14, work 38 / 3) = 14 alone and with m6
+    // beside it, so the estimate cannot choose; simulated, m6 takes a thread the group needs
+    const spec: Array<[string, string[], number]> = [
+      ['m0', [], 3],
+      ['m1', ['m0'], 4],
+      ['m2', ['m0', 'm1'], 2],
+      ['m3', [], 3],
+      ['m4', ['m1'], 10],
+      ['m5', [], 10],
+      ['m6', [], 10],
+      ['m7', ['m1', 'm3'], 2],
+      ['m8', ['m5', 'm7'], 4],
+    ];
+    const r = plan(
+      spec.map(([id, deps]) =>
+        node(
+          `model.p.${id}`,
+          deps.map((d) => `model.p.${d}`),
+        ),
+      ),
+      {
+        seconds: Object.fromEntries(spec.map(([id, , s]) => [`model.p.${id}`, s])),
+        threads: 3,
+        connectionBudget: 12,
+        maxStages: 2,
+        shardOverheadSeconds: 2,
+      },
+    );
+    expect(r.estimates.oneJobSeconds).toBe(21);
+    expect(r.estimates.makespanSeconds).toBe(19);
+    expect(r.shards.map((s) => s.nodes.length)).toEqual([8, 1]);
+    expect(shardOf(r, 'model.p.m6')?.nodes).toEqual(['model.p.m6']);
+  });
 });

@@ -51,12 +51,19 @@ export interface LayoutEstimate {
  * independently): 1, a quarter and a half of the slots, the slots, and twice them (more,
  * smaller jobs balance better when components outnumber slots). Tests sent to finalTests are
  * charged at their work over the threads, since the final job runs them.
+ *
+ * The estimate takes a shard to need max(longest path, work / threads), which is often a tie
+ * between shard counts: a component that holds a stage's critical chain estimates the same whether
+ * the stage's other components join its shard or run beside it, but simulated they compete for its
+ * threads. `ties` says which count wins a tie: the fewest shards, or the most (the planner
+ * simulates both, so only a real gain buys a shard).
  */
 export function estimateLayout(
   dag: WorkDag,
   layout: StageLayout,
   limits: Limits,
   placements = new Placements(dag),
+  ties: 'fewer' | 'more' = 'fewer',
 ): LayoutEstimate {
   let seconds = 0;
   let lowerBound = 0;
@@ -76,7 +83,8 @@ export function estimateLayout(
       // earlier stages' split tests join the next stage; the last stage's need a job of their own
       const finalJob = last && bins.finalWork > 0 ? limits.overhead : 0;
       const score = stageSeconds(bins.estimates, limits, bins.counts) + bins.finalWork / limits.threads + finalJob;
-      if (!best || score < best.score - 1e-9 * Math.max(1, best.score)) best = { bins, score };
+      const eps = 1e-9 * Math.max(1, best?.score ?? 0);
+      if (!best || score < best.score - eps || (ties === 'more' && score <= best.score + eps)) best = { bins, score };
     }
     const { bins, score } = best!;
     seconds += score;
@@ -218,7 +226,7 @@ interface Placement {
 export class Placements {
   private readonly memo = new Map<StageLayout, Map<string, Placement>>();
 
-  constructor(private readonly dag: WorkDag) {}
+  constructor(readonly dag: WorkDag) {}
 
   get(layout: StageLayout, stage: Stage, index: number, n: number): Placement {
     let byKey = this.memo.get(layout);

@@ -13,9 +13,10 @@ import {
   type Limits,
 } from './evaluate.js';
 import { GITHUB_MACHINE, type Machine } from './machine.js';
+import { DistinctLayouts, distinct, pickableThreads } from './candidates.js';
 import { layoutClustered } from './clustered.js';
 import { refinePlan } from './refine.js';
-import { layoutCapped, layoutStages, type StageLayout } from './stages.js';
+import { layoutCapped, layoutStages } from './stages.js';
 
 /** GitHub runs at most 256 jobs per matrix, and each stage is one matrix. */
 export const MAX_SHARDS_PER_STAGE = 256;
@@ -82,6 +83,8 @@ interface Search {
   simulated: number;
   /** node-simulations the refinement of the chosen plan may spend, per node of the DAG */
   refineBudget: number;
+  /** simulate each candidate's tie twin too (tieTwin), and refine the winner's */
+  tieTwins: boolean;
 }
 const WIDE_SEARCH_NODES = 3000;
 const WIDE: Search = {
@@ -91,18 +94,25 @@ const WIDE: Search = {
   cutoffs: [0.5, 0.7],
   simulated: 12,
   refineBudget: 100,
+  tieTwins: true,
 };
-const NARROW: Search = { cutThreadOptions: 1, caps: [], horizons: [1.05], cutoffs: [], simulated: 8, refineBudget: 0 };
+const NARROW: Search = {
+  cutThreadOptions: 1,
+  caps: [],
+  horizons: [1.05],
+  cutoffs: [],
+  simulated: 8,
+  refineBudget: 0,
+  tieTwins: false,
+};
 const NO_CUTS: Search = { ...NARROW, cutThreadOptions: 0 };
 const searchFor = (nodes: number): Search => (nodes <= WIDE_SEARCH_NODES ? WIDE : NARROW);
-/** Thread counts tried when the planner picks them; each multiplies the layouts estimated. */
-const MAX_THREAD_OPTIONS = 4;
 
 /**
  * Splits the selection into stages of shards (the plan invariants) and keeps the plan with the
  * best simulated makespan over stage layouts (1..maxStages) and thread counts; ties go to fewer
- * shards, then fewer stages. The winner is then refined node by node (refine.ts) on DAGs the wide
- * search covers. Pure and deterministic: nodes are handled in sorted-id order only.
+ * shards, then fewer stages. On DAGs the wide search covers, candidates are simulated with their
+ * tie twins and the winner (and its twin) refined (refine.ts). Deterministic: sorted-id order only.
  */
 export function partition(input: PartitionInput): PartitionResult {
   const { threads: fixedThreads, connectionBudget: budget } = validate(input);
@@ -174,7 +184,7 @@ export function partition(input: PartitionInput): PartitionResult {
       placements,
     ),
   );
-  let best: { plan: LayoutPlan; limits: Limits } = {
+  let best: { plan: LayoutPlan; limits: Limits; twin?: LayoutPlan } = {
     plan: oneJob,
     limits: { threads: top, slots: 1, maxShardsPerStage, overhead, machine },
   };
@@ -182,12 +192,15 @@ export function partition(input: PartitionInput): PartitionResult {
   for (const candidate of candidates.slice(0, search.simulated)) {
     // a candidate whose bound exceeds the best makespan cannot win, not even a tie
     if (candidate.lowerBound > best.plan.makespan * (1 + 1e-9)) continue;
-    const plan = sim.simulate(candidate);
+    const plans = [candidate, ...(search.tieTwins ? tieTwin(candidate, placements) : [])].map((c) => sim.simulate(c));
+    const plan = plans.reduce((a, b) => (better(b, a) ? b : a));
     if (plan.shardCount > 1 && (sharded === null || plan.makespan < sharded)) sharded = plan.makespan;
-    if (better(plan, best.plan)) best = { plan, limits: candidate.limits };
+    if (better(plan, best.plan)) best = { plan, limits: candidate.limits, twin: plans.find((p) => p !== plan) };
   }
-  if (best.plan.stages.length > 1) {
-    const refined = refinePlan(dag, best.plan, best.limits, sim.sim, search.refineBudget * dag.ids.length);
+  // the winner is refined, and so is its twin: refinement often gets further from more, smaller shards
+  for (const start of best.plan.stages.length > 1 ? [best.plan, best.twin] : []) {
+    if (!start || start.stages.length < 2) continue;
+    const refined = refinePlan(dag, start, best.limits, sim.sim, search.refineBudget * dag.ids.length);
     if (better(refined, best.plan)) {
       best = { plan: refined, limits: best.limits };
       sharded = Math.min(sharded ?? Infinity, refined.makespan);
@@ -199,62 +212,21 @@ export function partition(input: PartitionInput): PartitionResult {
   });
 }
 
+/**
+ * The same layout with each stage's estimate ties resolved towards more shards, when that changes
+ * a shard count (see estimateLayout): the estimate cannot tell them apart, the simulation can.
+ */
+function tieTwin(candidate: LayoutEstimate, placements: Placements): LayoutEstimate[] {
+  const more = estimateLayout(placements.dag, candidate.layout, candidate.limits, placements, 'more');
+  return more.bins.some((b, s) => b.estimates.length !== candidate.bins[s]!.estimates.length) ? [more] : [];
+}
+
 function better(a: LayoutPlan, b: LayoutPlan): boolean {
   const eps = 1e-9 * Math.max(1, b.makespan);
   if (a.makespan < b.makespan - eps) return true;
   if (a.makespan > b.makespan + eps) return false;
   if (a.shardCount !== b.shardCount) return a.shardCount < b.shardCount;
   return a.stages.length < b.stages.length;
-}
-
-/** Drops repeated layouts (small DAGs often give the same cut for several stage counts). */
-function distinct(layouts: StageLayout[]): StageLayout[] {
-  const set = new DistinctLayouts([]);
-  for (const layout of layouts) set.add(layout);
-  return set.added;
-}
-
-/** Layouts not seen before (same stage of every node), so that no cut is estimated twice. */
-class DistinctLayouts {
-  readonly added: StageLayout[] = [];
-  private readonly seen = new Map<number, StageLayout[]>();
-
-  constructor(known: StageLayout[]) {
-    for (const layout of known) this.remember(layout);
-  }
-
-  add(layout: StageLayout): void {
-    if (this.remember(layout)) this.added.push(layout);
-  }
-
-  private remember(layout: StageLayout): boolean {
-    let hash = layout.stages.length;
-    for (let v = 0; v < layout.stageOf.length; v++) hash = (Math.imul(hash, 31) + layout.stageOf[v]!) | 0;
-    const same = this.seen.get(hash);
-    if (
-      same?.some((l) => l.stages.length === layout.stages.length && l.stageOf.every((s, v) => s === layout.stageOf[v]))
-    )
-      return false;
-    if (same) same.push(layout);
-    else this.seen.set(hash, [layout]);
-    return true;
-  }
-}
-
-/**
- * Thread counts worth trying, most first: only the largest t for each number of parallel shards
- * floor(budget / (t + 1)), counting no more parallel shards than any stage can use; at most
- * MAX_THREAD_OPTIONS of them.
- */
-function pickableThreads(budget: number, maxThreads: number, widestStage: number): number[] {
-  const top = Math.min(maxThreads, budget - 1);
-  const parallel = (t: number): number => Math.min(Math.floor(budget / (t + 1)), widestStage);
-  const options: number[] = [];
-  for (let t = top; t >= 1; t--) if (t === top || parallel(t) > parallel(t + 1)) options.push(t);
-  if (options.length <= MAX_THREAD_OPTIONS) return options;
-  // an even spread, the most threads (the best use of connections) always included
-  const step = (options.length - 1) / (MAX_THREAD_OPTIONS - 1);
-  return [...new Set(Array.from({ length: MAX_THREAD_OPTIONS }, (_, i) => options[Math.round(i * step)]!))];
 }
 
 function toResult(
