@@ -23,25 +23,35 @@ export interface QualityCase {
   realSeconds?: Map<string, number>;
 }
 
+/**
+ * Every *manifest.json in test/fixtures/real-manifests, then in each folder of
+ * BENCH_EXTRA_MANIFESTS (path-separated): public artifacts kept outside the repository can be
+ * measured beside the committed ones without copying them in.
+ */
 export async function realCases(): Promise<QualityCase[]> {
+  const extra = (process.env.BENCH_EXTRA_MANIFESTS ?? '').split(path.delimiter).filter((d) => d !== '');
   const cases: QualityCase[] = [];
-  for (const f of readdirSync(REAL_MANIFESTS)
-    .filter((f) => f.endsWith('manifest.json'))
-    .sort()) {
-    const file = path.join(REAL_MANIFESTS, f);
-    const graph = DbtGraph.fromManifest(await readManifest(file));
-    const rr = file.replace(/manifest\.json$/, 'run_results.json');
-    const realSeconds = existsSync(rr)
-      ? new Map(
-          RunResultsSchema.parse(JSON.parse(readFileSync(rr, 'utf8'))).results.map((r) => [
-            r.unique_id,
-            r.execution_time,
-          ]),
-        )
-      : undefined;
-    cases.push({ name: f.split('_')[0]!, graph, ...(realSeconds ? { realSeconds } : {}) });
+  for (const dir of [REAL_MANIFESTS, ...extra]) {
+    for (const f of readdirSync(dir)
+      .filter((f) => f.endsWith('manifest.json'))
+      .sort())
+      cases.push(await realCase(path.join(dir, f)));
   }
   return cases;
+}
+
+async function realCase(file: string): Promise<QualityCase> {
+  const graph = DbtGraph.fromManifest(await readManifest(file));
+  const rr = file.replace(/manifest\.json$/, 'run_results.json');
+  const realSeconds = existsSync(rr)
+    ? new Map(
+        RunResultsSchema.parse(JSON.parse(readFileSync(rr, 'utf8'))).results.map((r) => [
+          r.unique_id,
+          r.execution_time,
+        ]),
+      )
+    : undefined;
+  return { name: path.basename(file).split('_')[0]!, graph, ...(realSeconds ? { realSeconds } : {}) };
 }
 
 export { mulberry32 };

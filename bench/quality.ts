@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- quality`: how close plans come to the best possible makespan on DAGs and
  * timings the planner was not tuned on. Every real manifest in test/fixtures/real-manifests and
- * seeded synthetic deep DAGs × heavy-tailed timing draws (log-normal and Pareto, fixed seeds; the
+ * seeded synthetic deep DAGs (and every manifest in the folders of BENCH_EXTRA_MANIFESTS) × heavy-tailed timing draws (log-normal and Pareto, fixed seeds; the
  * project's own run_results too when it has one) × budgets and thread settings
  * (bench/quality-samples.ts). Each plan is re-simulated by bench/quality-sim.ts (not the planner's
  * simulator) and compared with
