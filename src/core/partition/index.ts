@@ -8,7 +8,7 @@ export {
   median,
 } from './costs.js';
 export type { CostTable, MeasuredTimings, RunResults } from './costs.js';
-export { partition, DEFAULT_MAX_THREADS, MAX_SHARDS_PER_STAGE } from './partition.js';
+export { partition, DEFAULT_MAX_THREADS, MAX_SHARDS_PER_STAGE, MIN_SHARDING_GAIN } from './partition.js';
 export type { PartitionInput, PartitionResult } from './partition.js';
 export { isSchedulable } from './schedulable.js';
 export {

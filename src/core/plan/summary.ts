@@ -1,3 +1,4 @@
+import { MIN_SHARDING_GAIN } from '../partition/index.js';
 import type { Plan } from './schema.js';
 
 const fmt = (s: number): string => {
@@ -20,7 +21,7 @@ export function planSummaryLines(plan: Plan, scheduledCount: number): string[] {
   const lines = [
     `dbt-matrix plan: ${scheduledCount} nodes to run → ${plural(plan.shards.length, 'shard')} in ${plural(plan.stages, 'stage')}, ` +
       `${plan.finalTests.length} final tests`,
-    `  budget ${plan.connectionBudget} connections: ${plan.maxParallel} shards at once × (${plan.threads} threads + 1) = ` +
+    `  budget ${plan.connectionBudget} connections: ${plural(plan.maxParallel, 'shard')} at once × (${plural(plan.threads, 'thread')} + 1) = ` +
       `${plan.maxParallel * (plan.threads + 1)}`,
     `  estimated: sequential ${fmt(e.sequentialSeconds)}, planned makespan ${fmt(e.makespanSeconds)}, ` +
       `lower bound ${fmt(e.lowerBoundSeconds)} (ratio ${(e.makespanSeconds / Math.max(e.lowerBoundSeconds, 1e-9)).toFixed(2)})`,
@@ -42,7 +43,8 @@ export function planSummaryLines(plan: Plan, scheduledCount: number): string[] {
 
 /**
  * Why a plan that could have split is one shard, in one line: one plain `dbt build` with the
- * budget's threads was simulated to finish no later than any sharded plan.
+ * budget's threads was simulated to finish no later than any sharded plan, or splitting would
+ * save less than MIN_SHARDING_GAIN of it.
  */
 export function oneShardReason(plan: Plan): string | null {
   const e = plan.estimates;
@@ -53,6 +55,14 @@ export function oneShardReason(plan: Plan): string | null {
     e.oneJobSeconds === undefined
   )
     return null;
+  if (e.shardedSeconds != null && e.shardedSeconds < e.oneJobSeconds) {
+    const saved = e.oneJobSeconds - e.shardedSeconds;
+    return (
+      `one shard: the best sharded plan (${fmt(e.shardedSeconds)}) would finish only ${fmt(saved)} ` +
+      `(${Math.round((100 * saved) / e.oneJobSeconds)} %) sooner than one dbt build with ${plan.threads} threads (${fmt(e.oneJobSeconds)}); ` +
+      `more jobs must save at least ${Math.round(100 * MIN_SHARDING_GAIN)} %`
+    );
+  }
   const sharded =
     e.shardedSeconds == null ? 'no sharded plan came close' : `the best sharded plan ${fmt(e.shardedSeconds)}`;
   return (
