@@ -4,17 +4,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ShardArtifactSchema } from '../../src/core/report/shard-artifact.js';
 import {
   artifactNames,
-  dbt,
+  expectGreenReportCoveringPlan,
   extractArtifact,
-  makeFixture,
+  planFromArtifact,
   readJson,
-  REPO,
-  runAct,
-  tail,
-  type ActFixture,
   type RunResultsFile,
-} from './act-harness.js';
-import { expectGreenReportCoveringPlan, planFromArtifact } from './act-report.js';
+} from './act-artifacts.js';
+import { dbt, makeFixture, REPO, type ActFixture } from './act-harness.js';
+import { runAct, tail } from './act-run.js';
 
 /**
  * examples/workflows/backfill.yml under act, dispatched with dates like the form would be: a

@@ -2,7 +2,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinyManifest, TINY_MODELS } from '../helpers/tiny-manifest.js';
-import { makeFixture, REPO, runAct, tail, type ActFixture, type ActRun } from './act-harness.js';
+import { makeFixture, REPO, type ActFixture } from './act-harness.js';
+import { runAct, tail, type ActRun } from './act-run.js';
 
 /**
  * The root action.yml, kept for one release as the `command` front, under act: a workflow written

@@ -1,8 +1,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { artifactNames, makeFixture, REPO, runAct, tail, type ActFixture, type ActRun } from './act-harness.js';
-import { expectGreenReportCoveringPlan, planFromArtifact, plannedNodeIds } from './act-report.js';
+import { artifactNames, expectGreenReportCoveringPlan, planFromArtifact, plannedNodeIds } from './act-artifacts.js';
+import { makeFixture, REPO, type ActFixture } from './act-harness.js';
+import { runAct, tail, type ActRun } from './act-run.js';
 
 /**
  * examples/workflows/pr-ci.yml, unchanged, under act: plan job → matrix job(s) → merge job, with

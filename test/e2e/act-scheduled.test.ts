@@ -4,15 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ShardArtifactSchema } from '../../src/core/report/shard-artifact.js';
 import {
   artifactNames,
+  expectGreenReportCoveringPlan,
   extractArtifact,
-  makeFixture,
+  planFromArtifact,
   readJson,
-  runAct,
-  tail,
-  type ActFixture,
-  type ActRun,
-} from './act-harness.js';
-import { expectGreenReportCoveringPlan, planFromArtifact } from './act-report.js';
+} from './act-artifacts.js';
+import { makeFixture, type ActFixture } from './act-harness.js';
+import { runAct, tail, type ActRun } from './act-run.js';
 
 /**
  * examples/workflows/scheduled.yml, unchanged, under act: a few lines that call the reusable

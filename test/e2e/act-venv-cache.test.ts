@@ -1,8 +1,9 @@
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeFixture, REPO, runAct, tail, toolkitCacheAction, type ActFixture, type ActRun } from './act-harness.js';
 import { jobLines, stepSeconds } from './act-log.js';
+import { makeFixture, REPO, toolkitCacheAction, type ActFixture } from './act-harness.js';
+import { runAct, tail, type ActRun } from './act-run.js';
 
 /**
  * .github/actions/setup-dbt under act with a real cache: act's own cache server, reached through the

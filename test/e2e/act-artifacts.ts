@@ -1,10 +1,44 @@
-import { promises as fs } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
 import { PlanSchema, type Plan } from '../../src/core/plan/schema.js';
-import { extractArtifact, readJson, type ActFixture, type RunResultsFile } from './act-harness.js';
+import { VENV_BIN, type ActFixture } from './act-harness.js';
 
-// What the act tests read back from act's artifact server: the plan and the merged report.
+// What the act tests read back from act's artifact server: the artifacts, the plan, the merged report.
+
+/** Names of the artifacts act's server holds (every run id). */
+export async function artifactNames(fixture: ActFixture): Promise<string[]> {
+  const names: string[] = [];
+  for (const run of await fs.readdir(fixture.artifacts)) {
+    names.push(...(await fs.readdir(path.join(fixture.artifacts, run))));
+  }
+  return names.sort();
+}
+
+/** Extracts an artifact from act's server storage (a zip per artifact) into a folder. */
+export async function extractArtifact(fixture: ActFixture, name: string): Promise<string> {
+  for (const run of await fs.readdir(fixture.artifacts)) {
+    const zip = path.join(fixture.artifacts, run, name, `${name}.zip`);
+    if (!existsSync(zip)) continue;
+    const dest = path.join(fixture.dir, 'extracted', run, name);
+    await fs.mkdir(dest, { recursive: true });
+    // the virtualenv's Python unzips (setup.sh made it; no unzip binary needed)
+    execFileSync(path.join(VENV_BIN, 'python'), ['-m', 'zipfile', '-e', zip, dest], { stdio: 'pipe' });
+    return dest;
+  }
+  throw new Error(
+    `artifact ${name} is not on act's artifact server (have: ${(await artifactNames(fixture)).join(', ')})`,
+  );
+}
+
+export async function readJson<T = unknown>(file: string): Promise<T> {
+  return JSON.parse(await fs.readFile(file, 'utf8')) as T;
+}
+
+export interface RunResultsFile {
+  results: Array<{ unique_id: string; status: string; message?: string | null }>;
+}
 
 /** The plan folder's plan.json, from the plan job's artifact (the first attempt's). */
 export async function planFromArtifact(fixture: ActFixture, name = 'dbt-matrix-plan-attempt-1'): Promise<Plan> {
