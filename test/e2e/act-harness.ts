@@ -82,6 +82,11 @@ export async function makeFixture(label: string): Promise<ActFixture> {
   };
 }
 
+/** Removes the fixture's folder (act's workspace, artifacts, logs and database with it). */
+export async function removeFixture(fixture: ActFixture | undefined): Promise<void> {
+  if (fixture) await fs.rm(fixture.dir, { recursive: true, force: true });
+}
+
 const TOOLKIT_CACHE = path.join(ROOT, 'test', 'e2e', 'toolkit-cache');
 const NCC = path.join(ROOT, 'node_modules', '@vercel', 'ncc', 'dist', 'ncc', 'cli.js');
 

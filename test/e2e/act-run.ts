@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { createWriteStream, promises as fs } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { expect } from 'vitest';
 import { jobResults, setOutputs } from './act-log.js';
 import { REPO, ROOT, VENV_BIN, type ActFixture } from './act-harness.js';
 
@@ -60,6 +61,15 @@ export interface ActOptions {
   actionsCache?: 'fake' | { toolkitActionDir: string };
   /** act's `-j <job>`: run this job alone */
   job?: string;
+}
+
+const [OWNER, NAME] = REPO.split('/') as [string, string];
+/** The repository an event's payload names: the one act believes it runs in. */
+export const EVENT_REPOSITORY = { name: NAME, full_name: REPO, owner: { login: OWNER }, default_branch: 'main' };
+
+/** A workflow_dispatch event on main with the form's inputs. */
+export function dispatchEvent(inputs: Record<string, string>): Record<string, unknown> {
+  return { inputs, ref: 'refs/heads/main', repository: EVENT_REPOSITORY };
 }
 
 /** Runs one workflow with act; resolves when act exits (or is stopped at the timeout). */
@@ -189,4 +199,13 @@ async function githubActionMappings(opts: ActOptions): Promise<string[]> {
 /** The last lines of the act log, for an assertion message that explains itself. */
 export function tail(run: ActRun, lines = 60): string {
   return `act exit ${run.exitCode}; log ${run.logFile}; last lines:\n${run.log.split('\n').slice(-lines).join('\n')}`;
+}
+
+/** act exited 0 and every job it ran succeeded. */
+export function expectAllJobsSucceeded(run: ActRun): void {
+  expect(run.exitCode, tail(run)).toBe(0);
+  expect(
+    [...run.jobs].filter(([, result]) => result !== 'succeeded'),
+    tail(run),
+  ).toEqual([]);
 }
