@@ -1,20 +1,17 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PlanSchema, type Plan } from '../../src/core/plan/schema.js';
 import { ShardArtifactSchema } from '../../src/core/report/shard-artifact.js';
 import {
   artifactNames,
-  dbt,
+  expectGreenReportCoveringPlan,
   extractArtifact,
-  makeFixture,
+  planFromArtifact,
   readJson,
-  REPO,
-  runAct,
-  tail,
-  type ActFixture,
   type RunResultsFile,
-} from './act-harness.js';
+} from './act-artifacts.js';
+import { dbt, makeFixture, removeFixture, type ActFixture } from './act-harness.js';
+import { dispatchEvent, expectAllJobsSucceeded, runAct, tail } from './act-run.js';
 
 /**
  * examples/workflows/backfill.yml under act, dispatched with dates like the form would be: a
@@ -24,8 +21,6 @@ import {
  * all green. Run 2: the `fail_test` var makes a singular test fail → the shard job and the merge
  * job turn red and the summary names the failing test.
  */
-const repository = { name: 'shop-demo', full_name: REPO, owner: { login: 'dbt-matrix' }, default_branch: 'main' };
-
 async function backfillFixture(label: string): Promise<ActFixture> {
   const fixture = await makeFixture(label);
   // the production build needs the example's local package, linked as `dbt deps` links it; it is
@@ -54,21 +49,16 @@ async function dispatchBackfill(
     fixture,
     workflow: 'examples/workflows/backfill.yml',
     eventName: 'workflow_dispatch',
-    event: { inputs, ref: 'refs/heads/main', repository },
+    event: dispatchEvent(inputs),
     timeoutMs,
   });
   return { fixture, run };
 }
 
-async function planOf(fixture: ActFixture, name: string | undefined): Promise<Plan> {
-  expect(name).toBe('dbt-matrix-plan-attempt-1');
-  return PlanSchema.parse(await readJson(path.join(await extractArtifact(fixture, name!), 'plan.json')));
-}
-
 describe('backfill example workflow under act', () => {
   const fixtures: ActFixture[] = [];
   afterAll(async () => {
-    for (const f of fixtures) await fs.rm(f.dir, { recursive: true, force: true });
+    for (const f of fixtures) await removeFixture(f);
   });
 
   it(
@@ -88,19 +78,16 @@ describe('backfill example workflow under act', () => {
         fixtures,
         14 * 60_000,
       );
-      expect(run.exitCode, tail(run)).toBe(0);
+      expectAllJobsSucceeded(run);
 
-      const plan = await planOf(fixture, run.planOutputs['plan-artifact']);
+      expect(run.planOutputs['plan-artifact']).toBe('dbt-matrix-plan-attempt-1');
+      const plan = await planFromArtifact(fixture, run.planOutputs['plan-artifact']);
       // a budget of 12 connections at 2 threads per shard and jobs that cost nothing to start: several
       // shards, so several matrix jobs (at the default 60 s per job this small selection is one shard)
       expect(plan.threads).toBe(2);
       expect(plan.shards.length).toBeGreaterThanOrEqual(2);
       const stageJobs = [...run.jobs.keys()].filter((name) => /^stage \d /.test(name));
       expect(stageJobs).toHaveLength(plan.shards.length);
-      expect(
-        [...run.jobs.values()].every((r) => r === 'succeeded'),
-        tail(run),
-      ).toBe(true);
       expect(run.jobs.has('final-tests')).toBe(plan.finalTests.length > 0);
       expect(run.jobs.get('merge')).toBe('succeeded');
 
@@ -123,24 +110,7 @@ describe('backfill example workflow under act', () => {
       }
       expect(names.filter((n) => n.startsWith('dbt-matrix-shard-'))).toHaveLength(works.length);
 
-      const report = await extractArtifact(fixture, 'dbt-matrix-report');
-      const merged = await readJson<RunResultsFile>(path.join(report, 'run_results.json'));
-      // selected exposures are listed as dbt build lists them: no-op
-      const planned = [...plan.shards.flatMap((s) => s.nodes), ...plan.finalTests, ...(plan.exposures ?? [])].sort();
-      expect(
-        merged.results
-          .map((r) => r.unique_id)
-          .filter((id) => !id.startsWith('operation.'))
-          .sort(),
-      ).toEqual(planned);
-      expect(
-        merged.results.filter(
-          (r) =>
-            !['success', 'pass'].includes(r.status) && !(r.status === 'no-op' && r.unique_id.startsWith('exposure.')),
-        ),
-      ).toEqual([]);
-      const summary = await fs.readFile(path.join(report, 'summary.md'), 'utf8');
-      expect(summary).toMatch(new RegExp(`✅ success — ${merged.results.length} passed · 0 failed`));
+      const { summary } = await expectGreenReportCoveringPlan(fixture, plan);
       expect(summary).toContain('`2024-01-10T00:00:00+00:00` → `2024-01-12T00:00:00+00:00` (explicit');
     },
     15 * 60_000,

@@ -2,7 +2,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tinyManifest, TINY_MODELS } from '../helpers/tiny-manifest.js';
-import { makeFixture, REPO, runAct, tail, type ActFixture, type ActRun } from './act-harness.js';
+import { makeFixture, removeFixture, type ActFixture } from './act-harness.js';
+import { dispatchEvent, runAct, tail, type ActRun } from './act-run.js';
 
 /**
  * The root action.yml, kept for one release as the `command` front, under act: a workflow written
@@ -39,16 +40,17 @@ describe('the root action (`command: plan`) under act', () => {
     ].join('\n');
     await fs.mkdir(path.join(fixture.workspace, path.dirname(WORKFLOW)), { recursive: true });
     await fs.writeFile(path.join(fixture.workspace, WORKFLOW), workflow);
-    const event = {
-      inputs: {},
-      ref: 'refs/heads/main',
-      repository: { name: 'shop-demo', full_name: REPO, owner: { login: 'dbt-matrix' }, default_branch: 'main' },
-    };
-    run = await runAct({ fixture, workflow: WORKFLOW, eventName: 'workflow_dispatch', event, timeoutMs: 4 * 60_000 });
+    run = await runAct({
+      fixture,
+      workflow: WORKFLOW,
+      eventName: 'workflow_dispatch',
+      event: dispatchEvent({}),
+      timeoutMs: 4 * 60_000,
+    });
   }, 5 * 60_000);
 
   afterAll(async () => {
-    if (fixture) await fs.rm(fixture.dir, { recursive: true, force: true });
+    await removeFixture(fixture);
   });
 
   it('still plans: the job succeeds with the matrix and the uploaded plan folder as outputs', () => {

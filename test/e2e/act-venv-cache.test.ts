@@ -1,8 +1,9 @@
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeFixture, REPO, runAct, tail, toolkitCacheAction, type ActFixture, type ActRun } from './act-harness.js';
 import { jobLines, stepSeconds } from './act-log.js';
+import { makeFixture, removeFixture, toolkitCacheAction, type ActFixture } from './act-harness.js';
+import { dispatchEvent, runAct, tail, type ActRun } from './act-run.js';
 
 /**
  * .github/actions/setup-dbt under act with a real cache: act's own cache server, reached through the
@@ -27,11 +28,7 @@ const inputs = {
   vars: '',
   threads: '',
 };
-const event = {
-  inputs,
-  ref: 'refs/heads/main',
-  repository: { name: 'shop-demo', full_name: REPO, owner: { login: 'dbt-matrix' }, default_branch: 'main' },
-};
+const event = dispatchEvent(inputs);
 
 describe('setup-dbt caches the dbt virtualenv (@actions/cache stand-in for actions/cache, act cache server)', () => {
   let fixture: ActFixture;
@@ -57,7 +54,7 @@ describe('setup-dbt caches the dbt virtualenv (@actions/cache stand-in for actio
   }, 22 * 60_000);
 
   afterAll(async () => {
-    if (fixture) await fs.rm(fixture.dir, { recursive: true, force: true });
+    await removeFixture(fixture);
   });
 
   it('run 1: the plan job finds no cache, installs dbt with pip and saves the virtualenv', () => {

@@ -1,4 +1,7 @@
-/** Small text helpers shared by the Markdown renderers. */
+/** Small helpers shared by the report's renderers and files. */
+
+/** Seconds to the millisecond, as dbt writes them. */
+export const round3 = (n: number): number => Math.round(n * 1000) / 1000;
 
 /** `4.2s`, `2m 03s`, `1h 02m`: short enough for a table cell. */
 export function formatDuration(seconds: number | null): string {

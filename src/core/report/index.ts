@@ -1,5 +1,6 @@
 /** The report core: pure functions from shard folders' contents to the merged report and its renderings. */
-export { mergeShardResults, spanSeconds } from './merge.js';
+export { mergeShardResults } from './merge.js';
+export { spanSeconds } from './shard-rows.js';
 export {
   combineShardResults,
   combineAcrossShards,
