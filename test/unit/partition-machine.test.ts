@@ -97,6 +97,19 @@ describe('the cost model', () => {
     expect(why).not.toContain('\n');
   });
 
+  it('says how little splitting would save when a sharded plan was faster by less than the minimum gain', () => {
+    const plan = {
+      threads: 3,
+      connectionBudget: 8,
+      shards: [{ index: 0, id: 's1-01', stage: 1, nodes: ['model.p.a'], estimatedSeconds: 64 }],
+      finalTests: [],
+      estimates: { oneJobSeconds: 64, shardedSeconds: 61, shardOverheadSeconds: 30 },
+    } as unknown as Plan;
+    expect(oneShardReason(plan)).toBe(
+      'one shard: the best sharded plan (61s) would finish only 3s (4.7 %) sooner than one dbt build with 3 threads (64s); more jobs must save at least 5 %',
+    );
+  });
+
   it('shards when the work is long enough to repay the start-ups, and then gives no one-shard reason', () => {
     const r = partition(flat(120, 60, { connectionBudget: 20, shardOverheadSeconds: 30 }));
     expect(r.shards.length).toBeGreaterThan(1);

@@ -37,6 +37,19 @@ function plan(
 const shardOf = (r: PartitionResult, id: string) => r.shards.find((s) => s.nodes.includes(id));
 
 describe('partition', () => {
+  it('shards only when that saves at least MIN_SHARDING_GAIN of one job', () => {
+    const twoModels = [node('model.p.a'), node('model.p.b')];
+    const seconds = { 'model.p.a': 4, 'model.p.b': 4 };
+    // one job 100 + 8 s, two shards 100 + 4 s: 3.7 % sooner, not worth a second runner
+    const slight = plan(twoModels, { seconds, threads: 1, connectionBudget: 4, shardOverheadSeconds: 100 });
+    expect(slight.shards).toHaveLength(1);
+    expect(slight.estimates.shardedSeconds).toBeLessThan(slight.estimates.oneJobSeconds);
+    expect(slight.estimates.makespanSeconds).toBe(slight.estimates.oneJobSeconds);
+    // one job 10 + 8 s, two shards 10 + 4 s: 22 % sooner
+    const worth = plan(twoModels, { seconds, threads: 1, connectionBudget: 4, shardOverheadSeconds: 10 });
+    expect(worth.shards).toHaveLength(2);
+  });
+
   it('keeps a chain with its tests in one shard', () => {
     const r = plan([
       node('model.p.a'),

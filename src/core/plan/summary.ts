@@ -59,7 +59,7 @@ export function oneShardReason(plan: Plan): string | null {
     const saved = e.oneJobSeconds - e.shardedSeconds;
     return (
       `one shard: the best sharded plan (${fmt(e.shardedSeconds)}) would finish only ${fmt(saved)} ` +
-      `(${Math.round((100 * saved) / e.oneJobSeconds)} %) sooner than one dbt build with ${plan.threads} threads (${fmt(e.oneJobSeconds)}); ` +
+      `(${((100 * saved) / e.oneJobSeconds).toFixed(1)} %) sooner than one dbt build with ${plan.threads} threads (${fmt(e.oneJobSeconds)}); ` +
       `more jobs must save at least ${Math.round(100 * MIN_SHARDING_GAIN)} %`
     );
   }
