@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: figures measured side by side in one run (ratios, not absolute targets).
  * Sections: plan (vs JSON.parse, memory, quality), quality (makespan vs bounds over many DAGs and
- * timing draws), dbt-costs (dbt's own start-up and CPU per node, real dbt), crossover (one job vs
+ * timing draws), dbt-costs (dbt's own start-up and CPU per node, real dbt), threads (one dbt
+ * process at 1…32 threads on PostgreSQL and DuckDB vs the planner's model of it), crossover (one job vs
  * the plan on GitHub runners), merge (256 shards × 200 results), run (runner overhead vs a direct
  * dbt build), local (pipeline wall vs sum of shard times; pg-sleep: plan vs actual on PostgreSQL;
  * one-job: the planner's choice vs a plain dbt build), budget (connection budget under load: 20
@@ -24,6 +25,7 @@ import { benchQuality } from './quality.js';
 import { benchRun } from './run.js';
 import { benchScanner } from './scanner.js';
 import { benchStartup } from './startup.js';
+import { benchThreads } from './threads.js';
 
 const only = process.argv.slice(2);
 /** sections that `local` runs too: by name alone they run once */
@@ -33,6 +35,7 @@ const sections: Record<string, (tmp: string) => Promise<void>> = {
   plan: benchPlan,
   quality: benchQuality,
   'dbt-costs': benchDbtCosts,
+  threads: benchThreads,
   crossover: benchCrossover,
   'one-job': benchOneJob,
   'pg-sleep': benchPgSleep,
