@@ -3,6 +3,7 @@ import { DbtGraph } from '../../src/core/graph/graph.js';
 import type { ManifestNode } from '../../src/core/manifest/types.js';
 import { DEFAULT_MAX_THREADS, partition, type Machine, type PartitionInput } from '../../src/core/partition/index.js';
 import { layoutClustered } from '../../src/core/partition/clustered.js';
+import { usefulThreads } from '../../src/core/partition/machine.js';
 import { buildWorkDag } from '../../src/core/partition/dag.js';
 import type { Plan } from '../../src/core/plan/schema.js';
 import { oneShardReason } from '../../src/core/plan/summary.js';
@@ -75,6 +76,17 @@ describe('the cost model', () => {
     // a caller's maxThreads still lowers it
     const capped = partition(flat(64, 4, { ...warehouse, connectionBudget: 33, maxThreads: 8 }));
     expect(capped.threads).toBeLessThanOrEqual(8);
+  });
+
+  it("picks no more threads than dbt's CPU on one core leaves useful", () => {
+    // 0.1 s per node of which 0.09 s is dbt's own CPU: past 2 threads the process is CPU-bound,
+    // so the budget goes to shards (runners) rather than threads
+    const r = partition(flat(400, 0.1, { machine: cpuBound(0.09), shardOverheadSeconds: 1 }));
+    expect(r.threads).toBeLessThanOrEqual(2);
+    expect(r.shards.length).toBeGreaterThan(1);
+    expect(usefulThreads(40, 400, cpuBound(0.09), DEFAULT_MAX_THREADS)).toBe(2);
+    expect(usefulThreads(400 * 60, 400, cpuBound(0.09), DEFAULT_MAX_THREADS)).toBe(DEFAULT_MAX_THREADS);
+    expect(usefulThreads(40, 400, cpuBound(0), DEFAULT_MAX_THREADS)).toBe(DEFAULT_MAX_THREADS);
   });
 
   it('splits CPU-bound work across runners on GitHub, but not past the cores of one shared machine', () => {

@@ -12,7 +12,7 @@ import {
   type LayoutPlan,
   type Limits,
 } from './evaluate.js';
-import { GITHUB_MACHINE, type Machine } from './machine.js';
+import { GITHUB_MACHINE, usefulThreads, type Machine } from './machine.js';
 import { layoutClustered } from './clustered.js';
 import { refinePlan } from './refine.js';
 import { layoutCapped, layoutStages, type StageLayout } from './stages.js';
@@ -36,7 +36,10 @@ export interface PartitionInput {
   connectionBudget: number;
   /** fixed threads per shard; picked by the planner when absent */
   threads?: number;
-  /** ceiling for picked threads (ignored when `threads` is given); DEFAULT_MAX_THREADS */
+  /**
+   * ceiling for picked threads (ignored when `threads` is given); by default the threads past which
+   * dbt's CPU on one core is a shard's ceiling, at most DEFAULT_MAX_THREADS
+   */
   maxThreads?: number;
   /** shards per stage, at most MAX_SHARDS_PER_STAGE */
   maxShards: number;
@@ -134,7 +137,11 @@ export function partition(input: PartitionInput): PartitionResult {
   const threadOptions =
     fixedThreads !== undefined
       ? [fixedThreads]
-      : pickableThreads(budget, input.maxThreads ?? DEFAULT_MAX_THREADS, widest);
+      : pickableThreads(
+          budget,
+          input.maxThreads ?? usefulThreads(dag.totalWork, dag.ids.length, machine, DEFAULT_MAX_THREADS),
+          widest,
+        );
 
   const byStart = input.maxStages > 1 ? coreByStart(dag) : undefined;
   const byTail = input.maxStages > 1 ? coreByTail(dag) : undefined;
