@@ -2,7 +2,8 @@
  * `npm run bench`: figures measured side by side in one run (ratios, not absolute targets).
  * Sections: plan (vs JSON.parse, memory, quality), quality (makespan vs bounds over many DAGs and
  * timing draws), quality-search (the planner vs the best plan a long annealing search finds; slow,
- * by name only), dbt-costs (dbt's own start-up and CPU per node, real dbt), crossover (one job vs
+ * by name only), dbt-costs (dbt's own start-up and CPU per node, real dbt), threads (one dbt
+ * process at 1…32 threads on PostgreSQL and DuckDB vs the planner's model of it), crossover (one job vs
  * the plan on GitHub runners), merge (256 shards × 200 results), run (runner overhead vs a direct
  * dbt build), local (pipeline wall vs sum of shard times; pg-sleep: plan vs actual on PostgreSQL;
  * one-job: the planner's choice vs a plain dbt build), budget (connection budget under load: 20
@@ -26,6 +27,7 @@ import { benchQualitySearch } from './quality-search.js';
 import { benchRun } from './run.js';
 import { benchScanner } from './scanner.js';
 import { benchStartup } from './startup.js';
+import { benchThreads } from './threads.js';
 
 const only = process.argv.slice(2);
 /** sections that `local` runs too: by name alone they run once */
@@ -38,6 +40,7 @@ const sections: Record<string, (tmp: string) => Promise<void>> = {
   quality: benchQuality,
   'quality-search': benchQualitySearch,
   'dbt-costs': benchDbtCosts,
+  threads: benchThreads,
   crossover: benchCrossover,
   'one-job': benchOneJob,
   'pg-sleep': benchPgSleep,

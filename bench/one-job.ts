@@ -1,7 +1,7 @@
 /**
  * `npm run bench -- one-job` (also part of `local`): on the example project (DuckDB, real dbt),
  * the planner's choice run by `dbt-matrix local` vs one plain `dbt build --threads N` holding the
- * same connections (N + 1 = the budget, up to the planner's 8-thread ceiling). Target: the
+ * same connections (N + 1 = the budget, up to the planner's thread ceiling, DEFAULT_MAX_THREADS). Target: the
  * planner's choice never more than 10 % slower. Runs alternate; the same --out folder is reused,
  * so from the second run on local plans with the previous report's timings, as users get it.
  */

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DbtGraph } from '../../src/core/graph/graph.js';
 import type { ManifestNode } from '../../src/core/manifest/types.js';
-import { partition, type Machine, type PartitionInput } from '../../src/core/partition/index.js';
+import { DEFAULT_MAX_THREADS, partition, type Machine, type PartitionInput } from '../../src/core/partition/index.js';
 import { layoutClustered } from '../../src/core/partition/clustered.js';
+import { usefulThreads } from '../../src/core/partition/machine.js';
 import { buildWorkDag } from '../../src/core/partition/dag.js';
 import type { Plan } from '../../src/core/plan/schema.js';
 import { oneShardReason } from '../../src/core/plan/summary.js';
@@ -60,6 +61,34 @@ describe('the cost model', () => {
     expectPlanInvariants(input, r);
   });
 
+  it('gives one process more than 8 threads where the warehouse does the work, up to the measured ceiling', () => {
+    // 64 independent models of 4 s, 0.09 s of dbt CPU each, one shard's start-up 60 s: splitting
+    // never pays, and one process with every thread the budget allows is the plan
+    const warehouse = { machine: cpuBound(0.09), shardOverheadSeconds: 60 };
+    const r = partition(flat(64, 4, { ...warehouse, connectionBudget: 33 }));
+    expect(r.threads).toBe(DEFAULT_MAX_THREADS);
+    expect(r.shards).toHaveLength(1);
+    expect(r.estimates.makespanSeconds).toBeCloseTo(60 + 2 * 4, 6);
+    // past the ceiling the budget's connections are not all given to one process
+    expect(partition(flat(64, 4, { ...warehouse, connectionBudget: 60 })).threads).toBeLessThanOrEqual(
+      DEFAULT_MAX_THREADS,
+    );
+    // a caller's maxThreads still lowers it
+    const capped = partition(flat(64, 4, { ...warehouse, connectionBudget: 33, maxThreads: 8 }));
+    expect(capped.threads).toBeLessThanOrEqual(8);
+  });
+
+  it("picks no more threads than dbt's CPU on one core leaves useful", () => {
+    // 0.1 s per node of which 0.09 s is dbt's own CPU: past 2 threads the process is CPU-bound,
+    // so the budget goes to shards (runners) rather than threads
+    const r = partition(flat(400, 0.1, { machine: cpuBound(0.09), shardOverheadSeconds: 1 }));
+    expect(r.threads).toBeLessThanOrEqual(2);
+    expect(r.shards.length).toBeGreaterThan(1);
+    expect(usefulThreads(40, 400, cpuBound(0.09), DEFAULT_MAX_THREADS)).toBe(2);
+    expect(usefulThreads(400 * 60, 400, cpuBound(0.09), DEFAULT_MAX_THREADS)).toBe(DEFAULT_MAX_THREADS);
+    expect(usefulThreads(40, 400, cpuBound(0), DEFAULT_MAX_THREADS)).toBe(DEFAULT_MAX_THREADS);
+  });
+
   it('splits CPU-bound work across runners on GitHub, but not past the cores of one shared machine', () => {
     const github = partition(flat(400, 1, { threads: 4, machine: cpuBound(0.5) }));
     const local = partition(flat(400, 1, { threads: 4, machine: cpuBound(0.5, 2) }));
@@ -111,7 +140,8 @@ describe('the cost model', () => {
   });
 
   it('shards when the work is long enough to repay the start-ups, and then gives no one-shard reason', () => {
-    const r = partition(flat(120, 60, { connectionBudget: 20, shardOverheadSeconds: 30 }));
+    // a budget of more connections than one process's thread ceiling: only shards can use them all
+    const r = partition(flat(120, 60, { connectionBudget: 4 * DEFAULT_MAX_THREADS, shardOverheadSeconds: 30 }));
     expect(r.shards.length).toBeGreaterThan(1);
     expect(r.estimates.makespanSeconds).toBeLessThan(r.estimates.oneJobSeconds);
   });

@@ -225,7 +225,7 @@ describe('partition', () => {
     expect(fixed.maxParallel).toBe(5);
     const picked = plan(nodes, { connectionBudget: 20, shardOverheadSeconds: 1 });
     expect(picked.threads).toBeGreaterThanOrEqual(1);
-    expect(picked.threads).toBeLessThanOrEqual(8);
+    expect(picked.threads).toBeLessThanOrEqual(19);
     expect(picked.maxParallel * (picked.threads + 1)).toBeLessThanOrEqual(20);
     expect(picked.estimates.makespanSeconds).toBeLessThanOrEqual(fixed.estimates.makespanSeconds);
   });

@@ -10,7 +10,9 @@
 /**
  * dbt's own CPU seconds per node (compile, Jinja, Python bookkeeping, writing artifacts). One dbt
  * process does this on at most about one core whatever its threads (Python's GIL): threads only
- * overlap the warehouse's time, never dbt's.
+ * overlap the warehouse's time, never dbt's. `npm run bench -- threads` (PostgreSQL, table models
+ * only, 1–32 threads) measured 0.10–0.15 CPU seconds per model, a little more at many threads;
+ * tests cost less, so 0.09 stands for a build's mix of both.
  */
 export const DBT_CPU_SECONDS_PER_NODE = 0.09;
 
@@ -65,4 +67,17 @@ export function sharedCpuFloor(machine: Machine, nodesPerShard: readonly number[
   let cpu = 0;
   for (const n of nodesPerShard) cpu += machine.startupCpuSeconds + n * machine.dbtCpuPerNode;
   return cpu / machine.sharedCores;
+}
+
+/**
+ * Threads past which one dbt process gets no faster, by the simulation's own model: a shard takes
+ * at least max(work / threads, nodes × dbt's CPU per node), so beyond work / (nodes × CPU per node)
+ * threads its CPU on one core is the ceiling (`npm run bench -- threads`: on PostgreSQL, models
+ * that wait on the warehouse kept scaling to 32 threads, those that barely wait stopped at a few).
+ * At most `most` (the thread ceiling measured); at least 1.
+ */
+export function usefulThreads(totalWork: number, nodes: number, machine: Machine, most: number): number {
+  const cpu = nodes * machine.dbtCpuPerNode;
+  if (cpu <= 0) return most;
+  return Math.max(1, Math.min(most, Math.ceil(totalWork / cpu)));
 }
