@@ -12,6 +12,7 @@ import {
 } from '../src/core/partition/index.js';
 import { selectNodes } from '../src/core/select/index.js';
 import { logNormal, pareto, realCases, syntheticCase, type Draw, type QualityCase } from './quality-cases.js';
+import { DBT_CPU_SECONDS_PER_NODE } from '../src/core/partition/machine.js';
 import { dynamicMakespan } from './quality-sim.js';
 
 export interface Setting {
@@ -81,8 +82,9 @@ function inputFor(c: QualityCase, selected: Set<string>, costs: PartitionInput['
     maxStages: s.maxStages,
     shardOverheadSeconds: s.overhead,
     ...(s.threads !== undefined ? { threads: s.threads } : {}),
-    // the draws are each node's whole time: partitioning alone is judged here (the CPU ceiling: bench crossover)
-    machine: { dbtCpuPerNode: 0, startupCpuSeconds: 0 },
+    // GitHub runners (a core per shard); the draws are each node's whole time, dbt's own CPU on
+    // one core bounds each job (planner and judge alike)
+    machine: { dbtCpuPerNode: DBT_CPU_SECONDS_PER_NODE, startupCpuSeconds: 0 },
   };
 }
 
@@ -92,11 +94,20 @@ export function threadOptions(s: Setting): number[] {
 }
 export const parallel = (s: Setting, t: number): number => Math.min(Math.floor(s.budget / (t + 1)), s.maxShards);
 
-/** One job's overhead + max(critical path, work / (parallel shards × threads)), the best thread count. */
-export function lowerBound(dag: WorkDag, s: Setting): number {
-  return Math.min(
-    ...threadOptions(s).map((t) => s.overhead + Math.max(dag.criticalPath, dag.totalWork / (parallel(s, t) * t))),
+/**
+ * Every plan's nodes run in processes of t threads, at most parallel(s, t) at once: no plan ends
+ * before the critical path, the work over every thread, or dbt's CPU over every process.
+ */
+const spread = (dag: WorkDag, s: Setting, t: number): number =>
+  Math.max(
+    dag.criticalPath,
+    dag.totalWork / (parallel(s, t) * t),
+    (dag.ids.length * DBT_CPU_SECONDS_PER_NODE) / parallel(s, t),
   );
+
+/** One job's overhead + the spread above, the best thread count. */
+export function lowerBound(dag: WorkDag, s: Setting): number {
+  return Math.min(...threadOptions(s).map((t) => s.overhead + spread(dag, s, t)));
 }
 
 /**
@@ -108,8 +119,8 @@ export function stagedBound(dag: WorkDag, s: Setting): number {
   const group = largestGroupWork(dag);
   return Math.min(
     ...threadOptions(s).map((t) => {
-      const spread = Math.max(dag.criticalPath, dag.totalWork / (parallel(s, t) * t));
-      return Math.min(s.overhead + Math.max(spread, group / t), 2 * s.overhead + spread);
+      const all = spread(dag, s, t);
+      return Math.min(s.overhead + Math.max(all, group / t), 2 * s.overhead + all);
     }),
   );
 }

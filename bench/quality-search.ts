@@ -6,6 +6,7 @@
  * BENCH_SEARCH_CASE narrows to the cases whose name contains it; BENCH_SEARCH_ITERATIONS sets the
  * moves per start (default 4000).
  */
+import { DBT_CPU_SECONDS_PER_NODE } from '../src/core/partition/machine.js';
 import type { WorkDag } from '../src/core/partition/dag.js';
 import { partition, type PartitionResult } from '../src/core/partition/index.js';
 import { Annealer, FINAL, type Assignment, type SearchLimits } from './quality-anneal.js';
@@ -98,7 +99,7 @@ interface Found {
 
 function search(p: PlanSample, seed: number): Found {
   const { dag, setting: s } = p;
-  const planner = planMakespan(dag, p.plan, s.overhead);
+  const planner = planMakespan(dag, p.plan, s.overhead, DBT_CPU_SECONDS_PER_NODE);
   const bound = bestBound(dag, s);
   // a plan at the best bound cannot be beaten: nothing to search
   if (planner <= bound * (1 + 1e-3)) {
@@ -136,7 +137,7 @@ function search(p: PlanSample, seed: number): Found {
   }
   checkSafe(dag, best.a, s.maxStages, s.maxShards);
   const plan = planOf(dag, best.a, best.threads, limitsFor(p, best.threads).slots);
-  const found = planMakespan(dag, plan, s.overhead);
+  const found = planMakespan(dag, plan, s.overhead, DBT_CPU_SECONDS_PER_NODE);
   // the search scores with the planner's shard simulator: the bench's own must agree
   if (Math.abs(found - best.total) > 1e-6 * found) throw new Error(`search scored ${best.total}, simulated ${found}`);
   return {
@@ -168,7 +169,10 @@ function limitsFor(p: PlanSample, threads: number): SearchLimits {
 async function chosenSamples(): Promise<{ samples: PlanSample[]; which: string }> {
   const all: Array<PlanSample & { vs: number }> = [];
   for await (const p of planSamples(process.env['BENCH_SEARCH_CASE']))
-    all.push({ ...p, vs: planMakespan(p.dag, p.plan, p.setting.overhead) / lowerBound(p.dag, p.setting) });
+    all.push({
+      ...p,
+      vs: planMakespan(p.dag, p.plan, p.setting.overhead, DBT_CPU_SECONDS_PER_NODE) / lowerBound(p.dag, p.setting),
+    });
   if (process.env['BENCH_SEARCH_ALL'] || all.length <= 80) return { samples: all, which: `all ${all.length} samples` };
   const order = all.map((_, i) => i).sort((a, b) => all[b]!.vs - all[a]!.vs || a - b);
   const rest = order.slice(40);

@@ -55,31 +55,28 @@ function jobsInOrder(durations: readonly number[], slots: number): number {
   return Math.max(...free);
 }
 
-export function planMakespan(dag: WorkDag, plan: PartitionResult, overhead: number): number {
+/**
+ * `cpuPerNode`: dbt's own CPU per node, done on one core whatever the threads: a job takes at
+ * least its nodes × this (what one dbt process can do, measured by `npm run bench -- threads`).
+ */
+export function planMakespan(dag: WorkDag, plan: PartitionResult, overhead: number, cpuPerNode: number): number {
   const index = new Map(dag.ids.map((id, v) => [id, v]));
-  let total = 0;
-  for (let stage = 1; stage <= plan.stages; stage++) {
-    const jobs = plan.shards
-      .filter((s) => s.stage === stage)
-      .map(
-        (s) =>
-          overhead +
-          listSchedule(
-            dag,
-            s.nodes.map((id) => index.get(id)!),
-            plan.threads,
-          ),
-      );
-    total += jobsInOrder(jobs, plan.maxParallel);
-  }
-  if (plan.finalTests.length > 0)
-    total +=
-      overhead +
+  const job = (ids: string[]): number =>
+    overhead +
+    Math.max(
+      ids.length * cpuPerNode,
       listSchedule(
         dag,
-        plan.finalTests.map((id) => index.get(id)!),
+        ids.map((id) => index.get(id)!),
         plan.threads,
-      );
+      ),
+    );
+  let total = 0;
+  for (let stage = 1; stage <= plan.stages; stage++) {
+    const jobs = plan.shards.filter((s) => s.stage === stage).map((s) => job(s.nodes));
+    total += jobsInOrder(jobs, plan.maxParallel);
+  }
+  if (plan.finalTests.length > 0) total += job(plan.finalTests);
   return total;
 }
 

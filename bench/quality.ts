@@ -16,6 +16,7 @@
  * on that sample: the table gives the share of such samples. How far the planner is from the best
  * plan a long offline search finds: `npm run bench -- quality-search`.
  */
+import { DBT_CPU_SECONDS_PER_NODE } from '../src/core/partition/machine.js';
 import { planMakespan } from './quality-sim.js';
 import {
   bestBound,
@@ -44,7 +45,7 @@ interface Sample {
 }
 
 function measure(p: PlanSample): Sample {
-  const makespan = planMakespan(p.dag, p.plan, p.setting.overhead);
+  const makespan = planMakespan(p.dag, p.plan, p.setting.overhead, DBT_CPU_SECONDS_PER_NODE);
   const lower = lowerBound(p.dag, p.setting);
   const best = bestBound(p.dag, p.setting);
   return {
