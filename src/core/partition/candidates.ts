@@ -1,7 +1,8 @@
 /**
- * The candidate search's bookkeeping: stage layouts without repeats, and the thread counts worth
- * trying when the planner picks them.
+ * The candidate search's bookkeeping: stage layouts without repeats, the thread counts worth
+ * trying when the planner picks them, tie twins, and which of two simulated plans wins.
  */
+import { estimateLayout, type LayoutEstimate, type LayoutPlan, type Placements } from './evaluate.js';
 import type { StageLayout } from './stages.js';
 
 /** Thread counts tried when the planner picks them; each multiplies the layouts estimated. */
@@ -55,4 +56,22 @@ export function pickableThreads(budget: number, maxThreads: number, widestStage:
   // an even spread, the most threads (the best use of connections) always included
   const step = (options.length - 1) / (MAX_THREAD_OPTIONS - 1);
   return [...new Set(Array.from({ length: MAX_THREAD_OPTIONS }, (_, i) => options[Math.round(i * step)]!))];
+}
+
+/**
+ * The same layout with each stage's estimate ties resolved towards more shards, when that changes
+ * a shard count (see estimateLayout): the estimate cannot tell them apart, the simulation can.
+ */
+export function tieTwin(candidate: LayoutEstimate, placements: Placements): LayoutEstimate[] {
+  const more = estimateLayout(placements.dag, candidate.layout, candidate.limits, placements, 'more');
+  return more.bins.some((b, s) => b.estimates.length !== candidate.bins[s]!.estimates.length) ? [more] : [];
+}
+
+/** The faster plan wins; on a tie, fewer shards, then fewer stages. */
+export function better(a: LayoutPlan, b: LayoutPlan): boolean {
+  const eps = 1e-9 * Math.max(1, b.makespan);
+  if (a.makespan < b.makespan - eps) return true;
+  if (a.makespan > b.makespan + eps) return false;
+  if (a.shardCount !== b.shardCount) return a.shardCount < b.shardCount;
+  return a.stages.length < b.stages.length;
 }

@@ -13,7 +13,7 @@ import {
   type Limits,
 } from './evaluate.js';
 import { GITHUB_MACHINE, usefulThreads, type Machine } from './machine.js';
-import { DistinctLayouts, distinct, pickableThreads } from './candidates.js';
+import { better, DistinctLayouts, distinct, pickableThreads, tieTwin } from './candidates.js';
 import { layoutClustered } from './clustered.js';
 import { refinePlan } from './refine.js';
 import { layoutCapped, layoutStages } from './stages.js';
@@ -226,23 +226,6 @@ export function partition(input: PartitionInput): PartitionResult {
     oneJobSeconds: round(oneJob.makespan),
     shardedSeconds: sharded === null ? null : round(sharded),
   });
-}
-
-/**
- * The same layout with each stage's estimate ties resolved towards more shards, when that changes
- * a shard count (see estimateLayout): the estimate cannot tell them apart, the simulation can.
- */
-function tieTwin(candidate: LayoutEstimate, placements: Placements): LayoutEstimate[] {
-  const more = estimateLayout(placements.dag, candidate.layout, candidate.limits, placements, 'more');
-  return more.bins.some((b, s) => b.estimates.length !== candidate.bins[s]!.estimates.length) ? [more] : [];
-}
-
-function better(a: LayoutPlan, b: LayoutPlan): boolean {
-  const eps = 1e-9 * Math.max(1, b.makespan);
-  if (a.makespan < b.makespan - eps) return true;
-  if (a.makespan > b.makespan + eps) return false;
-  if (a.shardCount !== b.shardCount) return a.shardCount < b.shardCount;
-  return a.stages.length < b.stages.length;
 }
 
 function toResult(
