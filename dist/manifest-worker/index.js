@@ -207,8 +207,17 @@ class JsonSectionSplitter {
  * sections one JSON text at a time, with only the fields normalisation reads. Shared
  * by the in-thread reader and the worker thread that splits while the main thread parses.
  */
-/** Sections holding selectable things; macros, docs, parent/child maps are never normalised. */
-const ENTRY_SECTIONS = new Set(['nodes', 'sources', 'exposures', 'unit_tests']);
+/**
+ * Sections holding selectable things (`functions`: dbt 1.11's user-defined functions, which
+ * `dbt build` creates and models depend on); macros, docs, parent/child maps are never normalised.
+ */
+const ENTRY_SECTIONS = new Set([
+    'nodes',
+    'sources',
+    'exposures',
+    'unit_tests',
+    'functions',
+]);
 const WHOLE_SECTIONS = new Set(['metadata', 'selectors']);
 const CHUNK_BYTES = 1024 * 1024;
 /**
