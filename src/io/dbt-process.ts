@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
 /**
@@ -48,19 +48,32 @@ export type SpawnDbt = (opts: DbtProcessOptions) => Promise<DbtProcessResult>;
 export const DEFAULT_GRACE_MS = 10_000;
 const ESCALATION: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGKILL'];
 
-export const runDbtProcess: SpawnDbt = (opts) =>
+export const runDbtProcess: SpawnDbt = (opts) => {
+  const started = Date.now();
+  // Own process group: a terminal's Ctrl-C reaches only us, and we send dbt exactly one
+  // SIGINT (a second one can interrupt dbt's own cancellation of warehouse queries).
+  const child = spawn(opts.command, [...opts.args], {
+    cwd: opts.cwd,
+    env: opts.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+    shell: false,
+  });
+  return superviseDbt(child, opts, started);
+};
+
+/**
+ * Streams a started dbt's output lines, stops it on a timeout or request (the escalation above) and
+ * resolves once it has exited and its output is drained. `child` must run in its own process group
+ * (spawned detached) with stdout and stderr piped.
+ */
+export const superviseDbt = (
+  child: ChildProcess,
+  opts: Omit<DbtProcessOptions, 'args' | 'env' | 'cwd'>,
+  started: number,
+): Promise<DbtProcessResult> =>
   new Promise<DbtProcessResult>((resolve) => {
-    const started = Date.now();
     const graceMs = opts.graceMs ?? DEFAULT_GRACE_MS;
-    // Own process group: a terminal's Ctrl-C reaches only us, and we send dbt exactly one
-    // SIGINT (a second one can interrupt dbt's own cancellation of warehouse queries).
-    const child = spawn(opts.command, [...opts.args], {
-      cwd: opts.cwd,
-      env: opts.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-      shell: false,
-    });
     let stopReason: StopReason | null = null;
     let step = 0;
     let escalationTimer: NodeJS.Timeout | undefined;
@@ -97,7 +110,7 @@ export const runDbtProcess: SpawnDbt = (opts) =>
       [child.stdout, 'stdout'],
       [child.stderr, 'stderr'],
     ] as const) {
-      createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => opts.onLine(line, name));
+      if (stream) createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => opts.onLine(line, name));
     }
     child.on('error', (err) => {
       spawnError = `${opts.command}: ${(err as NodeJS.ErrnoException).code ?? err.message}`;

@@ -1,33 +1,16 @@
 import { promises as fs } from 'node:fs';
-import { z } from 'zod';
+import { RunResultsSchema, type RunResults } from '../core/report/run-results.js';
 
 /**
- * dbt's run_results.json (schema v6 for dbt 1.8+), validated only as far as we use
- * it: every other field passes through untouched so the combined file still reads as dbt's.
+ * dbt's run_results.json is read with the report's schema (src/core/report/run-results.ts), the one
+ * description of that file the runner, `local` and the merge share.
  */
-export const RunResultSchema = z.looseObject({
-  unique_id: z.string(),
-  /** one of dbt's statuses (src/core/report/status.ts); judged there, not here */
-  status: z.string(),
-  execution_time: z.number().optional(),
-  message: z.string().nullable().optional(),
-});
-export type RunResult = z.infer<typeof RunResultSchema>;
-
-export const RunResultsSchema = z.looseObject({
-  metadata: z.looseObject({
-    dbt_schema_version: z.string().regex(/run-results\/v\d+/, 'expected a dbt run-results schema URL'),
-    dbt_version: z.string().optional(),
-    generated_at: z.string().optional(),
-    invocation_id: z.string().nullable().optional(),
-  }),
-  results: z.array(RunResultSchema),
-  elapsed_time: z.number(),
-  args: z.record(z.string(), z.unknown()).optional(),
-});
-export type RunResults = z.infer<typeof RunResultsSchema>;
-
-export const RUN_RESULTS_SCHEMA_V6 = 'https://schemas.getdbt.com/dbt/run-results/v6.json';
+export {
+  RunResultsSchema,
+  RUN_RESULTS_SCHEMA_URL,
+  type NodeResult as RunResult,
+  type RunResults,
+} from '../core/report/run-results.js';
 
 /**
  * Reads the run_results.json dbt left in `targetDir`, or null when there is none (dbt failed

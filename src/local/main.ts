@@ -18,7 +18,9 @@ import { skipsAfter, type RanShard } from './blocked.js';
 import { runPool } from './pool.js';
 import { SchemaGate, schemasFromManifest } from './schema-gate.js';
 import type { Progress, ShardState } from './progress.js';
-import { prepareWarehouse } from './open-warehouse.js';
+import { prepareWarehouse, type PreparedWarehouse } from './open-warehouse.js';
+import { warmDbt } from './warm-start.js';
+import type { WarmDbt } from '../io/warm-dbt.js';
 import type { WarehouseState } from './warehouse.js';
 
 export interface LocalDeps {
@@ -76,8 +78,28 @@ export async function runLocal(userInputs: LocalInputs, deps: LocalDeps): Promis
   // stale shard folders from an earlier run would be merged as this run's
   await Promise.all([paths.shardsDir, paths.reportDir].map((d) => fs.rm(d, { recursive: true, force: true })));
   const prepared = await prepareWarehouse(userInputs, deps.env, deps.log);
-  const inputs = prepared.inputs;
+  // shards' dbt processes import dbt while the plan parses (a test's fake spawner: none)
+  const warm = deps.spawnDbt ? null : await warmDbt(prepared.inputs.run.dbtCommand, deps.env, prepared.adapter);
+  try {
+    return await planRunMerge(prepared.inputs, { ...deps, ...(warm ? { spawnDbt: warm.spawn } : {}) }, warm, {
+      started,
+      forThisMachine,
+      prepared,
+    });
+  } finally {
+    warm?.close();
+  }
+}
 
+async function planRunMerge(
+  inputs: LocalInputs,
+  deps: LocalDeps,
+  warm: WarmDbt | null,
+  before: { started: Date; forThisMachine: Awaited<ReturnType<typeof planForThisMachine>>; prepared: PreparedWarehouse },
+): Promise<LocalOutcome> {
+  const { started, forThisMachine, prepared } = before;
+  const paths = localFolder(inputs.out);
+  warm?.expect(1);
   // the plan parses with the shards' profile (prepareWarehouse), priced for this machine
   const planInputs = { ...forThisMachine.plan, profilesDir: inputs.plan.profilesDir, target: inputs.plan.target };
   const planned = await runPlan(planInputs, {
@@ -90,6 +112,7 @@ export async function runLocal(userInputs: LocalInputs, deps: LocalDeps): Promis
   const planDir = planFolderOf(planned.planFile).dir;
   for (const line of planned.summary) deps.log.info(line);
   const manifest = planned.manifest;
+  warm?.expect(plan.shards.length + (plan.finalTests.length > 0 ? 1 : 0));
   const warehouse = await prepared.open(manifest, plan);
   deps.log.info(warehouse.description);
 

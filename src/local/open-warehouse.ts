@@ -3,7 +3,8 @@ import path from 'node:path';
 import { UserError } from '../core/errors.js';
 import type { Manifest } from '../core/manifest/types.js';
 import type { Plan } from '../core/plan/schema.js';
-import { DuckDbTool, pythonOfDbt } from '../io/duckdb-state.js';
+import { DuckDbTool } from '../io/duckdb-state.js';
+import { pythonOfDbt } from '../io/dbt-python.js';
 import { profileRenderer, type RenderValues } from '../io/profile-render.js';
 import { locateProfilesFile, readUserProfile } from '../io/profiles-file.js';
 import type { Logger } from '../shared/log.js';
@@ -16,6 +17,8 @@ import { duckDbState, sharedWarehouse, type WarehouseState } from './warehouse.j
 export interface PreparedWarehouse {
   /** the inputs every step of the run uses (on DuckDB: the derived profile and its target) */
   inputs: LocalInputs;
+  /** the target's adapter type (`duckdb`, `postgres`, …) */
+  adapter: string;
   /** opens the shared state once the plan (and its manifest) exists */
   open(manifest: Manifest, plan: Plan): Promise<WarehouseState>;
 }
@@ -57,7 +60,7 @@ export async function prepareWarehouse(
       throw new UserError(
         `--duckdb-result: target ${target.name} is ${target.type}, not DuckDB; leave --duckdb-result out`,
       );
-    return { inputs, open: async (manifest) => sharedWarehouse(env, manifest.metadata.adapterType ?? target.type) };
+    return { inputs, adapter: target.type, open: async (manifest) => sharedWarehouse(env, manifest.metadata.adapterType ?? target.type) };
   }
 
   const derived = await deriveDuckDbProfile(profile, target, lazyRender, process.cwd());
@@ -72,6 +75,7 @@ export async function prepareWarehouse(
   await fs.writeFile(path.join(paths.profileDir, 'profiles.yml'), derived.profilesYaml, { mode: 0o600 });
   const scoped = { profilesDir: paths.profileDir, target: derived.target };
   return {
+    adapter: target.type,
     inputs: { ...inputs, plan: { ...inputs.plan, ...scoped }, run: { ...run, ...scoped } },
     open: async (manifest, plan) => {
       refuseOtherCatalogs(manifest, plan, derived);

@@ -1,7 +1,7 @@
 import { ShardArtifactSchema, type ShardArtifact } from '../core/report/shard-artifact.js';
 import { writeShardFiles } from '../io/folders/index.js';
 import type { Redactor } from '../io/redact.js';
-import { RUN_RESULTS_SCHEMA_V6, type RunResults } from '../io/run-results.js';
+import { RUN_RESULTS_SCHEMA_URL, type RunResults } from '../io/run-results.js';
 import { combineRunResults, type AttemptResults } from './combine-results.js';
 
 /**
@@ -28,7 +28,7 @@ export async function writeShardArtifacts(
 function emptyRunResults(artifact: ShardArtifact): RunResults {
   return {
     metadata: {
-      dbt_schema_version: RUN_RESULTS_SCHEMA_V6,
+      dbt_schema_version: RUN_RESULTS_SCHEMA_URL,
       dbt_version: artifact.dbtVersion ?? undefined,
       generated_at: artifact.endedAt,
       invocation_id: null,

@@ -1,4 +1,4 @@
-import { RUN_RESULTS_SCHEMA_V6, type RunResult, type RunResults } from '../io/run-results.js';
+import { RUN_RESULTS_SCHEMA_URL, type RunResult, type RunResults } from '../io/run-results.js';
 
 /** One dbt invocation's results: chunk index and 1-based attempt within that chunk. */
 export interface AttemptResults {
@@ -53,14 +53,14 @@ export function combineRunResults(shard: string, attempts: readonly AttemptResul
   const latest = ordered[ordered.length - 1]!.results;
   return {
     ...latest,
-    metadata: { ...latest.metadata, dbt_schema_version: latest.metadata.dbt_schema_version || RUN_RESULTS_SCHEMA_V6 },
+    metadata: { ...latest.metadata, dbt_schema_version: latest.metadata.dbt_schema_version || RUN_RESULTS_SCHEMA_URL },
     results: [...byKey.values()],
     elapsed_time: elapsed,
   };
 }
 
 /** Unique ids whose final status in any chunk is not a pass, for the one-line summary. */
-export function countStatuses(results: readonly RunResult[]): Record<string, number> {
+export function countStatuses(results: readonly Pick<RunResult, 'status'>[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const r of results) counts[r.status] = (counts[r.status] ?? 0) + 1;
   return counts;

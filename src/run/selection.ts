@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { writeJsonAtomic } from '../io/files.js';
 import { stateFolder } from '../io/folders/index.js';
-import { RUN_RESULTS_SCHEMA_V6 } from '../io/run-results.js';
+import { RUN_RESULTS_SCHEMA_URL } from '../io/run-results.js';
 
 /**
  * How dbt selects exactly a shard's nodes: `--select result:success --state DIR`, where DIR holds
@@ -25,7 +25,7 @@ export const SELECTION_METHOD = 'result:success';
 /** The run_results.json of the selection folder: only the fields dbt's reader requires. */
 export function selectionRunResults(nodeIds: readonly string[], generatedAt: string): unknown {
   return {
-    metadata: { dbt_schema_version: RUN_RESULTS_SCHEMA_V6, generated_at: generatedAt, invocation_id: null, env: {} },
+    metadata: { dbt_schema_version: RUN_RESULTS_SCHEMA_URL, generated_at: generatedAt, invocation_id: null, env: {} },
     results: nodeIds.map((id) => ({
       unique_id: id,
       status: 'success',

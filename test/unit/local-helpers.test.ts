@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DbtGraph } from '../../src/core/graph/graph.js';
 import type { ManifestNode } from '../../src/core/manifest/types.js';
 import { skipsAfter } from '../../src/local/blocked.js';
-import { pythonFromShebang } from '../../src/io/duckdb-state.js';
+import { pythonFromShebang } from '../../src/io/dbt-python.js';
 import { parseLocalInputs, LOCAL_OPTIONS } from '../../src/local/inputs.js';
 import { runPool } from '../../src/local/pool.js';
 import { SchemaGate } from '../../src/local/schema-gate.js';

@@ -89,6 +89,18 @@ describe('the cost model', () => {
     expect(usefulThreads(40, 400, cpuBound(0), DEFAULT_MAX_THREADS)).toBe(DEFAULT_MAX_THREADS);
   });
 
+  it('gives one job every thread of the budget, as a plain `dbt build --threads N` holding it would have', () => {
+    // 30 nodes of 0.1 s (useful threads: 2 on average) and a 60-s start-up: one job is the plan,
+    // and it must not be a slower build than the one the user would otherwise run
+    const input = flat(30, 0.1, { machine: cpuBound(0.09), shardOverheadSeconds: 60, connectionBudget: 4 });
+    const r = partition(input);
+    expect(r.shards).toHaveLength(1);
+    expect(r.threads).toBe(3);
+    expect(partition({ ...input, connectionBudget: 60 }).threads).toBe(DEFAULT_MAX_THREADS);
+    expect(partition({ ...input, maxThreads: 2 }).threads).toBe(2);
+    expectPlanInvariants(input, r);
+  });
+
   it('splits CPU-bound work across runners on GitHub, but not past the cores of one shared machine', () => {
     const github = partition(flat(400, 1, { threads: 4, machine: cpuBound(0.5) }));
     const local = partition(flat(400, 1, { threads: 4, machine: cpuBound(0.5, 2) }));

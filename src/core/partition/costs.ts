@@ -7,6 +7,8 @@ import { isSchedulable } from './schedulable.js';
 /**
  * The subset of dbt's run_results.json (schema v4–v6, dbt 1.0 to 1.11) that costs need. Unknown
  * keys are ignored, so the big per-result fields (compiled code, adapter response) cost nothing.
+ * Narrower than the report's schema (src/core/report/run-results.ts) on purpose: timings may come
+ * from older dbt, and a history file of 10k results is read before any plan is made.
  */
 const TimingSchema = z.object({
   name: z.string(),

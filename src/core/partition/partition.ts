@@ -190,8 +190,10 @@ export function partition(input: PartitionInput): PartitionResult {
   candidates.sort((a, b) => a.seconds - b.seconds);
 
   const sim = new PlanSimulator(dag, machine);
-  // one plain `dbt build` with the most threads is always simulated: the plan must beat it to shard
-  const top = threadOptions[0]!;
+  // one plain `dbt build` holding the whole budget is always simulated: the plan must beat it to
+  // shard. It takes the budget's threads, not the useful-threads ceiling: that ceiling is a DAG's
+  // average, its bursts use more, and threads a job does not need cost it nothing
+  const top = fixedThreads ?? Math.min(budget - 1, input.maxThreads ?? DEFAULT_MAX_THREADS);
   const oneJob = sim.simulate(
     oneJobEstimate(
       dag,

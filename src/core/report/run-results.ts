@@ -50,7 +50,7 @@ export type NodeResult = z.infer<typeof NodeResultSchema>;
 
 export const RunResultsSchema = z.looseObject({
   metadata: z.looseObject({
-    dbt_schema_version: z.string(),
+    dbt_schema_version: z.string().regex(/run-results\/v\d+/, 'expected a dbt run-results schema URL'),
     dbt_version: z.string().optional(),
     generated_at: z.string().optional(),
     invocation_id: z.string().nullable().optional(),
