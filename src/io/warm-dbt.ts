@@ -1,5 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { runDbtProcess, superviseDbt, type DbtProcessOptions, type DbtProcessResult, type SpawnDbt } from './dbt-process.js';
+import {
+  runDbtProcess,
+  superviseDbt,
+  type DbtProcessOptions,
+  type DbtProcessResult,
+  type SpawnDbt,
+} from './dbt-process.js';
+import { dbtScriptOf } from './dbt-python.js';
 import { WARM_DBT_SCRIPT } from './warm-dbt-script.js';
 
 /**
@@ -22,7 +29,7 @@ export interface WarmDbtOptions {
   adapter: string | null;
   /** the environment every invocation shares but for the keys it adds: imports see this one */
   env: NodeJS.ProcessEnv;
-  /** the most processes kept waiting at once (each holds a Python with dbt loaded, ~150 MB) */
+  /** the most processes kept waiting at once (each holds a Python with dbt and its adapter loaded, ~110 MB) */
   most: number;
   /** cold starts (tests pass a fake) */
   spawnCold?: SpawnDbt;
@@ -119,3 +126,16 @@ export class WarmDbt {
 
 const alive = (child: ChildProcess): boolean =>
   child.exitCode === null && child.signalCode === null && child.pid !== undefined;
+
+/**
+ * Warm processes for `dbtCommand`, or null when it is not a Python console script (then every
+ * invocation starts cold).
+ */
+export async function warmDbtFor(
+  dbtCommand: string,
+  env: NodeJS.ProcessEnv,
+  opts: Pick<WarmDbtOptions, 'adapter' | 'most'>,
+): Promise<WarmDbt | null> {
+  const found = await dbtScriptOf(dbtCommand, env);
+  return found === null ? null : new WarmDbt({ ...found, command: dbtCommand, env, ...opts });
+}

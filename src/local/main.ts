@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import os from 'node:os';
 import type { TriggerContext } from '../core/interval/index.js';
 import { DbtGraph } from '../core/graph/graph.js';
 import type { Plan, Shard } from '../core/plan/schema.js';
@@ -10,18 +11,20 @@ import type { ShardInput } from '../core/report/model.js';
 import { RunResultsSchema } from '../core/report/run-results.js';
 import { runPlan } from '../plan/main.js';
 import { planForThisMachine } from './previous-timings.js';
-import { pickWork, runShardJob, type RunOutcome } from '../run/main.js';
+import type { RunOutcome } from '../run/main.js';
 import type { Logger } from '../shared/log.js';
 import { localFolder, planFolderOf } from '../io/folders/index.js';
 import type { LocalInputs } from './inputs.js';
 import { skipsAfter, type RanShard } from './blocked.js';
 import { runPool } from './pool.js';
 import { SchemaGate, schemasFromManifest } from './schema-gate.js';
-import type { Progress, ShardState } from './progress.js';
+import type { Progress } from './progress.js';
 import { prepareWarehouse, type PreparedWarehouse } from './open-warehouse.js';
-import { warmDbt } from './warm-start.js';
-import type { WarmDbt } from '../io/warm-dbt.js';
-import type { WarehouseState } from './warehouse.js';
+import { runOneShard } from './one-shard.js';
+import { warmDbtFor, type WarmDbt } from '../io/warm-dbt.js';
+
+/** dbt processes kept waiting at most, whatever the cores (shards mostly start one slot at a time) */
+const MOST_WARM = 4;
 
 export interface LocalDeps {
   env: NodeJS.ProcessEnv;
@@ -78,8 +81,15 @@ export async function runLocal(userInputs: LocalInputs, deps: LocalDeps): Promis
   // stale shard folders from an earlier run would be merged as this run's
   await Promise.all([paths.shardsDir, paths.reportDir].map((d) => fs.rm(d, { recursive: true, force: true })));
   const prepared = await prepareWarehouse(userInputs, deps.env, deps.log);
-  // shards' dbt processes import dbt while the plan parses (a test's fake spawner: none)
-  const warm = deps.spawnDbt ? null : await warmDbt(prepared.inputs.run.dbtCommand, deps.env, prepared.adapter);
+  // shards' dbt processes import dbt while the plan parses (a test's fake spawner: none); one
+  // waiting per core, as more would only queue for the cores the running shards use, and at most
+  // MOST_WARM (each holds ~110 MB: a Python with dbt and the adapter loaded)
+  const warm = deps.spawnDbt
+    ? null
+    : await warmDbtFor(prepared.inputs.run.dbtCommand, deps.env, {
+        adapter: prepared.adapter,
+        most: Math.min(os.availableParallelism(), MOST_WARM),
+      });
   try {
     return await planRunMerge(prepared.inputs, { ...deps, ...(warm ? { spawnDbt: warm.spawn } : {}) }, warm, {
       started,
@@ -95,7 +105,11 @@ async function planRunMerge(
   inputs: LocalInputs,
   deps: LocalDeps,
   warm: WarmDbt | null,
-  before: { started: Date; forThisMachine: Awaited<ReturnType<typeof planForThisMachine>>; prepared: PreparedWarehouse },
+  before: {
+    started: Date;
+    forThisMachine: Awaited<ReturnType<typeof planForThisMachine>>;
+    prepared: PreparedWarehouse;
+  },
 ): Promise<LocalOutcome> {
   const { started, forThisMachine, prepared } = before;
   const paths = localFolder(inputs.out);
@@ -205,83 +219,6 @@ async function planRunMerge(
     stopped,
     database,
     wallSeconds: (deps.now().getTime() - started.getTime()) / 1000,
-  };
-}
-
-interface ShardContext {
-  inputs: LocalInputs;
-  deps: LocalDeps;
-  warehouse: WarehouseState;
-  gate: SchemaGate | null;
-  signal: AbortSignal;
-  /** nodes an earlier stage's failure skips (with their causes) */
-  skip: ReadonlyMap<string, readonly string[]>;
-  plan: Plan;
-  planDir: string;
-}
-
-/** One shard (or the final tests) as one runShard call = one dbt subprocess at a time. */
-async function runOneShard(shard: Shard | 'final', ctx: ShardContext): Promise<RunOutcome | null> {
-  const { inputs, deps, signal } = ctx;
-  const id = shard === 'final' ? 'final' : shard.id;
-  const release = ctx.gate ? await ctx.gate.enter(shard === 'final' ? [] : shard.nodes) : () => undefined;
-  if (signal.aborted) {
-    release();
-    deps.progress.finish(id, 'not run');
-    return null;
-  }
-  deps.progress.start(id);
-  const work = pickWork(
-    ctx.plan,
-    shard === 'final' ? { shard: null, final: true } : { shard: shard.index, final: false },
-  );
-  try {
-    const outcome = await runShardJob({ plan: ctx.plan, planDir: ctx.planDir, work }, inputs.run, {
-      trigger: deps.trigger,
-      env: ctx.warehouse.envFor(id),
-      cwd: ctx.warehouse.cwdFor(id),
-      attempt: 1,
-      now: deps.now,
-      log: shardLogger(id, deps.progress, release),
-      signal,
-      handleProcessSignals: false,
-      skip: ctx.skip,
-      ...(deps.spawnDbt ? { spawnDbt: deps.spawnDbt } : {}),
-    });
-    deps.progress.finish(id, STATE_OF[outcome.status]);
-    return outcome;
-  } catch (err) {
-    // e.g. an invalid interval: the same for every shard, so stop the others and report it
-    deps.progress.finish(id, 'failed');
-    throw err;
-  } finally {
-    release();
-  }
-}
-
-const STATE_OF: Record<RunOutcome['status'], Exclude<ShardState, 'queued' | 'running'>> = {
-  success: 'passed',
-  error: 'failed',
-  timeout: 'failed',
-  cancelled: 'cancelled',
-};
-
-/** `1 of 14 START sql table model …`: dbt has created its schemas by then */
-const NODE_START = /\b\d+ of \d+ START\b/;
-
-/** dbt's output goes to the shard's dbt.log (runShard writes it); the screen only counts it. */
-function shardLogger(id: string, progress: Progress, onFirstNode: () => void): Logger {
-  return {
-    info: (line) => {
-      if (NODE_START.test(line)) onFirstNode();
-      progress.dbtLine(id, line);
-    },
-    warning: (m) => progress.message(`${id}: warning: ${m}`),
-    error: (m) => progress.message(`${id}: error: ${m}`),
-    group: async (name, fn) => {
-      progress.chunk(id, name);
-      return fn();
-    },
   };
 }
 

@@ -60,7 +60,11 @@ export async function prepareWarehouse(
       throw new UserError(
         `--duckdb-result: target ${target.name} is ${target.type}, not DuckDB; leave --duckdb-result out`,
       );
-    return { inputs, adapter: target.type, open: async (manifest) => sharedWarehouse(env, manifest.metadata.adapterType ?? target.type) };
+    return {
+      inputs,
+      adapter: target.type,
+      open: async (manifest) => sharedWarehouse(env, manifest.metadata.adapterType ?? target.type),
+    };
   }
 
   const derived = await deriveDuckDbProfile(profile, target, lazyRender, process.cwd());

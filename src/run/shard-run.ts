@@ -2,6 +2,7 @@ import path from 'node:path';
 import { DBT_FILES, PLAN_FOLDER } from '../core/folders.js';
 import { eventTimePlan, type EventTimePlan } from '../core/interval/index.js';
 import { StopController } from '../io/dbt-process.js';
+import { warmDbtFor } from '../io/warm-dbt.js';
 import { shardFolder, stateFolder } from '../io/folders/index.js';
 import { placeParseState, type PlacedState } from '../io/parse-state.js';
 import { writeShardArtifacts } from './artifacts.js';
@@ -25,6 +26,22 @@ interface DbtSetup {
 
 /** Runs the chunks with dbt's files in the shard's .work folder and its artifact built beside DIR/<id>/. */
 export async function runInFolders(
+  inputs: RunSettings,
+  deps: RunDeps,
+  p: PreparedShard,
+  folders: ShardFolders,
+): Promise<RunOutcome> {
+  // each chunk's dbt imports dbt ahead, the next one while a chunk runs (local passes its own pool)
+  const warm = deps.spawnDbt ? null : await warmDbtFor(inputs.dbtCommand, deps.env, { adapter: null, most: 1 });
+  warm?.expect(p.chunks.length);
+  try {
+    return await runWith(inputs, warm ? { ...deps, spawnDbt: warm.spawn } : deps, p, folders);
+  } finally {
+    warm?.close();
+  }
+}
+
+async function runWith(
   inputs: RunSettings,
   deps: RunDeps,
   p: PreparedShard,
