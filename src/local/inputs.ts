@@ -8,10 +8,13 @@ import { parseRunSettings, RUN_JOB_OPTIONS, RUN_OPTIONS, type RunSettings } from
 import { custom, text, type Option, type RawOptions } from '../shared/options.js';
 
 /**
- * On one machine a shard costs a dbt start-up and parse, not a GitHub job's set-up: the planner
- * weighs splitting against this much per shard.
+ * On one machine a shard costs the part of a dbt start-up it waits for, not a GitHub job's set-up:
+ * the planner weighs splitting against this much wall time per shard. dbt's Python imports happen
+ * ahead (warm starts, src/io/warm-dbt.ts), so what is left is loading the plan's parse, connecting
+ * and writing dbt's artifacts: `npm run bench -- pg-sleep` measured about 5 s (10 s before warm
+ * starts). The start-up's CPU, which shards on one machine share, is counted apart (machine.ts).
  */
-const LOCAL_SHARD_OVERHEAD = shardOverheadOption('fixed cost of one shard (dbt start-up and parse)', 10);
+const LOCAL_SHARD_OVERHEAD = shardOverheadOption('fixed wall time of one shard (what it waits for of dbt\'s start-up)', 5);
 const OUT = text(
   {
     name: 'out',

@@ -3,7 +3,7 @@ import { DbtGraph } from '../../src/core/graph/graph.js';
 import type { ManifestNode } from '../../src/core/manifest/types.js';
 import { DEFAULT_MAX_THREADS, partition, type Machine, type PartitionInput } from '../../src/core/partition/index.js';
 import { layoutClustered } from '../../src/core/partition/clustered.js';
-import { usefulThreads } from '../../src/core/partition/machine.js';
+import { startupWall, usefulThreads } from '../../src/core/partition/machine.js';
 import { buildWorkDag } from '../../src/core/partition/dag.js';
 import type { Plan } from '../../src/core/plan/schema.js';
 import { oneShardReason } from '../../src/core/plan/summary.js';
@@ -87,6 +87,13 @@ describe('the cost model', () => {
     expect(usefulThreads(40, 400, cpuBound(0.09), DEFAULT_MAX_THREADS)).toBe(2);
     expect(usefulThreads(400 * 60, 400, cpuBound(0.09), DEFAULT_MAX_THREADS)).toBe(DEFAULT_MAX_THREADS);
     expect(usefulThreads(40, 400, cpuBound(0), DEFAULT_MAX_THREADS)).toBe(DEFAULT_MAX_THREADS);
+  });
+
+  it('stretches start-ups that share a machine: three at once on two cores take 1.5 × one start-up CPU each', () => {
+    const shared = { ...cpuBound(0.09, 2), startupCpuSeconds: 7 };
+    expect(startupWall(shared, 5, 1)).toBe(5);
+    expect(startupWall(shared, 5, 3)).toBeCloseTo(10.5, 9);
+    expect(startupWall(cpuBound(0.09), 5, 3)).toBe(5); // GitHub: a runner each
   });
 
   it('gives one job every thread of the budget, as a plain `dbt build --threads N` holding it would have', () => {

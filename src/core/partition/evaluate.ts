@@ -1,6 +1,6 @@
 import type { WorkDag } from './dag.js';
 import type { Stage, StageLayout } from './stages.js';
-import { sharedCpuFloor, type Machine } from './machine.js';
+import { sharedCpuFloor, startupWall, type Machine } from './machine.js';
 import { ShardSimulator, jobsMakespan, lpt } from './simulate.js';
 
 export interface Limits {
@@ -185,12 +185,13 @@ function deferToNextStage(stages: StageShards[]): void {
 }
 
 /**
- * Stage wall-clock: jobs started largest first on the slots, each paying the overhead; on a
- * machine whose cores the shards share, no less than their CPU over those cores.
+ * Stage wall-clock: jobs started largest first on the slots, each paying the overhead (on a shared
+ * machine, stretched by the start-ups beside it); no less than the shards' CPU over those cores.
  */
 export function stageSeconds(durations: readonly number[], limits: Limits, nodesPerShard: readonly number[]): number {
+  const overhead = startupWall(limits.machine, limits.overhead, Math.min(limits.slots, durations.length));
   const jobs = jobsMakespan(
-    durations.map((d) => d + limits.overhead),
+    durations.map((d) => d + overhead),
     limits.slots,
   );
   return Math.max(jobs, sharedCpuFloor(limits.machine, nodesPerShard));

@@ -70,6 +70,17 @@ export function sharedCpuFloor(machine: Machine, nodesPerShard: readonly number[
 }
 
 /**
+ * Wall seconds of one shard's start-up when `together` shards start at once: the overhead, and on
+ * a shared machine no less than their start-ups' CPU over its cores (`npm run bench -- pg-sleep`:
+ * three shards starting at once on two cores ran 22 % over a plan that charged each the overhead
+ * alone).
+ */
+export function startupWall(machine: Machine, overhead: number, together: number): number {
+  if (machine.sharedCores === undefined) return overhead;
+  return Math.max(overhead, (machine.startupCpuSeconds * together) / machine.sharedCores);
+}
+
+/**
  * Threads past which one dbt process gets no faster, by the simulation's own model: a shard takes
  * at least max(work / threads, nodes × dbt's CPU per node), so beyond work / (nodes × CPU per node)
  * threads its CPU on one core is the ceiling (`npm run bench -- threads`: on PostgreSQL, models
