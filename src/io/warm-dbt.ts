@@ -91,10 +91,15 @@ export class WarmDbt {
     return superviseDbt(child, opts, started);
   }
 
-  /** Same executable, and an environment that only adds keys (dbt reads none at import time). */
+  /**
+   * Same executable, and an environment that only adds keys dbt reads after its imports (ours:
+   * DBT_MATRIX_*, the interval's); Python's own (PYTHON*) act when the interpreter starts.
+   */
   private usableFor(opts: DbtProcessOptions): boolean {
     if (opts.command !== this.opts.command) return false;
-    return Object.entries(this.opts.env).every(([k, v]) => opts.env[k] === v);
+    const base = this.opts.env;
+    if (Object.entries(base).some(([k, v]) => opts.env[k] !== v)) return false;
+    return Object.keys(opts.env).every((k) => k in base || !k.startsWith('PYTHON'));
   }
 
   private take(): ChildProcess | undefined {

@@ -29,6 +29,9 @@ def preload(modules):
 
 def main(argv):
     script, modules = argv[0], argv[1:]
+    # `python -c` puts the current folder first on the import path, `python SCRIPT` the script's
+    # folder: imports must resolve as they would for the script (a shard's folder may hold .py files)
+    sys.path[0] = os.path.dirname(os.path.abspath(script))
     preload(modules)
     line = sys.stdin.readline()
     if not line.strip():

@@ -14,7 +14,10 @@ import { custom, text, type Option, type RawOptions } from '../shared/options.js
  * and writing dbt's artifacts: `npm run bench -- pg-sleep` measured about 5 s (10 s before warm
  * starts). The start-up's CPU, which shards on one machine share, is counted apart (machine.ts).
  */
-const LOCAL_SHARD_OVERHEAD = shardOverheadOption('fixed wall time of one shard (what it waits for of dbt\'s start-up)', 5);
+const LOCAL_SHARD_OVERHEAD = shardOverheadOption(
+  "fixed wall time of one shard (what it waits for of dbt's start-up)",
+  5,
+);
 const OUT = text(
   {
     name: 'out',

@@ -21,7 +21,7 @@ if sys.argv[1:2] == ['wait']:
     print('ready', flush=True)
     time.sleep(30)
 print(json.dumps({'args': sys.argv[1:], 'cwd': os.getcwd(), 'attempt': os.environ.get('DBT_MATRIX_ATTEMPT'),
-                  'stdin': sys.stdin.read(), 'warm': 'runpy' in sys.modules}))
+                  'stdin': sys.stdin.read(), 'path0': sys.path[0], 'warm': 'runpy' in sys.modules}))
 print('to stderr', file=sys.stderr)
 sys.exit(int(os.environ.get('EXIT_CODE', '0')))
 `;
@@ -81,12 +81,13 @@ describe('WarmDbt', () => {
   it('starts cold when the invocation changes a variable the warm process imported with, or names another dbt', async () => {
     const cold: string[][] = [];
     const warm = await pool(cold);
-    warm.expect(3);
+    warm.expect(4);
     expect((await warm.spawn(invocation(['one'], { EXIT_CODE: '0' }))).exitCode).toBe(0);
     const other = await warm.spawn({ ...invocation(['two']), command: path.join(dir, 'other-dbt') });
     expect(other.spawnError).toMatch(/ENOENT/);
     expect((await warm.spawn(invocation(['three']))).exitCode).toBe(3);
-    expect(cold).toEqual([['one'], ['two']]);
+    expect((await warm.spawn(invocation(['four'], { PYTHONPATH: dir }))).exitCode).toBe(3);
+    expect(cold).toEqual([['one'], ['two'], ['four']]);
   });
 
   it('keeps at most `most` waiting and no more than the invocations still expected', async () => {
