@@ -4,6 +4,11 @@
  * compares `local` with.
  */
 import type { TriggerContext } from '../src/core/interval/index.js';
+import type { SpawnDbt } from '../src/io/dbt-process.js';
+import { parseProject } from '../src/io/dbt-parse.js';
+import type { LocalDeps } from '../src/local/main.js';
+import { Progress } from '../src/local/progress.js';
+import { memoryLogger } from '../src/shared/log.js';
 import { runDbt } from '../test/helpers/dbt.js';
 
 /** a manual run on 2024-01-20 */
@@ -51,4 +56,17 @@ export function plainExampleBuild(opts: {
     ],
     { cwd: project, env: { ...env, DBT_DUCKDB_PATH: db } },
   );
+}
+
+/** What `local` needs to run the example in a bench: quiet (the log kept in memory), dbt in `env`. */
+export function benchLocalDeps(env: NodeJS.ProcessEnv, spawnDbt?: SpawnDbt): LocalDeps {
+  return {
+    env,
+    trigger: BENCH_TRIGGER,
+    now: () => new Date(),
+    log: memoryLogger(),
+    progress: new Progress({ write: () => true }),
+    parseProject: (x) => parseProject(x, env),
+    ...(spawnDbt ? { spawnDbt } : {}),
+  };
 }

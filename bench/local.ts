@@ -5,13 +5,10 @@
  */
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { parseProject } from '../src/io/dbt-parse.js';
 import { parseLocalInputs } from '../src/local/inputs.js';
 import { runLocal } from '../src/local/main.js';
-import { Progress } from '../src/local/progress.js';
-import { memoryLogger } from '../src/shared/log.js';
 import { copyExampleProject, DBT_BIN, removeDir } from '../test/helpers/dbt.js';
-import { BENCH_TRIGGER, EXAMPLE_INTERVAL, exampleEnv, plainExampleBuild } from './example-run.js';
+import { benchLocalDeps, EXAMPLE_INTERVAL, exampleEnv, plainExampleBuild } from './example-run.js';
 
 const CONFIGS: Array<{ name: string; raw: Record<string, string> }> = [
   {
@@ -49,14 +46,7 @@ export async function benchLocal(tmp: string): Promise<void> {
       });
       const e = exampleEnv(project);
       const t0 = performance.now();
-      const outcome = await runLocal(inputs, {
-        env: e,
-        trigger: BENCH_TRIGGER,
-        now: () => new Date(),
-        log: memoryLogger(),
-        progress: new Progress({ write: () => true }),
-        parseProject: (i) => parseProject(i, e),
-      });
+      const outcome = await runLocal(inputs, benchLocalDeps(e));
       const wall = (performance.now() - t0) / 1000;
       if (outcome.exitCode !== 0) throw new Error(`local failed in ${config.name}: see ${outcome.summaryFile}`);
       const sum = outcome.shards.reduce(

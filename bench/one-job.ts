@@ -12,13 +12,10 @@ import { DEFAULT_MAX_THREADS } from '../src/core/partition/index.js';
 import type { Plan } from '../src/core/plan/schema.js';
 import { runDbtProcess } from '../src/io/dbt-process.js';
 import { oneShardReason } from '../src/core/plan/summary.js';
-import { parseProject } from '../src/io/dbt-parse.js';
 import { parseLocalInputs } from '../src/local/inputs.js';
 import { runLocal } from '../src/local/main.js';
-import { Progress } from '../src/local/progress.js';
-import { memoryLogger } from '../src/shared/log.js';
 import { copyExampleProject, DBT_BIN, removeDir } from '../test/helpers/dbt.js';
-import { BENCH_TRIGGER, EXAMPLE_INTERVAL, exampleEnv, plainExampleBuild } from './example-run.js';
+import { benchLocalDeps, EXAMPLE_INTERVAL, exampleEnv, plainExampleBuild } from './example-run.js';
 import { startCpu } from './cpu-usage.js';
 
 const BUDGETS = [4, 9];
@@ -65,15 +62,7 @@ export async function benchOneJob(tmp: string, budgets = BUDGETS): Promise<void>
       });
       const t0 = performance.now();
       const localCpu = startCpu();
-      const outcome = await runLocal(inputs, {
-        env: e,
-        trigger: BENCH_TRIGGER,
-        now: () => new Date(),
-        log: memoryLogger(),
-        progress: new Progress({ write: () => true }),
-        parseProject: (x) => parseProject(x, e),
-        ...(variant === 'cold' ? { spawnDbt: runDbtProcess } : {}),
-      });
+      const outcome = await runLocal(inputs, benchLocalDeps(e, variant === 'cold' ? runDbtProcess : undefined));
       const seconds = (performance.now() - t0) / 1000;
       if (outcome.exitCode !== 0) throw new Error(`local failed at budget ${budget}: see ${outcome.summaryFile}`);
       if (variant === 'warm') {
