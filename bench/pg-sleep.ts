@@ -13,13 +13,10 @@ import { mkdtempSync } from 'node:fs';
 import path from 'node:path';
 import { DBT_SECONDS_PER_NODE } from '../src/core/partition/index.js';
 import type { Plan } from '../src/core/plan/schema.js';
-import { parseProject } from '../src/io/dbt-parse.js';
 import { parseLocalInputs } from '../src/local/inputs.js';
 import { runLocal } from '../src/local/main.js';
-import { Progress } from '../src/local/progress.js';
-import { memoryLogger } from '../src/shared/log.js';
 import { DBT_BIN, runDbt } from '../test/helpers/dbt.js';
-import { BENCH_TRIGGER } from './example-run.js';
+import { benchLocalDeps } from './example-run.js';
 import { startPostgres } from '../test/helpers/postgres.js';
 import { describeCpu, startCpu, type CpuUsage } from './cpu-usage.js';
 import { modelName, writeProject } from './gen-project.js';
@@ -135,14 +132,7 @@ async function runLocalOnce(
   });
   const t0 = performance.now();
   const cpu = startCpu();
-  const outcome = await runLocal(inputs, {
-    env,
-    trigger: BENCH_TRIGGER,
-    now: () => new Date(),
-    log: memoryLogger(),
-    progress: new Progress({ write: () => true }),
-    parseProject: (x) => parseProject(x, env),
-  });
+  const outcome = await runLocal(inputs, benchLocalDeps(env));
   const wall = (performance.now() - t0) / 1000;
   const usage = cpu();
   if (outcome.exitCode !== 0) throw new Error(`local failed: see ${outcome.summaryFile}`);
