@@ -1,7 +1,7 @@
 /**
  * What the benches that run the example project share: the trigger every plan and shard resolves
  * its interval from, the seed data's interval, dbt's environment, and the plain `dbt build` each
- * compares `local` with.
+ * compares `local` with; and what every bench's `local` run gets (benchLocalDeps, pg-sleep too).
  */
 import type { TriggerContext } from '../src/core/interval/index.js';
 import type { SpawnDbt } from '../src/io/dbt-process.js';
@@ -58,7 +58,7 @@ export function plainExampleBuild(opts: {
   );
 }
 
-/** What `local` needs to run the example in a bench: quiet (the log kept in memory), dbt in `env`. */
+/** What `local` needs in a bench: quiet (the log kept in memory), dbt in `env`, the bench's trigger. */
 export function benchLocalDeps(env: NodeJS.ProcessEnv, spawnDbt?: SpawnDbt): LocalDeps {
   return {
     env,
