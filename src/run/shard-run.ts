@@ -31,8 +31,12 @@ export async function runInFolders(
   p: PreparedShard,
   folders: ShardFolders,
 ): Promise<RunOutcome> {
-  // each chunk's dbt imports dbt ahead, the next one while a chunk runs (local passes its own pool)
-  const warm = deps.spawnDbt ? null : await warmDbtFor(inputs.dbtCommand, deps.env, { adapter: null, most: 1 });
+  // each chunk's dbt imports dbt ahead, the next one while a chunk runs (local passes its own pool;
+  // a shard with no nodes runs no dbt)
+  const warm =
+    deps.spawnDbt || p.work.nodes.length === 0
+      ? null
+      : await warmDbtFor(inputs.dbtCommand, deps.env, { adapter: null, most: 1 });
   warm?.expect(p.chunks.length);
   try {
     return await runWith(inputs, warm ? { ...deps, spawnDbt: warm.spawn } : deps, p, folders);
