@@ -1,7 +1,7 @@
 /**
- * The Python helpers `dbt-matrix local` runs with dbt's Python (src/io/duckdb_state.py,
- * src/io/profile_render.py) tested as Python: the unittest suite in test/python/ under the dbt
- * virtualenv's interpreter, with its real duckdb and jinja2 modules. One vitest test carries the
+ * The Python helpers run with dbt's Python (src/io/duckdb_state.py, src/io/profile_render.py,
+ * src/io/warm_dbt.py) tested as Python: the unittest suite in test/python/ under the dbt
+ * virtualenv's interpreter, with its real dbt, duckdb and jinja2 modules. One vitest test carries the
  * whole Python suite; on failure it shows unittest's report.
  */
 import { spawnSync } from 'node:child_process';
