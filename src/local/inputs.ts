@@ -12,7 +12,7 @@ import { custom, text, type Option, type RawOptions } from '../shared/options.js
  * the planner weighs splitting against this much wall time per shard. dbt's Python imports happen
  * ahead (warm starts, src/io/warm-dbt.ts), so what is left is loading the plan's parse, connecting
  * and writing dbt's artifacts: `npm run bench -- pg-sleep` measured about 5 s (10 s before warm
- * starts). The start-up's CPU, which shards on one machine share, is counted apart (machine.ts).
+ * starts). The planner also counts it as CPU the shards share (previous-timings.ts, machine.ts).
  */
 const LOCAL_SHARD_OVERHEAD = shardOverheadOption(
   "fixed wall time of one shard (what it waits for of dbt's start-up)",

@@ -1,6 +1,6 @@
 import { rename } from 'node:fs/promises';
 import os from 'node:os';
-import { DBT_STARTUP_SECONDS, sharedMachine } from '../core/partition/index.js';
+import { sharedMachine } from '../core/partition/index.js';
 import { pathExists } from '../io/files.js';
 import { localFolder, reportFolder } from '../io/folders/index.js';
 import type { PlanInputs } from '../plan/inputs.js';
@@ -19,8 +19,8 @@ export async function planForThisMachine(
   out: string,
   reportDir: string,
 ): Promise<{ plan: PlanInputs; note: string | null }> {
-  // every shard's dbt start-up is CPU work competing for the same cores, also the part done ahead
-  const machine = sharedMachine(os.availableParallelism(), Math.max(plan.shardOverheadSeconds, DBT_STARTUP_SECONDS));
+  // a local shard's overhead is dbt's start-up, which is CPU work competing for the same cores
+  const machine = sharedMachine(os.availableParallelism(), plan.shardOverheadSeconds);
   const kept = previousTimingsFile(out);
   const latest = reportFolder(reportDir).runResults;
   if (await pathExists(latest)) await rename(latest, kept);
