@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { FailOn } from '../core/report/totals.js';
 import { badInput } from '../core/errors.js';
+import { DBT_STARTUP_SECONDS } from '../core/partition/index.js';
 import { localFolder } from '../io/folders/index.js';
 import { FAIL_ON_OPTION, SLOWEST_OPTION } from '../merge/inputs.js';
 import { parsePlanSettings, PLAN_OPTIONS, shardOverheadOption, type PlanInputs } from '../plan/inputs.js';
@@ -8,15 +9,16 @@ import { parseRunSettings, RUN_JOB_OPTIONS, RUN_OPTIONS, type RunSettings } from
 import { custom, text, type Option, type RawOptions } from '../shared/options.js';
 
 /**
- * On one machine a shard costs the part of a dbt start-up it waits for, not a GitHub job's set-up:
- * the planner weighs splitting against this much wall time per shard. dbt's Python imports happen
- * ahead (warm starts, src/io/warm-dbt.ts), so what is left is loading the plan's parse, connecting
- * and writing dbt's artifacts: `npm run bench -- pg-sleep` measured about 5 s (10 s before warm
- * starts). The planner also counts it as CPU the shards share (previous-timings.ts, machine.ts).
+ * On one machine a shard costs a dbt start-up, not a GitHub job's set-up: the planner weighs
+ * splitting against this much per shard, as wall time and as CPU the shards share (previous-
+ * timings.ts). The default is dbt's start-up CPU as measured (DBT_STARTUP_SECONDS): warm starts
+ * (src/io/warm-dbt.ts) take part of it off the wall clock, not off the cores, and shards starting
+ * together on few cores wait for each other's (`npm run bench -- pg-sleep`: with 5 s, three shards
+ * starting at once on two cores ran 24 % over their plan; with 7 s, one shard ran 10 % under it).
  */
 const LOCAL_SHARD_OVERHEAD = shardOverheadOption(
-  "fixed wall time of one shard (what it waits for of dbt's start-up)",
-  5,
+  'fixed cost of one shard (dbt start-up: wall time, and CPU on the shared cores)',
+  DBT_STARTUP_SECONDS,
 );
 const OUT = text(
   {
