@@ -14,7 +14,8 @@ import { custom, text, type Option, type RawOptions } from '../shared/options.js
  * timings.ts). The default is dbt's start-up CPU as measured (DBT_STARTUP_SECONDS): warm starts
  * (src/io/warm-dbt.ts) take part of it off the wall clock, not off the cores, and shards starting
  * together on few cores wait for each other's (`npm run bench -- pg-sleep`: with 5 s, three shards
- * starting at once on two cores ran 24 % over their plan; with 7 s, one shard ran 10 % under it).
+ * starting at once on two cores ran 24 % over their plan; with 7 s, that run was 12 % over and one
+ * shard 8 % under).
  */
 const LOCAL_SHARD_OVERHEAD = shardOverheadOption(
   'fixed cost of one shard (dbt start-up: wall time, and CPU on the shared cores)',
